@@ -1,0 +1,46 @@
+/**
+ * Local stand-in for the HTTP API JWT authorizer: tokens are RS256 JWTs signed by a key pair made at
+ * start. Verification accepts RS256 only (no `none`, no HS256) and checks iss, aud, exp and nbf,
+ * as API Gateway does.
+ */
+import { SignJWT, generateKeyPair, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+
+export const LOCAL_AUDIENCE = 'partnerships-local';
+
+export interface TokenAuthority {
+  issuer: string;
+  audience: string;
+  issue: (claims: { sub: string; email: string }, options?: { expiresInSeconds?: number; notBefore?: number }) => Promise<string>;
+  /** Returns the claims, or undefined when the token must be refused (401). */
+  verify: (token: string) => Promise<JWTPayload | undefined>;
+  /** For tests of refusals: sign with this authority's key but chosen claims. */
+  signRaw: (payload: JWTPayload) => Promise<string>;
+}
+
+export async function createTokenAuthority(issuer: string, audience = LOCAL_AUDIENCE): Promise<TokenAuthority> {
+  const { privateKey, publicKey } = (await generateKeyPair('RS256')) as { privateKey: CryptoKey; publicKey: CryptoKey };
+  return {
+    issuer,
+    audience,
+    issue: ({ sub, email }, options = {}) => {
+      const jwt = new SignJWT({ email })
+        .setProtectedHeader({ alg: 'RS256', kid: 'local' })
+        .setSubject(sub)
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresInSeconds ?? 3600));
+      if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
+      return jwt.sign(privateKey);
+    },
+    verify: async (token) => {
+      try {
+        const { payload } = await jwtVerify(token, publicKey, { issuer, audience, algorithms: ['RS256'] });
+        return payload;
+      } catch {
+        return undefined;
+      }
+    },
+    signRaw: (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'local' }).sign(privateKey),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The DynamoDB document client (module scope, created on first use so the environment can be set
+ * first) and the few operations the service uses. No Scan: lists are Queries with cursors.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { config } from '../config';
+import type { DomainError } from '../errors';
+import type { Key } from '../keys';
+import { TABLE } from '../table';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+
+export type Item = Record<string, any>;
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+let rawClient: DynamoDBClient | undefined;
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export function dynamoClient(): DynamoDBClient {
+  if (!rawClient) {
+    const cfg = config();
+    rawClient = new DynamoDBClient({
+      region: cfg.region,
+      ...(cfg.dynamoEndpoint
+        ? { endpoint: cfg.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
+    });
+  }
+  return rawClient;
+}
+
+export function db(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+}
+
+export const tableName = () => config().tableName;
+export const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
+
+export async function getItem<T extends Item = Item>(key: Key, consistent = true): Promise<T | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  return out.Item as T | undefined;
+}
+
+/** One BatchGetItem (retrying unprocessed keys); returns a lookup by key. Duplicate keys are fine. */
+export async function batchGet(keys: Key[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Key[] | undefined = unique.slice(i, i + 100);
+    for (let attempt = 0; request && request.length > 0; attempt++) {
+      const out = await db().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName()] ?? []) found.set(keyId(item as Key), item);
+      request = out.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined;
+      if (request?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    }
+  }
+  return found;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a Query. `scope` binds the cursor to this list (use the partition value plus whatever
+ * else distinguishes the list, e.g. a status filter).
+ */
+export async function queryPage<T extends Item = Item>(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  page: { limit: number; cursor?: string; scope: string },
+): Promise<Page<T>> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      ...input,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, page.scope),
+    }),
+  );
+  return {
+    items: (out.Items ?? []) as T[],
+    nextCursor: encodeCursor(out.LastEvaluatedKey, page.scope),
+  };
+}
+
+/** Query index attribute names, so callers need not spell them. */
+export const indexes = TABLE.indexes;
+
+/**
+ * TransactWriteItems. When a condition fails, `onConditionFailed(index, item)` turns it into the
+ * domain error to throw (index = which TransactItem failed; item = its current value, when the
+ * TransactItem asked for ReturnValuesOnConditionCheckFailure: 'ALL_OLD').
+ */
+export async function transact(
+  items: TransactItem[],
+  onConditionFailed: (index: number, current: Item | undefined) => DomainError,
+  clientRequestToken?: string,
+): Promise<void> {
+  try {
+    await db().send(
+      new TransactWriteCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }),
+    );
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string; Item?: Item }> }).CancellationReasons;
+    if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+      const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (index >= 0) throw onConditionFailed(index, unmarshallMaybe(reasons[index].Item));
+    }
+    throw error;
+  }
+}
+
+function unmarshallMaybe(item: Item | undefined): Item | undefined {
+  if (!item) return undefined;
+  // lib-dynamodb returns CancellationReasons items still marshalled ({S: ...}).
+  const looksMarshalled = Object.values(item).every((v) => v && typeof v === 'object' && Object.keys(v).length === 1);
+  return looksMarshalled ? unmarshall(item as any) : item;
+}
+
+/** Shorthand for a Put of a new item that must not exist yet. */
+export const putNew = (item: Item): TransactItem => ({
+  Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+});
+export const put = (item: Item): TransactItem => ({ Put: { TableName: tableName(), Item: item } });

@@ -1,0 +1,56 @@
+/**
+ * The one place where errors become HTTP responses, in the spec's format:
+ * {"error": {"code", "message", "details"?}}. Anything that is not a known error is a 500 with a
+ * generic message: no stack, no SDK text. The full error is logged with the request id.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, type ErrorKind } from '../errors';
+
+const STATUS: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  business_rule: 422,
+  rate_limited: 429,
+};
+
+export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+export function errorResponse(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { ...JSON_HEADERS, ...headers },
+    body: JSON.stringify({ error: details === undefined ? { code, message } : { code, message, details } }),
+  };
+}
+
+/** Powertools idempotency errors, matched by name so the mapping needs no import of the library. */
+const IDEMPOTENCY_ERRORS: Record<string, () => DomainError> = {
+  IdempotencyValidationError: () =>
+    new DomainError('business_rule', 'idempotency_key_reused', 'This Idempotency-Key was used with another request body.'),
+  IdempotencyAlreadyInProgressError: () =>
+    new DomainError('conflict', 'idempotency_in_progress', 'A request with this Idempotency-Key is still in progress.'),
+};
+
+export function toDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  const name = (error as Error | undefined)?.name ?? '';
+  if (IDEMPOTENCY_ERRORS[name]) return IDEMPOTENCY_ERRORS[name]();
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (cause instanceof DomainError) return cause;
+  return undefined;
+}
+
+export function mapError(error: unknown): { response: APIGatewayProxyStructuredResultV2; known: boolean } {
+  const domain = toDomainError(error);
+  if (domain) {
+    const headers: Record<string, string> = domain.retryAfterSeconds !== undefined ? { 'retry-after': String(domain.retryAfterSeconds) } : {};
+    return { response: errorResponse(STATUS[domain.kind], domain.code, domain.message, domain.details, headers), known: true };
+  }
+  return {
+    response: errorResponse(500, 'internal_error', 'Something went wrong on our side. Try again later.'),
+    known: false,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * A route of the HTTP API, declared once in shared/routes/*. The CDK stack builds one function per
+ * route from it (entry, IAM access), the local server routes requests with it, the handler wrapper
+ * validates with its schemas, and scripts/openapi.ts documents it.
+ */
+import type * as z from 'zod/mini';
+import type { Key } from '../keys';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the route's function may touch; infra turns this into least-privilege grants. */
+export interface RouteAccess {
+  /** read: GetItem/BatchGetItem/Query. write adds PutItem/UpdateItem/DeleteItem/TransactWriteItems. */
+  table: 'read' | 'readWrite';
+  /** start: states:StartExecution; respond: SendTaskSuccess/Failure on this state machine. */
+  workflow?: ReadonlyArray<'start' | 'respond'>;
+}
+
+export interface RouteSpec<
+  P extends z.ZodMiniType = z.ZodMiniType,
+  Q extends z.ZodMiniType = z.ZodMiniType,
+  B extends z.ZodMiniType = z.ZodMiniType,
+> {
+  /** Stable camelCase id: names the function and its CloudFormation logical id. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway syntax: /workspaces/{workspaceId}/members */
+  path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  summary: string;
+  /**
+   * registered (default): the caller must have PUT /me first (else 403 not_registered).
+   * authenticated: a valid token is enough (PUT /me itself).
+   */
+  auth?: 'registered' | 'authenticated';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Documentation of the success body (OpenAPI). */
+  response?: z.ZodMiniType;
+  /** 200 by default; 201 for creates; 204 sends no body. */
+  successStatus?: 200 | 201 | 202 | 204;
+  /** Creating POSTs honour the Idempotency-Key header. */
+  idempotent?: boolean;
+  /**
+   * Items fetched in the same BatchGetItem as the caller's user record, so a read route needs one
+   * round trip before its Query. Receives the validated params and the caller's id.
+   */
+  preload?: (input: { params: z.output<P>; callerId: string }) => Key[];
+  access: RouteAccess;
+}
+
+/** Identity helper that keeps the schema types for the handler. */
+export function defineRoute<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> {
+  return spec;
+}

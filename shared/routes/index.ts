@@ -1,0 +1,8 @@
+/**
+ * The route table: every route of the HTTP API, defined once. Used by infra/ (one function per
+ * route), local/ (the local server's router), scripts/openapi.ts and the tests.
+ */
+import type { RouteSpec } from '../http/route';
+import { identityRoutes } from './identity';
+
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes];
