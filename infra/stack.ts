@@ -1,42 +1,109 @@
 /**
  * The service's one stack: composes the constructs (one per concern) and wires their grants.
- * Fleshed out by the infrastructure work (issue 2); the workflow constructs by issue 4.
+ *
+ *   DataTable          the DynamoDB table of shared/table.ts
+ *   CursorSecret       the HMAC key of list cursors (Secrets Manager, passed by dynamic reference)
+ *   ApiIdentity        JWT authorizer: Cognito user pool + client, or an external issuer (context)
+ *   ApprovalWorkflow   the host-guest approval state machine (docs/WORKFLOW.md)
+ *   RouteFunctions     one function per route of shared/routes/index.ts, least-privilege roles
+ *   ServiceHttpApi     the HTTP API: a route per function, a $default 404 route, logs, throttling
+ *   ReminderSchedule   the hourly reminder/expiry job
+ *   NotificationDelivery  the stream consumer that sends notifications by SES
+ *
+ * CDK context: jwtIssuer, jwtAudience (comma-separated), senderEmail, logLevel,
+ * throttleRateLimit, throttleBurstLimit.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { TABLE } from '../shared/table';
+import { routes } from '../shared/routes';
+import { ApiIdentity } from './constructs/api-identity';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
+import { CursorSecret } from './constructs/cursor-secret';
+import { DataTable } from './constructs/data-table';
+import { ServiceHttpApi } from './constructs/http-api';
 import { NotificationDelivery } from './constructs/notification-delivery';
 import { ReminderSchedule } from './constructs/reminder-schedule';
+import { RouteFunctions } from './constructs/route-functions';
+import { ServiceFunction } from './constructs/service-function';
+
+export const NOT_FOUND_ENTRY = 'functions/system/not-found.ts';
 
 export class PartnershipsStack extends Stack {
   readonly table: Table;
   readonly workflow: ApprovalWorkflow;
+  readonly identity: ApiIdentity;
+  readonly routeFunctions: RouteFunctions;
+  readonly httpApi: ServiceHttpApi;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TABLE.ttlAttribute,
-      stream: StreamViewType.NEW_IMAGE,
-    });
-    for (const index of Object.values(TABLE.indexes)) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      });
-    }
-    const environment = { TABLE_NAME: this.table.tableName };
+    const context = (key: string): string | undefined => {
+      const value = this.node.tryGetContext(key);
+      return value === undefined || value === null || value === '' ? undefined : String(value);
+    };
+    const logLevel = context('logLevel') ?? 'INFO';
+
+    const data = new DataTable(this, 'Data');
+    this.table = data.table;
+    const cursorSecret = new CursorSecret(this, 'CursorSecret');
+
+    /** Every function of the service gets these. */
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      CURSOR_SECRET: cursorSecret.value,
+      POWERTOOLS_LOG_LEVEL: logLevel,
+    };
+
     this.workflow = new ApprovalWorkflow(this, 'ApprovalWorkflow', { table: this.table, environment });
-    new ReminderSchedule(this, 'ReminderSchedule', { table: this.table, stateMachine: this.workflow.stateMachine, environment });
+
+    this.identity = new ApiIdentity(this, 'Identity', {
+      jwtIssuer: context('jwtIssuer'),
+      jwtAudience: context('jwtAudience')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
+
+    this.routeFunctions = new RouteFunctions(this, 'RouteFunctions', {
+      routes,
+      table: this.table,
+      stateMachine: this.workflow.stateMachine,
+      environment,
+    });
+
+    const notFound = new ServiceFunction(this, 'NotFound', {
+      entry: NOT_FOUND_ENTRY,
+      description: 'HTTP API $default route: 404 not_found',
+      memorySize: 256,
+      // Touches nothing: no table name, no cursor key.
+      environment: { POWERTOOLS_LOG_LEVEL: logLevel },
+    });
+    this.httpApi = new ServiceHttpApi(this, 'Http', {
+      authorizer: this.identity.authorizer,
+      notFound,
+      throttle: {
+        rateLimit: Number(context('throttleRateLimit') ?? 100),
+        burstLimit: Number(context('throttleBurstLimit') ?? 200),
+      },
+    });
+    for (const route of routes) this.httpApi.addServiceRoute(route, this.routeFunctions.functions.get(route.id)!);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the API' });
+    if (this.identity.userPool && this.identity.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
+    }
+
+    new ReminderSchedule(this, 'ReminderSchedule', {
+      table: this.table,
+      stateMachine: this.workflow.stateMachine,
+      environment,
+    });
     new NotificationDelivery(this, 'NotificationDelivery', {
       table: this.table,
       environment,
-      senderEmail: this.node.tryGetContext('senderEmail') ?? 'no-reply@example.com',
+      senderEmail: context('senderEmail') ?? 'no-reply@example.com',
     });
   }
 }

@@ -1,11 +1,21 @@
 /**
- * Every Lambda of the service is built the same way: Node.js 20 on ARM, an ESM bundle made by the
- * local esbuild (never docker), the AWS SDK v3 left to the runtime, minified, with source maps.
+ * Every Lambda of the service is built the same way: Node.js 24 on ARM (nodejs20.x is deprecated in
+ * Lambda since 2026-04-30; the bundle targets node20 syntax so the same code runs locally on Node 20),
+ * an ESM bundle made by the local esbuild (never docker), the AWS SDK v3 left to the runtime,
+ * minified, with source maps. No X-Ray active tracing: nothing in the code emits subsegments, and
+ * X-Ray's write actions accept only Resource "*", which would widen every role.
+ *
+ * Each function gets its own log group with a retention (created next to it, `<id>Logs`), and an
+ * execution role without the AWS-managed basic execution policy: either the role passed in (the API
+ * route functions share one role per access profile, see route-functions.ts) or its own `<id>Role`.
+ * Either way the role may write only to this function's log group.
  */
-import { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Construct } from 'constructs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -16,18 +26,36 @@ export interface ServiceFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  description?: string;
+  /** Execution role; by default the function gets its own role (its log group only until granted more). */
+  role?: IRole;
+  /** @default one month */
+  logRetention?: RetentionDays;
 }
 
 export class ServiceFunction extends NodejsFunction {
+  /** `this.logGroup` (inherited) is the function's own log group, created here. */
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role =
+      props.role ??
+      new Role(scope, `${id}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${props.entry}`,
+      });
     super(scope, id, {
       entry: resolve(REPO_ROOT, props.entry),
       handler: 'handler',
-      runtime: Runtime.NODEJS_20_X,
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'partnerships',
@@ -47,5 +75,6 @@ export class ServiceFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    logGroup.grantWrite(role);
   }
 }
