@@ -18,8 +18,8 @@ export const userView = (user: UserRecord) => ({
 
 /** Strips table attributes (keys, type, index keys) from a stored user item. */
 export function toUserRecord(item: Record<string, any>): UserRecord {
-  const { userId, email, name, workspaceId, role, createdAt, updatedAt } = item;
-  return { userId, email, name, workspaceId, role, createdAt, updatedAt };
+  const { userId, email, name, workspaceId, role, workspaceName, joinedAt, createdAt, updatedAt } = item;
+  return { userId, email, name, workspaceId, role, workspaceName, joinedAt, createdAt, updatedAt };
 }
 
 const emailTaken = () => conflict('email_taken', 'Another user is registered with this e-mail.');
