@@ -12,6 +12,10 @@ import { buildOpenApi } from '../shared/openapi/document';
 import * as z from 'zod/mini';
 import { errorResponse } from '../shared/http/errors';
 import { email } from '../shared/http/schemas';
+import { registerLocalWorkflow } from '../shared/workflow/port';
+import { listNotifications } from '../shared/notify/outbox';
+import { runReminderJob } from '../shared/services/reminder-job';
+import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -26,12 +30,30 @@ export interface LocalService {
   url: string;
   tokens: TokenAuthority;
   dynamoEndpoint: string;
+  /** The in-process state machine runner (registered as the workflow port). */
+  workflow: WorkflowRunner;
+  /** Startup measurements (ms): the runner's synth + preparation, overlapped with DynamoDB Local's start. */
+  timings: { workflowReadyMs: number; workflowSynthMs: number; startMs: number };
   stop: () => Promise<void>;
 }
 
 const tokenRequest = z.strictObject({ sub: z.string().check(z.minLength(1), z.maxLength(128)), email: email() });
+const outboxQuery = z.strictObject({
+  to: email(),
+  limit: z.optional(z.string().check(z.regex(/^[0-9]{1,3}$/))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+const jobRequest = z.strictObject({ now: z.optional(z.iso.datetime({ offset: true })) });
+const issuesOf = (error: { issues: Array<{ path: PropertyKey[]; code: string }> }) =>
+  error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code }));
 
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const started = performance.now();
+  // The state machine is synthesized from the CDK stack while DynamoDB Local boots.
+  const runnerReady = createWorkflowRunner().then(
+    (runner) => ({ runner, ms: Math.round(performance.now() - started) }),
+    (error: Error) => ({ error }),
+  );
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal({ dataDir: options.dataDir })).endpoint;
   const tableName = options.tableName ?? 'partnerships';
@@ -53,6 +75,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const port = options.port ?? 3000;
   const host = options.host ?? '127.0.0.1';
   const tokens = await createTokenAuthority(`http://localhost:${port}/local`);
+  let workflowRunner: WorkflowRunner | undefined;
   const endpoints = new Map<string, LocalEndpoint>();
   let ready = false;
 
@@ -67,6 +90,25 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     return json(201, { token: await tokens.issue(parsed.data) });
   });
   endpoints.set('GET /openapi.json', async () => json(200, buildOpenApi()));
+  endpoints.set('GET /local/outbox', async ({ query }) => {
+    const parsed = outboxQuery.safeParse(Object.fromEntries(query));
+    if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));
+    const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
+    const page = await listNotifications(parsed.data.to, { limit, cursor: parsed.data.cursor });
+    return json(200, page);
+  });
+  endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
+    const parsed = jobRequest.safeParse(body ?? {});
+    if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
+    const result = await runReminderJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() });
+    return json(200, result);
+  });
+  endpoints.set('GET /local/workflow', async ({ query }) => {
+    const name = query.get('execution') ?? '';
+    const execution = workflowRunner?.execution(name);
+    if (!execution) return errorResponse(404, 'not_found', 'No execution of that name in this process.');
+    return json(200, { ...execution, transitions: workflowRunner!.transitions(name) });
+  });
 
   const server = createLocalServer({ tokens, endpoints });
   await new Promise<void>((resolveListen, reject) => {
@@ -78,14 +120,30 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     throw error;
   });
   const actualPort = (server.address() as AddressInfo).port;
+  const built = await runnerReady;
+  if ('error' in built) {
+    await new Promise<void>((done) => server.close(() => done()));
+    await dynamo?.stop();
+    throw new Error(`The workflow runner did not start: ${built.error.message}`);
+  }
+  workflowRunner = built.runner;
+  registerLocalWorkflow(workflowRunner);
   ready = true;
 
   return {
     url: `http://${host}:${actualPort}`,
     tokens,
     dynamoEndpoint,
+    workflow: built.runner,
+    timings: {
+      workflowReadyMs: built.ms,
+      workflowSynthMs: built.runner.timings.synthMs,
+      startMs: Math.round(performance.now() - started),
+    },
     stop: async () => {
       ready = false;
+      registerLocalWorkflow(undefined);
+      await built.runner.stop();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await dynamo?.stop();

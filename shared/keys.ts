@@ -24,10 +24,12 @@ export const ENTITY = {
   notification: 'NOTIFICATION',
   team: 'TEAM',
   teamMember: 'TEAM_MEMBER',
+  teamPartner: 'TEAM_PARTNER',
   partnerInvitation: 'PARTNER_INVITATION',
   workItem: 'WORK_ITEM',
   partnership: 'PARTNERSHIP',
   partnershipGuard: 'PARTNERSHIP_GUARD',
+  partnershipListing: 'PARTNERSHIP_LISTING',
   account: 'ACCOUNT',
   share: 'SHARE',
   accessRequest: 'ACCESS_REQUEST',
@@ -62,8 +64,84 @@ export const keys = {
   }),
 
   // ---- teams, work items, team partners (issue 3) ----------------------------------------------
+  //   TEAM#<teamId> / TEAM                 team (memberIds: string set, for the list filter)
+  //                  gsi1: WS#<ws>#TEAMS / <name lowercased>#<teamId>
+  //   TEAM#<teamId> / MEMBER#<userId>      team membership and team role
+  //   TEAM#<teamId> / PARTNER#<userId>     partner relation, pending or active (one per user and team)
+  //                  gsi1 (only while active): USER#<userId>#PARTNER_TEAMS / <teamId>
+  //   TEAM#<teamId> / PINV#<invitationId>  partner invitation (history; status moves on)
+  //                  gsi1: WS#<ws>#PINV#<status> / <createdAt>#<invitationId>
+  //                  gsi2 (only while pending): DUE / <dueAt>#PARTNER_INVITATION#<invitationId>
+  //   TEAM#<teamId> / WI#<workItemId>      work item
+  // Work item and invitation ids are "<teamId>-<suffix>", so one BatchGet by id also loads the team.
+  team: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAM' }),
+  teamPartition: (teamId: string) => `TEAM#${teamId}`,
+  workspaceTeamsPartition: (workspaceId: string) => `WS#${workspaceId}#TEAMS`,
+  teamIndex: (workspaceId: string, name: string, teamId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: `WS#${workspaceId}#TEAMS`,
+    [TABLE.indexes.byOwner.sortKey]: `${name.toLowerCase()}#${teamId}`,
+  }),
+  teamMember: (teamId: string, userId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `MEMBER#${userId}` }),
+  teamMemberPrefix: 'MEMBER#',
+  teamPartner: (teamId: string, userId: string): Key => ({ pk: `TEAM#${teamId}`, sk: `PARTNER#${userId}` }),
+  teamPartnerPrefix: 'PARTNER#',
+  partnerTeamsPartition: (userId: string) => `USER#${userId}#PARTNER_TEAMS`,
+  partnerTeamIndex: (userId: string, teamId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: `USER#${userId}#PARTNER_TEAMS`,
+    [TABLE.indexes.byOwner.sortKey]: teamId,
+  }),
+  partnerInvitation: (invitationId: string): Key => ({
+    pk: `TEAM#${teamIdOf(invitationId) ?? '-'}`,
+    sk: `PINV#${invitationId}`,
+  }),
+  partnerInvitationsPartition: (workspaceId: string, status: string) => `WS#${workspaceId}#PINV#${status}`,
+  partnerInvitationIndex: (workspaceId: string, status: string, createdAt: string, invitationId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: `WS#${workspaceId}#PINV#${status}`,
+    [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${invitationId}`,
+  }),
+  /** Due index attributes (gsi2) of a pending partner invitation. */
+  partnerInvitationDue: (dueAt: string, invitationId: string) => ({
+    [TABLE.indexes.due.partitionKey]: 'DUE',
+    [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.partnerInvitation}#${invitationId}`,
+  }),
+  workItem: (workItemId: string): Key => ({ pk: `TEAM#${teamIdOf(workItemId) ?? '-'}`, sk: `WI#${workItemId}` }),
+  workItemPrefix: 'WI#',
+  /** A child id scoped to its team: "<teamId>-<suffix>". */
+  teamScopedId: (teamId: string, suffix: string) => `${teamId}-${suffix}`,
+  teamIdOf: (scopedId: string) => teamIdOf(scopedId),
 
   // ---- host-guest partnerships (issue 4) -------------------------------------------------------
+  //   PS#<id>                  / PARTNERSHIP              the partnership (record of truth; status, owners, task token)
+  //                  gsi1: WS#<host>#PS#HOST / <createdAt>#<id>          (host Owner/Admins' list)
+  //                  gsi2 (while something is due): DUE / <dueAt>#PARTNERSHIP#<id>
+  //   PS#<id>                  / LISTING#GUEST            summary copy, once guest Owner/Admins may see it
+  //                  gsi1: WS#<guest>#PS#GUEST / <createdAt>#<id>
+  //   PS#<id>                  / LISTING#OWNER#<userId>   summary copy per Partnership Owner
+  //                  gsi1: WS#<host>#PS#OWNER#<userId> / <createdAt>#<id>   (plain members' list)
+  //   PSGUARD#<host>#<guest>   / PSGUARD                  one non-terminal partnership per (host, guest)
+  partnership: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'PARTNERSHIP' }),
+  partnershipGuestListing: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'LISTING#GUEST' }),
+  partnershipOwnerListing: (partnershipId: string, userId: string): Key => ({
+    pk: `PS#${partnershipId}`,
+    sk: `LISTING#OWNER#${userId}`,
+  }),
+  partnershipGuard: (hostWorkspaceId: string, guestWorkspaceId: string): Key => ({
+    pk: `PSGUARD#${hostWorkspaceId}#${guestWorkspaceId}`,
+    sk: 'PSGUARD',
+  }),
+  partnershipsHostPartition: (workspaceId: string) => `WS#${workspaceId}#PS#HOST`,
+  partnershipsGuestPartition: (workspaceId: string) => `WS#${workspaceId}#PS#GUEST`,
+  partnershipsOwnerPartition: (workspaceId: string, userId: string) => `WS#${workspaceId}#PS#OWNER#${userId}`,
+  /** gsi1 attributes of a partnership list entry (newest first by creation). */
+  partnershipListIndex: (partition: string, createdAt: string, partnershipId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: partition,
+    [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${partnershipId}`,
+  }),
+  /** Due index attributes (gsi2) of a partnership awaiting something (reminder, expiry, resume, reconcile). */
+  partnershipDue: (dueAt: string, partnershipId: string) => ({
+    [TABLE.indexes.due.partitionKey]: 'DUE',
+    [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.partnership}#${partnershipId}`,
+  }),
 
   // ---- accounts, shares, access requests (issue 5) ---------------------------------------------
 };
@@ -72,3 +150,9 @@ export type ActivityScope = { kind: 'workspace' | 'partnership'; id: string };
 
 /** Static partition for Powertools idempotency records (sort key = hashed idempotency key). */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
+
+/** The team of a team-scoped id ("<teamId>-<suffix>"), or undefined when the id has no such shape. */
+function teamIdOf(scopedId: string): string | undefined {
+  const match = /^([A-Za-z0-9_]{1,40})-([A-Za-z0-9_-]{1,40})$/.exec(scopedId);
+  return match ? match[1] : undefined;
+}

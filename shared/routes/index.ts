@@ -4,5 +4,7 @@
  */
 import type { RouteSpec } from '../http/route';
 import { identityRoutes } from './identity';
+import { teamRoutes } from './teams';
+import { partnershipRoutes } from './partnerships';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes];
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...teamRoutes, ...partnershipRoutes];

@@ -1,3 +1,6 @@
+import { config } from '../config';
+import { awsWorkflow } from './sfn';
+
 /**
  * The workflow as the rest of the service sees it. Deployed: AWS Step Functions (SFN SDK client,
  * module scope). Locally: the in-process runner of local/workflow-runner.ts, registered at start.
@@ -10,13 +13,7 @@ export interface WorkflowPort {
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
-/** Thrown by sendTaskSuccess/Failure when the token's task is already closed (done, timed out). */
-export class TaskClosedError extends Error {
-  constructor(message = 'task already closed') {
-    super(message);
-    this.name = 'TaskClosedError';
-  }
-}
+export { TaskClosedError } from './errors';
 
 let localPort: WorkflowPort | undefined;
 /** Local mode only: local/runtime.ts registers the in-process runner here. */
@@ -25,4 +22,16 @@ export function registerLocalWorkflow(port: WorkflowPort | undefined): void {
 }
 export function localWorkflow(): WorkflowPort | undefined {
   return localPort;
+}
+
+/**
+ * The workflow port handlers use: the in-process runner in SERVICE_MODE=local (registered by
+ * local/runtime.ts or test/support/workflow.ts), AWS Step Functions otherwise.
+ */
+export function workflow(): WorkflowPort {
+  if (config().mode === 'local') {
+    if (!localPort) throw new Error('No local workflow runner is registered (local/runtime.ts or test/support/workflow.ts starts one).');
+    return localPort;
+  }
+  return awsWorkflow;
 }

@@ -1,0 +1,466 @@
+/**
+ * Host-guest partnerships (SPEC §5): statuses, the decisions that move them, the schedule of the
+ * reminders/expiry, and the outcome the workflow reads. Plain rules, no AWS.
+ *
+ *   awaiting_host_approval --approve--> awaiting_guest_acceptance --accept--> active
+ *          |  decline -> declined_by_host (terminal)   |  decline -> declined_by_guest --resend--> awaiting_guest_acceptance
+ *   any stage: cancel -> cancelled, DELETE -> removed, 30 days undecided -> expired (all terminal)
+ *   active: DELETE -> removed
+ */
+import { businessRule, conflict } from '../errors';
+import type { Stage } from '../workflow/tasks';
+
+export type { Stage };
+
+export const PARTNERSHIP_STATUSES = [
+  'awaiting_host_approval',
+  'awaiting_guest_acceptance',
+  'declined_by_host',
+  'declined_by_guest',
+  'active',
+  'cancelled',
+  'expired',
+  'removed',
+] as const;
+export type PartnershipStatus = (typeof PARTNERSHIP_STATUSES)[number];
+
+const TERMINAL: ReadonlySet<PartnershipStatus> = new Set(['declined_by_host', 'cancelled', 'expired', 'removed']);
+/** Terminal: nothing moves it any more; the host-guest pair is free again. */
+export const isTerminal = (status: PartnershipStatus) => TERMINAL.has(status);
+
+/** The status each wait stage of the workflow waits on. */
+export const STAGE_STATUS: Record<Stage, PartnershipStatus> = {
+  host_approval: 'awaiting_host_approval',
+  guest_acceptance: 'awaiting_guest_acceptance',
+  resend: 'declined_by_guest',
+};
+
+/** The stage a status waits in, if any (the status is then "waiting": a wait task may hold a token). */
+export function stageOf(status: PartnershipStatus): Stage | undefined {
+  if (status === 'awaiting_host_approval') return 'host_approval';
+  if (status === 'awaiting_guest_acceptance') return 'guest_acceptance';
+  if (status === 'declined_by_guest') return 'resend';
+  return undefined;
+}
+
+/** Stages where somebody else must decide: they get reminders and manual reminders. */
+export const awaitsDecision = (status: PartnershipStatus) =>
+  status === 'awaiting_host_approval' || status === 'awaiting_guest_acceptance';
+
+// ---- timing -------------------------------------------------------------------------------------
+
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 24 * 60 * MINUTE_MS;
+/** First automatic reminder after 3 days in a stage, then every 3 days. */
+export const REMINDER_INTERVAL_MS = 3 * DAY_MS;
+/** A stage undecided for 30 days expires. */
+export const EXPIRY_MS = 30 * DAY_MS;
+/** Manual reminders (POST /partnerships/{id}/reminders): at most one per 24 h per partnership. */
+export const MANUAL_REMINDER_INTERVAL_MS = DAY_MS;
+/** A waiting stage without a registered task token for this long gets its execution restarted. */
+export const RECONCILE_AFTER_MS = 10 * MINUTE_MS;
+/** A resume (SendTaskSuccess after a decision) that did not complete is retried by the job after this. */
+export const RESUME_RETRY_MS = MINUTE_MS;
+/** Upper bound of Partnership Owners (each has a list entry updated with every status change). */
+export const MAX_OWNERS = 20;
+
+// ---- the record -----------------------------------------------------------------------------------
+
+export interface PartnershipOwner {
+  userId: string;
+  email: string;
+  addedAt: string;
+  addedBy: string;
+}
+
+export interface DecisionRecord {
+  by: string;
+  at: string;
+  reason?: string;
+  /** Host approval given automatically (requester is a host Owner/Admin). */
+  auto?: boolean;
+}
+
+/** A SendTaskSuccess/Failure owed to the workflow for a decision already recorded. */
+export interface PendingResume {
+  token: string;
+  stage: Stage;
+  /** The outcome sent with SendTaskSuccess; `expired` is sent as SendTaskFailure('Expired'). */
+  outcome: string;
+  attempts: number;
+  /** When the job should (re)try it. */
+  retryAt: string;
+}
+
+export interface PartnershipRecord {
+  partnershipId: string;
+  hostWorkspaceId: string;
+  hostName: string;
+  guestWorkspaceId: string;
+  guestName: string;
+  partnerEmail: string;
+  reason: string | null;
+  requesterId: string;
+  requesterEmail: string;
+  owners: PartnershipOwner[];
+  status: PartnershipStatus;
+  /** Guest Owner/Admins may see it: it reached awaiting_guest_acceptance once. */
+  guestVisible: boolean;
+  hostDecision?: DecisionRecord;
+  guestDecision?: DecisionRecord;
+  /** cancel, remove or expiry. */
+  closed?: DecisionRecord;
+  resendCount: number;
+  // The current waiting stage (absent when not waiting).
+  stageEnteredAt?: string;
+  expiresAt?: string;
+  nextReminderAt?: string;
+  remindersSent: number;
+  /** Last manual reminder (rate limit). */
+  lastReminderAt?: string;
+  // The workflow.
+  taskToken?: string;
+  taskStage?: Stage;
+  tokenRegisteredAt?: string;
+  /** Since when a task token is expected for the current stage (stage entered, execution (re)started). */
+  tokenExpectedSince?: string;
+  resume?: PendingResume;
+  executionName: string;
+  executionRestarts: number;
+  /** Bumped by every write that changes status, owners or the task token (optimistic concurrency). */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const RECORD_FIELDS = [
+  'partnershipId', 'hostWorkspaceId', 'hostName', 'guestWorkspaceId', 'guestName', 'partnerEmail', 'reason',
+  'requesterId', 'requesterEmail', 'owners', 'status', 'guestVisible', 'hostDecision', 'guestDecision', 'closed',
+  'resendCount', 'stageEnteredAt', 'expiresAt', 'nextReminderAt', 'remindersSent', 'lastReminderAt', 'taskToken',
+  'taskStage', 'tokenRegisteredAt', 'tokenExpectedSince', 'resume', 'executionName', 'executionRestarts', 'version',
+  'createdAt', 'updatedAt',
+] as const satisfies ReadonlyArray<keyof PartnershipRecord>;
+
+/** Fields of a newly entered status: the stage clock for waiting statuses, nothing otherwise. */
+export function stageFields(status: PartnershipStatus, now: Date): Pick<
+  PartnershipRecord,
+  'stageEnteredAt' | 'expiresAt' | 'nextReminderAt' | 'remindersSent' | 'tokenExpectedSince'
+> {
+  const stage = stageOf(status);
+  if (!stage) {
+    return { stageEnteredAt: undefined, expiresAt: undefined, nextReminderAt: undefined, remindersSent: 0, tokenExpectedSince: undefined };
+  }
+  const at = now.getTime();
+  return {
+    stageEnteredAt: now.toISOString(),
+    expiresAt: new Date(at + EXPIRY_MS).toISOString(),
+    nextReminderAt: awaitsDecision(status) ? new Date(at + REMINDER_INTERVAL_MS).toISOString() : undefined,
+    remindersSent: 0,
+    tokenExpectedSince: now.toISOString(),
+  };
+}
+
+// ---- creation -------------------------------------------------------------------------------------
+
+export interface RequestInput {
+  partnershipId: string;
+  host: { workspaceId: string; name: string };
+  guestWorkspaceId: string;
+  /** The guest workspace, if it exists. */
+  guest: { workspaceId: string; name: string } | undefined;
+  partnerEmail: string;
+  /** Owner/Admin e-mails of the guest workspace (lowercased). */
+  guestAdminEmails: string[];
+  reason: string | undefined;
+  requester: { userId: string; email: string; isHostAdmin: boolean };
+  now: Date;
+}
+
+/**
+ * POST /workspaces/{hostId}/partnerships (the caller is known to be a host member). Returns the new
+ * record: awaiting host approval, or awaiting guest acceptance at once for a host Owner/Admin.
+ */
+export function decideRequest(input: RequestInput): PartnershipRecord {
+  const { host, guest, requester, now } = input;
+  if (input.guestWorkspaceId === host.workspaceId) {
+    throw businessRule('same_workspace', 'The guest workspace must be another workspace than the host.');
+  }
+  if (!requester.isHostAdmin && !input.reason) {
+    throw businessRule('reason_required', 'Give a reason (1 to 500 characters): a host Owner or Admin will review the request.', [
+      { field: 'body.reason', issue: 'required unless you are a host Owner or Admin' },
+    ]);
+  }
+  if (!guest) throw businessRule('guest_not_found', 'No workspace has this guestWorkspaceId.', [{ field: 'body.guestWorkspaceId', issue: 'unknown workspace' }]);
+  const partnerEmail = input.partnerEmail.trim().toLowerCase();
+  if (!input.guestAdminEmails.map((e) => e.toLowerCase()).includes(partnerEmail)) {
+    throw businessRule('partner_not_guest_admin', 'partnerEmail must be an Owner or Admin of the guest workspace.', [
+      { field: 'body.partnerEmail', issue: 'not an Owner or Admin of the guest workspace' },
+    ]);
+  }
+  const at = now.toISOString();
+  const status: PartnershipStatus = requester.isHostAdmin ? 'awaiting_guest_acceptance' : 'awaiting_host_approval';
+  return {
+    partnershipId: input.partnershipId,
+    hostWorkspaceId: host.workspaceId,
+    hostName: host.name,
+    guestWorkspaceId: guest.workspaceId,
+    guestName: guest.name,
+    partnerEmail,
+    reason: input.reason ?? null,
+    requesterId: requester.userId,
+    requesterEmail: requester.email.toLowerCase(),
+    owners: [{ userId: requester.userId, email: requester.email.toLowerCase(), addedAt: at, addedBy: requester.userId }],
+    status,
+    guestVisible: status === 'awaiting_guest_acceptance',
+    hostDecision: requester.isHostAdmin ? { by: requester.userId, at, auto: true } : undefined,
+    resendCount: 0,
+    ...stageFields(status, now),
+    executionName: input.partnershipId,
+    executionRestarts: 0,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+// ---- decisions ------------------------------------------------------------------------------------
+
+export type DecisionAction = 'approve' | 'decline' | 'accept' | 'resend' | 'cancel' | 'remove';
+
+const TRANSITIONS: Record<DecisionAction, Partial<Record<PartnershipStatus, PartnershipStatus>>> = {
+  approve: { awaiting_host_approval: 'awaiting_guest_acceptance' },
+  decline: { awaiting_host_approval: 'declined_by_host', awaiting_guest_acceptance: 'declined_by_guest' },
+  accept: { awaiting_guest_acceptance: 'active' },
+  resend: { declined_by_guest: 'awaiting_guest_acceptance' },
+  cancel: { awaiting_host_approval: 'cancelled', awaiting_guest_acceptance: 'cancelled', declined_by_guest: 'cancelled' },
+  remove: {
+    awaiting_host_approval: 'removed',
+    awaiting_guest_acceptance: 'removed',
+    declined_by_guest: 'removed',
+    active: 'removed',
+  },
+};
+
+const OUTCOME: Record<DecisionAction, string> = {
+  approve: 'approved',
+  decline: 'declined',
+  accept: 'accepted',
+  resend: 'resent',
+  cancel: 'cancelled',
+  remove: 'removed',
+};
+
+/** The statuses from which an action is possible. */
+export const statusesFor = (action: DecisionAction) => Object.keys(TRANSITIONS[action]) as PartnershipStatus[];
+
+export const invalidState = (status: PartnershipStatus, action: string) =>
+  conflict('invalid_state', `The partnership is ${status}: "${action}" is not possible now.`, { status, action });
+
+/** The status an action leads to from `status`, or 409 invalid_state. */
+export function nextStatus(action: DecisionAction, status: PartnershipStatus): PartnershipStatus {
+  const to = TRANSITIONS[action][status];
+  if (!to) throw invalidState(status, action);
+  return to;
+}
+
+/** Who is told about a change (resolved to e-mails by the service; the actor is never told of their own act). */
+export type Recipients = 'owners' | 'hostAdmins' | 'partner' | 'requester';
+
+export interface Transition {
+  action: DecisionAction | 'expire';
+  from: PartnershipStatus;
+  to: PartnershipStatus;
+  /** The stage the workflow waits in before the change (a resume is owed to it if it holds a token). */
+  stage: Stage | undefined;
+  /** What SendTaskSuccess tells the workflow (`$.decision.outcome`). */
+  outcome: string;
+  record: PartnershipRecord;
+  activity: string;
+  notification?: { template: string; to: Recipients[] };
+}
+
+export interface DecisionInput {
+  actorId: string;
+  reason?: string;
+  acceptTerms?: boolean;
+  now: Date;
+}
+
+/** Who decides in a stage: the reminders and the request/cancel notifications go to them. */
+export function decidersOf(status: PartnershipStatus): Recipients[] {
+  if (status === 'awaiting_host_approval') return ['hostAdmins'];
+  if (status === 'awaiting_guest_acceptance') return ['partner'];
+  return [];
+}
+
+/**
+ * Applies a decision (authorization is checked before, in partnership-access.ts): the next record,
+ * the outcome for the workflow, and the activity and notification it causes.
+ */
+export function decide(p: PartnershipRecord, action: DecisionAction, input: DecisionInput): Transition {
+  const to = nextStatus(action, p.status);
+  if (action === 'accept' && input.acceptTerms !== true) {
+    throw businessRule('terms_not_accepted', 'Accept the partnership terms: send {"acceptTerms": true}.', [
+      { field: 'body.acceptTerms', issue: 'must be true' },
+    ]);
+  }
+  const at = input.now.toISOString();
+  const decision: DecisionRecord = { by: input.actorId, at, ...(input.reason ? { reason: input.reason } : {}) };
+  const record: PartnershipRecord = {
+    ...p,
+    status: to,
+    ...stageFields(to, input.now),
+    guestVisible: p.guestVisible || to === 'awaiting_guest_acceptance',
+    // The stage's token is used up by this decision (it becomes a pending resume).
+    taskToken: undefined,
+    taskStage: undefined,
+    tokenRegisteredAt: undefined,
+    version: p.version + 1,
+    updatedAt: at,
+  };
+  let notification: Transition['notification'];
+  switch (action) {
+    case 'approve':
+      record.hostDecision = decision;
+      notification = { template: 'partnership.invitation', to: ['partner'] };
+      break;
+    case 'decline':
+      if (p.status === 'awaiting_host_approval') {
+        record.hostDecision = decision;
+        notification = { template: 'partnership.declined_by_host', to: ['owners'] };
+      } else {
+        record.guestDecision = decision;
+        notification = { template: 'partnership.declined_by_guest', to: ['owners'] };
+      }
+      break;
+    case 'accept':
+      record.guestDecision = decision;
+      notification = { template: 'partnership.accepted', to: ['owners', 'hostAdmins'] };
+      break;
+    case 'resend':
+      record.resendCount = p.resendCount + 1;
+      notification = { template: 'partnership.invitation', to: ['partner'] };
+      break;
+    case 'cancel':
+      record.closed = decision;
+      notification = { template: 'partnership.cancelled', to: ['owners', ...decidersOf(p.status)] };
+      break;
+    case 'remove':
+      record.closed = decision;
+      notification = { template: 'partnership.removed', to: p.guestVisible ? ['owners', 'partner'] : ['owners'] };
+      break;
+  }
+  const activity =
+    action === 'decline' ? `partnership.${to}` : `partnership.${{ approve: 'approved', accept: 'accepted', resend: 'resent', cancel: 'cancelled', remove: 'removed' }[action]}`;
+  return { action, from: p.status, to, stage: stageOf(p.status), outcome: OUTCOME[action], record, activity, notification };
+}
+
+/** The job (or RecordExpiry) expires a waiting stage undecided for 30 days. */
+export function decideExpiry(p: PartnershipRecord, now: Date): Transition {
+  const stage = stageOf(p.status);
+  if (!stage) throw invalidState(p.status, 'expire');
+  const at = now.toISOString();
+  return {
+    action: 'expire',
+    from: p.status,
+    to: 'expired',
+    stage,
+    outcome: 'expired',
+    record: {
+      ...p,
+      status: 'expired',
+      ...stageFields('expired', now),
+      closed: { by: 'system', at, reason: `no decision within 30 days (${p.status})` },
+      taskToken: undefined,
+      taskStage: undefined,
+      tokenRegisteredAt: undefined,
+      version: p.version + 1,
+      updatedAt: at,
+    },
+    activity: 'partnership.expired',
+    notification: { template: 'partnership.expired', to: ['requester'] },
+  };
+}
+
+/**
+ * The outcome a wait task reports when the decision for its stage was recorded before it could
+ * register its token (docs/WORKFLOW.md, "Derivation"). Undefined: the status cannot follow that stage.
+ */
+export function deriveOutcome(stage: Stage, status: PartnershipStatus): string | undefined {
+  if (status === 'cancelled' || status === 'removed' || status === 'expired') return status;
+  switch (stage) {
+    case 'host_approval':
+      if (status === 'awaiting_guest_acceptance' || status === 'active' || status === 'declined_by_guest') return 'approved';
+      if (status === 'declined_by_host') return 'declined';
+      return undefined;
+    case 'guest_acceptance':
+      if (status === 'active') return 'accepted';
+      if (status === 'declined_by_guest') return 'declined';
+      return undefined;
+    case 'resend':
+      if (status === 'awaiting_guest_acceptance' || status === 'active') return 'resent';
+      return undefined;
+  }
+}
+
+// ---- the scheduled job --------------------------------------------------------------------------------
+
+/**
+ * When the job must next look at the partnership (gsi2), or undefined when nothing is due any more
+ * (active or terminal, no resume owed). Depends only on the record.
+ */
+export function nextDueAt(p: PartnershipRecord): string | undefined {
+  const candidates: number[] = [];
+  if (p.resume) candidates.push(Date.parse(p.resume.retryAt));
+  if (stageOf(p.status)) {
+    if (p.expiresAt) candidates.push(Date.parse(p.expiresAt));
+    if (p.nextReminderAt) candidates.push(Date.parse(p.nextReminderAt));
+    if (!p.taskToken && p.tokenExpectedSince) candidates.push(Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS);
+  }
+  const valid = candidates.filter((c) => Number.isFinite(c));
+  return valid.length ? new Date(Math.min(...valid)).toISOString() : undefined;
+}
+
+export interface DuePlan {
+  resume: boolean;
+  expire: boolean;
+  remind: boolean;
+  restart: boolean;
+}
+
+/** What the job does with a due partnership at `now`. */
+export function planDue(p: PartnershipRecord, now: Date): DuePlan {
+  const t = now.getTime();
+  const waiting = stageOf(p.status) !== undefined;
+  const expire = waiting && p.expiresAt !== undefined && t >= Date.parse(p.expiresAt);
+  return {
+    resume: p.resume !== undefined && t >= Date.parse(p.resume.retryAt),
+    expire,
+    remind: !expire && awaitsDecision(p.status) && p.nextReminderAt !== undefined && t >= Date.parse(p.nextReminderAt),
+    restart:
+      !expire && waiting && !p.taskToken && p.tokenExpectedSince !== undefined && t >= Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS,
+  };
+}
+
+/** After a reminder at `now`: the next one, on the stage's 3-day grid (never twice in one interval). */
+export function nextReminderAfter(stageEnteredAt: string, now: Date): string {
+  const start = Date.parse(stageEnteredAt);
+  const intervals = Math.floor((now.getTime() - start) / REMINDER_INTERVAL_MS) + 1;
+  return new Date(start + intervals * REMINDER_INTERVAL_MS).toISOString();
+}
+
+/** Manual reminder rate limit: seconds to wait, or 0 when one may be sent now. */
+export function manualReminderWait(lastReminderAt: string | undefined, now: Date): number {
+  if (!lastReminderAt) return 0;
+  const wait = Date.parse(lastReminderAt) + MANUAL_REMINDER_INTERVAL_MS - now.getTime();
+  return wait > 0 ? Math.ceil(wait / 1000) : 0;
+}
+
+/** Backoff of the job's resume retries: 1, 2, 4 ... minutes, at most an hour. */
+export function resumeRetryAt(attempts: number, now: Date): string {
+  return new Date(now.getTime() + Math.min(60, 2 ** Math.max(0, attempts - 1)) * MINUTE_MS).toISOString();
+}
+
+/** The execution name of the n-th restart (0: the original). */
+export const executionNameFor = (partnershipId: string, restarts: number) =>
+  restarts === 0 ? partnershipId : `${partnershipId}-r${restarts}`;

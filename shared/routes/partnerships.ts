@@ -1,0 +1,204 @@
+/** Routes of SPEC §5 (host-guest partnerships, three-stage approval). */
+import * as z from 'zod/mini';
+import { PARTNERSHIP_STATUSES } from '../domain/partnership';
+import { defineRoute } from '../http/route';
+import * as s from '../http/schemas';
+import { keys } from '../keys';
+
+const workspaceParams = z.strictObject({ workspaceId: s.id() });
+const partnershipParams = z.strictObject({ partnershipId: s.id() });
+/** Every /partnerships/{id} route loads the partnership with the caller (one BatchGet). */
+const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => [keys.partnership(params.partnershipId)];
+
+const summary = z.object({
+  partnershipId: z.string(),
+  hostWorkspaceId: z.string(),
+  hostName: z.string(),
+  guestWorkspaceId: z.string(),
+  guestName: z.string(),
+  partnerEmail: z.string(),
+  status: z.enum(PARTNERSHIP_STATUSES),
+  requesterId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const decision = z.nullable(z.object({ by: z.optional(z.string()), at: z.string(), reason: z.optional(z.nullable(z.string())) }));
+const partnershipView = z.extend(summary, {
+  reason: z.nullable(z.string()),
+  requesterEmail: z.string(),
+  owners: z.array(z.object({ userId: z.string(), email: z.string(), addedAt: z.string() })),
+  hostDecision: decision,
+  guestDecision: decision,
+  closed: decision,
+  resendCount: z.number(),
+  stage: z.nullable(z.object({ enteredAt: z.string(), expiresAt: z.nullable(z.string()), nextReminderAt: z.nullable(z.string()) })),
+  lastReminderAt: z.nullable(z.string()),
+});
+
+const decisionAccess = { table: 'readWrite', workflow: ['respond'] } as const;
+
+export const createPartnership = defineRoute({
+  id: 'createPartnership',
+  method: 'POST',
+  path: '/workspaces/{workspaceId}/partnerships',
+  entry: 'functions/partnerships/create-partnership.ts',
+  summary:
+    'Request a host-guest partnership (any host member; reason required unless host Owner/Admin, whose request skips host approval).',
+  params: workspaceParams,
+  body: z.strictObject({ guestWorkspaceId: s.id(), partnerEmail: s.email(), reason: z.optional(s.text(500)) }),
+  response: partnershipView,
+  successStatus: 201,
+  idempotent: true,
+  preload: ({ params }) => [keys.workspace(params.workspaceId)],
+  access: { table: 'readWrite', workflow: ['start'] },
+});
+
+export const listPartnerships = defineRoute({
+  id: 'listPartnerships',
+  method: 'GET',
+  path: '/workspaces/{workspaceId}/partnerships',
+  entry: 'functions/partnerships/list-partnerships.ts',
+  summary: 'Partnerships of a workspace on one side (host Owner/Admins: all; host members: those they own; guest Owner/Admins: from guest acceptance on).',
+  params: workspaceParams,
+  query: z.strictObject({
+    side: z.prefault(z.enum(['host', 'guest']), 'host'),
+    status: z.optional(z.enum(PARTNERSHIP_STATUSES)),
+    limit: s.limit(),
+    cursor: s.cursor(),
+  }),
+  response: s.pageOf(summary),
+  access: { table: 'read' },
+});
+
+export const getPartnership = defineRoute({
+  id: 'getPartnership',
+  method: 'GET',
+  path: '/partnerships/{partnershipId}',
+  entry: 'functions/partnerships/get-partnership.ts',
+  summary: 'A partnership, for whoever may see it.',
+  params: partnershipParams,
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: { table: 'read' },
+});
+
+export const approvePartnership = defineRoute({
+  id: 'approvePartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/approve',
+  entry: 'functions/partnerships/approve-partnership.ts',
+  summary: 'Host Owner/Admin approves the request (stage 2): the guest partner is invited.',
+  params: partnershipParams,
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const declinePartnership = defineRoute({
+  id: 'declinePartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/decline',
+  entry: 'functions/partnerships/decline-partnership.ts',
+  summary: 'Host Owner/Admin declines the request (stage 2), or guest Owner/Admin declines the invitation (stage 3).',
+  params: partnershipParams,
+  body: z.strictObject({ reason: z.optional(s.text(500)) }),
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const acceptPartnership = defineRoute({
+  id: 'acceptPartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/accept',
+  entry: 'functions/partnerships/accept-partnership.ts',
+  summary: 'Guest Owner/Admin accepts the terms (stage 3): the partnership becomes active.',
+  params: partnershipParams,
+  // Not a literal: `false` or a missing field is the business error terms_not_accepted (422).
+  body: z.strictObject({ acceptTerms: z.optional(z.boolean()) }),
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const resendPartnership = defineRoute({
+  id: 'resendPartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/resend',
+  entry: 'functions/partnerships/resend-partnership.ts',
+  summary: 'After a guest decline, a Partnership Owner or host Owner/Admin sends the invitation again (back to stage 3).',
+  params: partnershipParams,
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const cancelPartnership = defineRoute({
+  id: 'cancelPartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/cancel',
+  entry: 'functions/partnerships/cancel-partnership.ts',
+  summary: 'A Partnership Owner cancels the partnership before it is active.',
+  params: partnershipParams,
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const removePartnership = defineRoute({
+  id: 'removePartnership',
+  method: 'DELETE',
+  path: '/partnerships/{partnershipId}',
+  entry: 'functions/partnerships/remove-partnership.ts',
+  summary: 'A Partnership Owner, host Owner/Admin or guest Owner/Admin ends the partnership (every share is revoked).',
+  params: partnershipParams,
+  response: partnershipView,
+  preload: preloadPartnership,
+  access: decisionAccess,
+});
+
+export const remindPartnership = defineRoute({
+  id: 'remindPartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/reminders',
+  entry: 'functions/partnerships/remind-partnership.ts',
+  summary: 'A Partnership Owner reminds the deciders of the current stage (at most once per 24 h: 429 with Retry-After).',
+  params: partnershipParams,
+  response: z.object({
+    partnershipId: z.string(),
+    status: z.enum(PARTNERSHIP_STATUSES),
+    remindedAt: z.string(),
+    recipients: z.number(),
+    nextReminderAllowedAt: z.string(),
+  }),
+  preload: preloadPartnership,
+  access: { table: 'readWrite' },
+});
+
+export const addPartnershipOwner = defineRoute({
+  id: 'addPartnershipOwner',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/owners',
+  entry: 'functions/partnerships/add-owner.ts',
+  summary: 'A Partnership Owner adds a host member as co-owner.',
+  params: partnershipParams,
+  body: z.strictObject({ userId: s.id() }),
+  response: partnershipView,
+  successStatus: 201,
+  preload: preloadPartnership,
+  access: { table: 'readWrite' },
+});
+
+export const partnershipRoutes = [
+  createPartnership,
+  listPartnerships,
+  getPartnership,
+  approvePartnership,
+  declinePartnership,
+  acceptPartnership,
+  resendPartnership,
+  cancelPartnership,
+  removePartnership,
+  remindPartnership,
+  addPartnershipOwner,
+];

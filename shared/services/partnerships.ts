@@ -1,0 +1,359 @@
+/**
+ * Host-guest partnerships (SPEC §5): the use cases of the HTTP routes. Each loads what it needs
+ * (the partnership comes with the caller in the wrapper's BatchGet), decides with shared/domain, and
+ * writes one transaction; decisions then resume the workflow (docs/WORKFLOW.md).
+ */
+import { getItem, indexes, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
+import { activityItems } from '../data/activity';
+import { requireMember, isWorkspaceAdmin, type UserRecord } from '../domain/identity';
+import {
+  decide,
+  decideRequest,
+  decidersOf,
+  manualReminderWait,
+  MAX_OWNERS,
+  MANUAL_REMINDER_INTERVAL_MS,
+  invalidState,
+  type DecisionAction,
+  type PartnershipRecord,
+  type PartnershipStatus,
+} from '../domain/partnership';
+import { authorizePartnership, listScopeFor, type PartnershipAccess, type Viewer } from '../domain/partnership-access';
+import { businessRule, conflict, notFound, rateLimited } from '../errors';
+import type { Caller } from '../http/handler';
+import { newId } from '../ids';
+import { keys, type ActivityScope } from '../keys';
+import { notificationItems } from '../notify/outbox';
+import {
+  notificationData,
+  partnershipSummary,
+  resolveRecipients,
+  StaleRecord,
+  summaryFromItem,
+  toRecord,
+  workspaceAdminEmails,
+  writeChange,
+  type PartnershipSummary,
+} from './partnership-store';
+import { deliverResume, owedResume, startExecution } from './partnership-workflow';
+
+const MAX_ATTEMPTS = 4;
+
+// ---- views --------------------------------------------------------------------------------------------
+
+/** The partnership as its viewer may see it: the guest side does not see the host's internal reason. */
+export function partnershipView(record: PartnershipRecord, access?: Pick<PartnershipAccess, 'isHostMember'>) {
+  const hostSide = access?.isHostMember ?? true;
+  const decision = (d: PartnershipRecord['hostDecision']) =>
+    d ? { by: d.by, at: d.at, reason: d.reason ?? null, ...(d.auto ? { auto: true } : {}) } : null;
+  return {
+    ...partnershipSummary(record),
+    reason: hostSide ? record.reason : null,
+    requesterEmail: record.requesterEmail,
+    owners: record.owners.map((o) => ({ userId: o.userId, email: o.email, addedAt: o.addedAt })),
+    hostDecision: hostSide ? decision(record.hostDecision) : record.hostDecision ? { at: record.hostDecision.at } : null,
+    guestDecision: decision(record.guestDecision),
+    closed: decision(record.closed),
+    resendCount: record.resendCount,
+    stage: record.stageEnteredAt
+      ? { enteredAt: record.stageEnteredAt, expiresAt: record.expiresAt ?? null, nextReminderAt: record.nextReminderAt ?? null }
+      : null,
+    lastReminderAt: record.lastReminderAt ?? null,
+  };
+}
+export type PartnershipView = ReturnType<typeof partnershipView>;
+
+const viewerOf = (user: UserRecord): Viewer => ({ userId: user.userId, workspaceId: user.workspaceId, role: user.role });
+
+// ---- POST /workspaces/{id}/partnerships ---------------------------------------------------------------
+
+export interface RequestBody {
+  guestWorkspaceId: string;
+  partnerEmail: string;
+  reason?: string;
+}
+
+export async function requestPartnership(caller: Caller, user: UserRecord, hostId: string, hostItem: Item | undefined, body: RequestBody, now: Date) {
+  requireMember(user, hostId);
+  if (!hostItem) throw notFound('workspace');
+  const isHostAdmin = isWorkspaceAdmin(user, hostId);
+  const sameWorkspace = body.guestWorkspaceId === hostId;
+  // One round of reads, in parallel: the guest workspace, its admins, and (to notify them) the host's.
+  const [guestItem, guestAdmins, hostAdmins] = await Promise.all([
+    sameWorkspace ? undefined : getItem(keys.workspace(body.guestWorkspaceId)),
+    sameWorkspace ? [] : workspaceAdminEmails(body.guestWorkspaceId),
+    isHostAdmin ? [] : workspaceAdminEmails(hostId),
+  ]);
+  const at = now.toISOString();
+  const record = decideRequest({
+    partnershipId: newId(now.getTime()),
+    host: { workspaceId: hostId, name: hostItem.name },
+    guestWorkspaceId: body.guestWorkspaceId,
+    guest: guestItem ? { workspaceId: body.guestWorkspaceId, name: guestItem.name } : undefined,
+    partnerEmail: body.partnerEmail,
+    guestAdminEmails: guestAdmins,
+    reason: body.reason,
+    requester: { userId: caller.userId, email: user.email, isHostAdmin },
+    now,
+  });
+  const notify = isHostAdmin
+    ? { template: 'partnership.invitation', to: await resolveRecipients(['partner'], record, user.email) }
+    : { template: 'partnership.requested', to: await resolveRecipients(['hostAdmins'], record, user.email, async () => hostAdmins) };
+  await writeChange(
+    {
+      prev: undefined,
+      next: record,
+      activity: { action: 'partnership.requested', actorId: caller.userId, at, data: isHostAdmin ? { hostApproval: 'auto' } : {} },
+      notification: { ...notify, at, data: { requesterEmail: record.requesterEmail } },
+      // The requester's role is what made the request auto-approved (or not): still so at commit.
+      extra: [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.user(caller.userId),
+            ConditionExpression: 'workspaceId = :ws AND #role = :role',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':ws': hostId, ':role': user.role },
+          },
+        },
+      ],
+    },
+    (index, _current, built) =>
+      index === built.guardIndex
+        ? conflict('partnership_exists', 'A partnership between these workspaces is already pending or active.', {
+            hostWorkspaceId: hostId,
+            guestWorkspaceId: body.guestWorkspaceId,
+          })
+        : conflict('concurrent_update', 'Your membership changed while the request was made; retry.'),
+  );
+  // The record is written; a failed start is reconciled by the scheduled job (no token shows up).
+  await startExecution(record);
+  return partnershipView(record);
+}
+
+// ---- GET ----------------------------------------------------------------------------------------------
+
+export function readPartnership(user: UserRecord, item: Item | undefined) {
+  const record = item ? toRecord(item) : undefined;
+  const access = authorizePartnership(record, viewerOf(user), 'view');
+  return partnershipView(record!, access);
+}
+
+export interface ListQuery {
+  side: 'host' | 'guest';
+  status?: PartnershipStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * GET /workspaces/{id}/partnerships: one Query of gsi1. Host Owner/Admins: all of the host's; other
+ * host members: the ones they own (their own list entries); guest Owner/Admins: those shown to the
+ * guest; other guest members: those sharing something with them (sharing feature; empty until then).
+ */
+export async function listPartnerships(user: UserRecord, workspaceId: string, query: ListQuery) {
+  const scope = listScopeFor(viewerOf(user), workspaceId, query.side);
+  let partition: string;
+  if (scope === 'host_all') partition = keys.partnershipsHostPartition(workspaceId);
+  else if (scope === 'host_owned') partition = keys.partnershipsOwnerPartition(workspaceId, user.userId);
+  else if (scope === 'guest_all') partition = keys.partnershipsGuestPartition(workspaceId);
+  else return listForGuestMember(user, workspaceId, query);
+  const page = await queryPage(
+    {
+      IndexName: indexes.byOwner.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey, ...(query.status ? { '#status': 'status' } : {}) },
+      ExpressionAttributeValues: { ':pk': partition, ...(query.status ? { ':status': query.status } : {}) },
+      ...(query.status ? { FilterExpression: '#status = :status' } : {}),
+      ScanIndexForward: false,
+    },
+    { limit: query.limit, cursor: query.cursor, scope: `${partition}|${query.status ?? '*'}` },
+  );
+  return { items: page.items.map(summaryFromItem), nextCursor: page.nextCursor };
+}
+
+/** Hook for the sharing feature (issue 5): active partnerships that share something with a plain guest member. */
+export async function listForGuestMember(
+  _user: UserRecord,
+  _workspaceId: string,
+  _query: ListQuery,
+): Promise<{ items: PartnershipSummary[]; nextCursor: string | null }> {
+  return { items: [], nextCursor: null };
+}
+
+// ---- decisions ------------------------------------------------------------------------------------------
+
+export interface DecisionBody {
+  reason?: string;
+  acceptTerms?: boolean;
+}
+
+/**
+ * Hook for the sharing feature (issue 5): the items that revoke every share of the partnership, added
+ * to the transaction that removes it (DELETE /partnerships/{id}). Nothing to revoke until shares exist.
+ */
+export async function shareRevocationItems(_record: PartnershipRecord, _now: Date): Promise<TransactItem[]> {
+  return [];
+}
+
+/**
+ * approve, decline, accept, resend, cancel, DELETE: one conditional transaction (the version read),
+ * re-decided on the current record when it lost a race (so the loser gets 409 invalid_state), then
+ * the workflow is resumed with the stage's registered token. A failed resume is not the caller's
+ * error: the decision is recorded and the scheduled job re-sends it.
+ */
+export async function decidePartnership(
+  caller: Caller,
+  user: UserRecord,
+  item: Item | undefined,
+  action: DecisionAction,
+  body: DecisionBody,
+  now: Date,
+) {
+  let current = item ? toRecord(item) : undefined;
+  const hostAdmins = lazy(() => workspaceAdminEmails(current!.hostWorkspaceId));
+  for (let attempt = 1; ; attempt++) {
+    const access = authorizePartnership(current, viewerOf(user), action);
+    const prev = current!;
+    const transition = decide(prev, action, { actorId: caller.userId, reason: body.reason, acceptTerms: body.acceptTerms, now });
+    const next = transition.record;
+    next.resume = owedResume(prev, transition.stage, transition.outcome, now) ?? prev.resume;
+    const at = now.toISOString();
+    const notification = transition.notification
+      ? { template: transition.notification.template, to: await resolveRecipients(transition.notification.to, next, user.email, hostAdmins), at, data: { actorId: caller.userId, ...(body.reason ? { reason: body.reason } : {}) } }
+      : undefined;
+    try {
+      await writeChange({
+        prev,
+        next,
+        activity: { action: transition.activity, actorId: caller.userId, at, data: body.reason ? { reason: body.reason } : {} },
+        notification,
+        extra: action === 'remove' ? await shareRevocationItems(next, now) : [],
+      });
+    } catch (error) {
+      if (error instanceof StaleRecord && attempt < MAX_ATTEMPTS) {
+        current = error.current ? toRecord(error.current) : undefined;
+        continue;
+      }
+      throw error;
+    }
+    if (next.resume && next.resume.token !== prev.resume?.token) await deliverResume(next, now);
+    return partnershipView(next, access);
+  }
+}
+
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= load());
+}
+
+// ---- POST /partnerships/{id}/reminders ----------------------------------------------------------------
+
+/**
+ * A Partnership Owner reminds the deciders of the current stage; at most once per 24 h per
+ * partnership (429 with Retry-After), enforced by a conditional update of lastReminderAt.
+ */
+export async function remindDeciders(caller: Caller, user: UserRecord, item: Item | undefined, now: Date) {
+  const record = item ? toRecord(item) : undefined;
+  authorizePartnership(record, viewerOf(user), 'remind');
+  const p = record!;
+  const wait = manualReminderWait(p.lastReminderAt, now);
+  if (wait > 0) throw rateLimited(wait, 'A reminder was sent less than 24 hours ago.');
+  const at = now.toISOString();
+  const to = await resolveRecipients(decidersOf(p.status), p, user.email);
+  const cutoff = new Date(now.getTime() - MANUAL_REMINDER_INTERVAL_MS).toISOString();
+  const scopes: ActivityScope[] = [
+    { kind: 'partnership', id: p.partnershipId },
+    { kind: 'workspace', id: p.hostWorkspaceId },
+    ...(p.guestVisible ? [{ kind: 'workspace' as const, id: p.guestWorkspaceId }] : []),
+  ];
+  await transact(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.partnership(p.partnershipId),
+          UpdateExpression: 'SET lastReminderAt = :at, version = version + :one',
+          ConditionExpression: '#status = :status AND (attribute_not_exists(lastReminderAt) OR lastReminderAt <= :cutoff)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':one': 1, ':status': p.status, ':cutoff': cutoff },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      ...activityItems(scopes, {
+        actorId: caller.userId,
+        action: 'partnership.reminder_sent',
+        target: { type: 'partnership', id: p.partnershipId },
+        data: { status: p.status, recipients: to.length },
+        at,
+      }),
+      ...notificationItems({ template: 'partnership.reminder', to, data: notificationData(p, { actorId: caller.userId }), at }),
+    ],
+    (_index, current) => {
+      if (current && current.status !== p.status) return invalidState(current.status, 'remind');
+      const retry = manualReminderWait(current?.lastReminderAt, now);
+      return rateLimited(Math.max(1, retry), 'A reminder was sent less than 24 hours ago.');
+    },
+  );
+  return {
+    partnershipId: p.partnershipId,
+    status: p.status,
+    remindedAt: at,
+    recipients: to.length,
+    nextReminderAllowedAt: new Date(now.getTime() + MANUAL_REMINDER_INTERVAL_MS).toISOString(),
+  };
+}
+
+// ---- POST /partnerships/{id}/owners ----------------------------------------------------------------------
+
+export async function addPartnershipOwner(caller: Caller, user: UserRecord, item: Item | undefined, userId: string, now: Date) {
+  let current = item ? toRecord(item) : undefined;
+  authorizePartnership(current, viewerOf(user), 'addOwner');
+  const target = await getItem(keys.user(userId));
+  for (let attempt = 1; ; attempt++) {
+    const access = authorizePartnership(current, viewerOf(user), 'addOwner');
+    const prev = current!;
+    if (!target || target.workspaceId !== prev.hostWorkspaceId) {
+      throw businessRule('not_host_member', 'A co-owner must be a member of the host workspace.', [{ field: 'body.userId', issue: 'not a member of the host workspace' }]);
+    }
+    if (prev.owners.some((o) => o.userId === userId)) throw conflict('already_owner', 'This user is already a Partnership Owner.');
+    if (prev.owners.length >= MAX_OWNERS) {
+      throw businessRule('too_many_owners', `A partnership has at most ${MAX_OWNERS} owners.`);
+    }
+    const at = now.toISOString();
+    const next: PartnershipRecord = {
+      ...prev,
+      owners: [...prev.owners, { userId, email: String(target.email).toLowerCase(), addedAt: at, addedBy: caller.userId }],
+      version: prev.version + 1,
+      updatedAt: at,
+    };
+    try {
+      await writeChange(
+        {
+          prev,
+          next,
+          activity: { action: 'partnership.owner_added', actorId: caller.userId, at, data: { userId } },
+          notification: { template: 'partnership.owner_added', to: [String(target.email)], at, data: { actorId: caller.userId } },
+          extra: [
+            {
+              ConditionCheck: {
+                TableName: tableName(),
+                Key: keys.user(userId),
+                ConditionExpression: 'workspaceId = :ws',
+                ExpressionAttributeValues: { ':ws': prev.hostWorkspaceId },
+              },
+            },
+          ],
+        },
+        () => businessRule('not_host_member', 'A co-owner must be a member of the host workspace.'),
+      );
+    } catch (error) {
+      if (error instanceof StaleRecord && attempt < MAX_ATTEMPTS) {
+        current = error.current ? toRecord(error.current) : undefined;
+        continue;
+      }
+      throw error;
+    }
+    return partnershipView(next, access);
+  }
+}

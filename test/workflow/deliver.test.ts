@@ -1,0 +1,51 @@
+/** The stream consumer sends each new NOTIFICATION item and marks it delivered; failures are reported per record. */
+import { describe, expect, it } from 'vitest';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { getItem, transact } from '../../shared/data/dynamo';
+import { notificationItems } from '../../shared/notify/outbox';
+import { renderBody } from '../../shared/notify/ses';
+import { deliver } from '../../functions/notifications/deliver';
+
+async function notification(to: string, n: number) {
+  const [put] = notificationItems({ template: 'test.note', to: [to], data: { n }, at: `2031-01-0${n}T00:00:00.000Z` });
+  await transact([put], () => new Error('unexpected') as any);
+  return put.Put!.Item as Record<string, any>;
+}
+const record = (item: Record<string, any>, seq: string, eventName: 'INSERT' | 'MODIFY' = 'INSERT') => ({
+  eventName,
+  dynamodb: { SequenceNumber: seq, NewImage: marshall(item) as any },
+});
+
+describe('notification delivery', () => {
+  it('sends each inserted notification and marks it delivered', async () => {
+    const a = await notification('deliver.a@example.com', 1);
+    const b = await notification('deliver.b@example.com', 2);
+    const sent: any[] = [];
+    const result = await deliver({ Records: [record(a, '1'), record(b, '2'), record(b, '3', 'MODIFY')] } as unknown as DynamoDBStreamEvent, {
+      send: async (n) => {
+        sent.push(n);
+        return `msg-${sent.length}`;
+      },
+      now: () => new Date('2031-02-01T00:00:00.000Z'),
+    });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sent.map((n) => n.to)).toEqual(['deliver.a@example.com', 'deliver.b@example.com']);
+    expect(sent[0]).toMatchObject({ template: 'test.note', data: { n: 1 } });
+    expect(await getItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'delivered', deliveredAt: '2031-02-01T00:00:00.000Z', messageId: 'msg-1' });
+    expect(renderBody(sent[0])).toContain('n: 1');
+  });
+
+  it('reports the first failed record and leaves it pending', async () => {
+    const a = await notification('deliver.c@example.com', 3);
+    const b = await notification('deliver.d@example.com', 4);
+    const result = await deliver({ Records: [record(a, '10'), record(b, '11')] } as unknown as DynamoDBStreamEvent, {
+      send: async () => {
+        throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+      },
+      now: () => new Date(),
+    });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '10' }]);
+    expect(await getItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'pending' });
+  });
+});
