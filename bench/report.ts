@@ -1,0 +1,259 @@
+/**
+ * Renders the measurements as Markdown tables with pass/fail columns for the targets
+ * (docs/DESIGN.md, SPEC §8): printed by `npm run bench` and written to docs/PERFORMANCE.md.
+ */
+import { EMPTY_ID, SDK_ID, type BundleResult } from './bundles';
+import type { FillReport } from './fixtures';
+import type { JobResult } from './job';
+import type { Baseline, RouteResult, WorldMeasurement } from './routes';
+import { formatKb, formatMs, percentile } from './stats';
+import type { LifecycleResult } from './workflow';
+
+export const TARGETS = {
+  readRoundTrips: 2,
+  writeRoundTrips: 4,
+  readP50VsGetItem: 2.0,
+  bundleKb: 150,
+  coldVsEmpty: 1.5,
+  lifecycleTransitions: 12,
+};
+
+export interface BenchReport {
+  startedAt: Date;
+  durationMs: number;
+  quick: boolean;
+  machine: string;
+  rows: { small: number; large: number };
+  iterations: { read: number; write: number };
+  baseline?: Baseline;
+  routes?: RouteResult[];
+  fills?: { small: FillReport[]; large: FillReport[] };
+  bundles?: BundleResult[];
+  lifecycles?: LifecycleResult[];
+  runnerNote?: string;
+  job?: JobResult;
+  notes: string[];
+}
+
+const PASS = 'pass';
+const FAIL = '**FAIL**';
+const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? PASS : FAIL);
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+const rtRange = (m: WorldMeasurement | undefined) => {
+  if (!m || m.roundTrips.length === 0) return '—';
+  const min = Math.min(...m.roundTrips);
+  const max = Math.max(...m.roundTrips);
+  return min === max ? String(max) : `${min}-${max}`;
+};
+const maxItems = (m: WorldMeasurement | undefined) => (m && m.itemsRead.length ? String(Math.max(...m.itemsRead)) : '—');
+const maxRt = (m: WorldMeasurement | undefined) => (m && m.roundTrips.length ? Math.max(...m.roundTrips) : undefined);
+const all2xx = (m: WorldMeasurement | undefined) => !!m && m.statuses.length > 0 && m.statuses.every((s) => s >= 200 && s < 300);
+
+interface Tally {
+  pass: number;
+  fail: number;
+  failures: string[];
+}
+
+function count(tally: Tally, ok: boolean | undefined, what: string) {
+  if (ok === undefined) return;
+  if (ok) tally.pass++;
+  else {
+    tally.fail++;
+    tally.failures.push(what);
+  }
+}
+
+function routesSection(report: BenchReport, tally: Tally): string {
+  const routes = report.routes ?? [];
+  const raw = report.baseline;
+  const rows = routes.map((r) => {
+    const routeName = `${r.id}`;
+    const mp = `${r.method} ${r.path}`;
+    if (r.notMeasured) return [routeName, mp, r.kind, `not measured (${r.notMeasured})`, '', '', '', '', '', '', '', '', ''];
+    const { small, large } = r;
+    const ok2xx = all2xx(small) && all2xx(large);
+    const errors = [...(small?.errors ?? []), ...(large?.errors ?? [])];
+    const budget = r.kind === 'read' ? TARGETS.readRoundTrips : TARGETS.writeRoundTrips;
+    const worst = Math.max(maxRt(small) ?? 0, maxRt(large) ?? 0);
+    const rtOk = ok2xx ? worst <= budget : undefined;
+    const equalOk = ok2xx ? rtRange(small) === rtRange(large) : undefined;
+    const p50 = large ? percentile(large.latencies, 50) : NaN;
+    const p99 = large ? percentile(large.latencies, 99) : NaN;
+    // Reads: against GetItems timed between the requests (same machine load); writes: the run's baseline.
+    const rawP50 = large?.rawLatencies.length ? percentile(large.rawLatencies, 50) : raw?.p50 ?? NaN;
+    const ratio = p50 / rawP50;
+    const latencyOk = r.kind === 'read' && ok2xx && Number.isFinite(ratio) ? ratio <= TARGETS.readP50VsGetItem : undefined;
+    count(tally, rtOk, `${r.id}: ${worst} round trips (budget ${budget})`);
+    count(tally, equalOk, `${r.id}: round trips ${rtRange(small)} at ${report.rows.small} rows vs ${rtRange(large)} at ${report.rows.large}`);
+    count(tally, latencyOk, `${r.id}: read p50 ${formatMs(p50)} ms = ${ratio.toFixed(2)}× raw GetItem p50 (${formatMs(rawP50)} ms)`);
+    if (!ok2xx) tally.failures.push(`${r.id}: measured on non-2xx answers (${[...new Set(errors)].join(', ')}): its figures are meaningless`);
+    return [
+      routeName,
+      mp,
+      r.kind,
+      ok2xx ? 'yes' : `**NO** (${[...new Set(errors)].slice(0, 2).join(', ')})`,
+      rtRange(small),
+      rtRange(large),
+      `${verdict(rtOk)} (≤${budget})`,
+      verdict(equalOk),
+      `${maxItems(small)} / ${maxItems(large)}`,
+      formatMs(p50),
+      formatMs(p99),
+      r.kind === 'read' ? `${formatMs(rawP50)} ms: ${ratio.toFixed(2)}× ${verdict(latencyOk)}` : `(${ratio.toFixed(1)}×, no target)`,
+      large?.commands ?? '',
+    ];
+  });
+  const measured = routes.filter((r) => !r.notMeasured).length;
+  return [
+    `## Routes (${measured} of ${routes.length} measured)`,
+    '',
+    raw
+      ? `Raw GetItem on the same DynamoDB Local (bare client, ${raw.samples} sequential calls): **p50 ${formatMs(raw.p50)} ms, p99 ${formatMs(raw.p99)} ms**. ` +
+        'For each read route a raw GetItem is also timed before each request, and its p50 is the one the route is compared with (the machine is shared: both see the same load).'
+      : 'Raw GetItem baseline: not measured.',
+    `Latency: through the handler in-process (local/router.ts dispatch, the middy stack, the SDK), ${report.iterations.read} requests per read route and ${report.iterations.write} per write route after warm-up, with ${report.rows.large} rows behind each list. ` +
+      `Round trips: DynamoDB commands sent per request (BatchGet retries count), with ${report.rows.small} and with ${report.rows.large} rows behind each list. ` +
+      `Writes prepare fresh preconditions before each request (not measured).`,
+    '',
+    table(
+      ['route', 'method path', 'kind', '2xx', `RT @${report.rows.small}`, `RT @${report.rows.large}`, 'RT budget', 'RT equal', `items read @${report.rows.small} / @${report.rows.large}`, 'p50 ms', 'p99 ms', 'GetItem p50 beside it; ratio (read ≤2×)', 'commands'],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function fillsSection(report: BenchReport): string {
+  if (!report.fills) return '';
+  const byWhat = new Map<string, { small?: FillReport; large?: FillReport }>();
+  for (const f of report.fills.small) byWhat.set(f.what, { ...byWhat.get(f.what), small: f });
+  for (const f of report.fills.large) byWhat.set(f.what, { ...byWhat.get(f.what), large: f });
+  const cell = (f?: FillReport) => (!f ? '—' : f.note ? `not filled (${f.note})` : `${f.written} rows (${f.templateRows}/copy) in ${(f.ms / 1000).toFixed(1)} s`);
+  return [
+    '### Bulk rows behind the lists',
+    '',
+    'Each list is filled by cloning the rows one entity made through the API (ids replaced), written with BatchWrite.',
+    '',
+    table(['list', `small world (+${report.rows.small})`, `large world (+${report.rows.large})`], [...byWhat].map(([what, f]) => [what, cell(f.small), cell(f.large)])),
+  ].join('\n');
+}
+
+function bundlesSection(report: BenchReport, tally: Tally): string {
+  const bundles = report.bundles ?? [];
+  const empty = bundles.find((b) => b.id === EMPTY_ID);
+  const sdk = bundles.find((b) => b.id === SDK_ID);
+  const coldFailures: number[] = [];
+  const rows = bundles.map((b) => {
+    if (b.error) return [b.id, b.kind, b.entry, `error: ${b.error}`, '', '', '', '', ''];
+    const vsSdk = sdk?.coldProcessMs ? `${((b.coldProcessMs ?? NaN) / sdk.coldProcessMs).toFixed(2)}×` : '—';
+    const kb = (b.bytes ?? 0) / 1024;
+    const sizeOk = b.kind === 'baseline' ? undefined : kb <= TARGETS.bundleKb;
+    const ratio = empty?.coldProcessMs ? (b.coldProcessMs ?? NaN) / empty.coldProcessMs : NaN;
+    const coldOk = b.kind === 'baseline' || !empty?.coldProcessMs ? undefined : ratio <= TARGETS.coldVsEmpty;
+    count(tally, sizeOk, `${b.id}: bundle ${kb.toFixed(1)} KB`);
+    if (coldOk !== undefined) {
+      if (coldOk) tally.pass++;
+      else {
+        tally.fail++;
+        coldFailures.push(ratio);
+      }
+    }
+    return [b.id, b.kind, b.entry.startsWith('/') ? '(generated)' : b.entry, formatKb(b.bytes ?? 0), verdict(sizeOk), formatMs(b.coldProcessMs ?? NaN), formatMs(b.coldImportMs ?? NaN), `${ratio.toFixed(2)}× ${verdict(coldOk)}`, vsSdk];
+  });
+  if (coldFailures.length) {
+    tally.failures.push(
+      `cold start over ${TARGETS.coldVsEmpty}× the empty handler's (${formatMs(empty?.coldProcessMs ?? NaN)} ms): ${coldFailures.length} of ${bundles.filter((b) => b.kind !== 'baseline').length} functions ` +
+        `(${Math.min(...coldFailures).toFixed(1)}-${Math.max(...coldFailures).toFixed(1)}×); the empty handler that only imports the DynamoDB SDK takes ${formatMs(sdk?.coldProcessMs ?? NaN)} ms`,
+    );
+  }
+  return [
+    '## Function bundles',
+    '',
+    'esbuild with the options of infra/constructs/service-function.ts (ESM, minify, source map, target node20, mainFields module,main, @aws-sdk/* external, createRequire banner). ' +
+      'Size: the .mjs (the source map is a separate file). Cold: a fresh `node` process that imports the bundle and exits, median of the runs ' +
+      '(wall time, process start included, as a Lambda init includes runtime start; the import alone is shown beside it). The @aws-sdk packages load from node_modules, as the Lambda runtime provides them. ' +
+      'The second baseline, an empty handler that only imports the DynamoDB clients, is diagnostic: it shows how much of a function\'s cold start is the SDK (outside the bundle) rather than the bundle itself.',
+    '',
+    table(['function', 'kind', 'entry', 'KB', `≤${TARGETS.bundleKb} KB`, 'cold ms', 'import ms', `cold / empty (≤${TARGETS.coldVsEmpty}×)`, 'cold / SDK-only (diagnostic)'], rows),
+  ].join('\n');
+}
+
+function workflowSection(report: BenchReport, tally: Tally): string {
+  const rows = (report.lifecycles ?? []).map((l) => {
+    if (l.pending) return [l.name, `pending (${l.pending})`, '', '', ''];
+    const isTarget = l.name.startsWith('request → approve → accept');
+    const ok = isTarget ? (l.transitions ?? Infinity) <= TARGETS.lifecycleTransitions && l.status === 'SUCCEEDED' : undefined;
+    count(tally, ok, `${l.name}: ${l.transitions} state transitions, ${l.status}`);
+    return [l.name, String(l.transitions), l.status ?? '', (l.path ?? []).join(' → '), isTarget ? `${verdict(ok)} (≤${TARGETS.lifecycleTransitions})` : '—'];
+  });
+  return [
+    '## Workflow state transitions',
+    '',
+    'Counted from the local runner\'s event log (states entered, as Step Functions bills them), driving the synthesized state machine through the API.' +
+      (report.runnerNote ? ` ${report.runnerNote}` : ''),
+    '',
+    table(['lifecycle', 'transitions', 'execution', 'path', 'target'], rows),
+  ].join('\n');
+}
+
+function jobSection(report: BenchReport, tally: Tally): string {
+  const job = report.job;
+  if (!job) return '';
+  if (job.pending) return ['## Scheduled job', '', `Pending: ${job.pending}.`].join('\n');
+  const baseline = job.runs[0];
+  const rows = job.runs.map((run, i) => {
+    const page = run.pageLimit ?? 0;
+    const ok = i === 0 ? undefined : run.dueIndexItemsRead <= run.due + page;
+    count(tally, ok, `job with ${run.undue} undue: ${run.dueIndexItemsRead} due-index items read for ${run.due} due (page ${page})`);
+    return [
+      run.label,
+      String(run.due),
+      String(run.undue),
+      String(run.dueIndexItemsRead),
+      String(run.itemsRead),
+      String(run.roundTrips),
+      formatMs(run.ms),
+      run.pageLimit ? String(run.pageLimit) : '—',
+      i === 0 ? '—' : `${verdict(ok)} (≤ ${run.due} + ${page}; ${baseline.dueIndexItemsRead} without undue)`,
+      run.result === undefined ? '' : JSON.stringify(run.result).slice(0, 80),
+    ];
+  });
+  return [
+    '## Scheduled job',
+    '',
+    `Run once per row with an injected \`now\`, in its own table. Items read: counted by the middleware from the responses (Query ScannedCount, GetItem/BatchGetItem items).` +
+      (job.seeding ? ` Seeding the undue stages took ${(job.seeding.ms / 1000).toFixed(1)} s for ${job.seeding.items} items (BatchWrite, parallel).` : ''),
+    ...job.notes.map((n) => `${n}.`),
+    '',
+    table(['run', 'due', 'undue', 'due-index items read', 'all items read', 'round trips', 'ms', 'page limit', 'reads ≤ due + one page', 'job result'], rows),
+  ].join('\n');
+}
+
+export function renderReport(report: BenchReport): string {
+  const tally: Tally = { pass: 0, fail: 0, failures: [] };
+  const sections = [
+    report.routes ? routesSection(report, tally) : '',
+    report.routes ? fillsSection(report) : '',
+    report.bundles ? bundlesSection(report, tally) : '',
+    report.lifecycles ? workflowSection(report, tally) : '',
+    report.job ? jobSection(report, tally) : '',
+  ].filter(Boolean);
+  const notMeasured = (report.routes ?? []).filter((r) => r.notMeasured);
+  const header = [
+    '# Performance',
+    '',
+    `Generated by \`npm run bench\` (bench/run.ts) on ${report.startedAt.toISOString()}${report.quick ? ' in QUICK mode (small sizes: not the reference figures)' : ''}; ` +
+      `${(report.durationMs / 1000).toFixed(0)} s on ${report.machine}. All figures come from this one run on one machine against DynamoDB Local; ` +
+      'they compare the service with itself and with a raw GetItem, not with DynamoDB in AWS. Do not edit by hand.',
+    '',
+    `**Targets: ${tally.pass} pass, ${tally.fail} fail${notMeasured.length ? `, ${notMeasured.length} route(s) not measured` : ''}.**`,
+    ...(tally.failures.length ? ['', 'Failing or flagged:', '', ...tally.failures.map((f) => `- ${f}`)] : []),
+    ...(report.notes.length ? ['', ...report.notes.map((n) => `- ${n}`)] : []),
+  ];
+  return [...header, '', ...sections.flatMap((s) => [s, ''])].join('\n');
+}

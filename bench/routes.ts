@@ -1,0 +1,127 @@
+/**
+ * Per route of the route table: DynamoDB round trips per request with 10 and with 10 000 rows behind
+ * it, p50/p99 latency through the handler (in-process dispatch, large world), whether the answers
+ * were 2xx; and the raw GetItem baseline on the same DynamoDB Local.
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { RouteSpec } from '../shared/http/route';
+import { call, FixtureUnavailable, type ApiResponse } from './api';
+import { builderFor, type BuiltRequest } from './builders';
+import { describeCommands, measure } from './dynamo-counter';
+import type { BenchEnvironment } from './environment';
+import type { World } from './fixtures';
+import type { BenchSettings } from './settings';
+import { percentile } from './stats';
+
+export interface WorldMeasurement {
+  /** Round trips of each measured request (all should be equal). */
+  roundTrips: number[];
+  /** Items DynamoDB read per request (Query ScannedCount, Get/BatchGet items). */
+  itemsRead: number[];
+  commands: string;
+  statuses: number[];
+  /** Error codes of non-2xx answers. */
+  errors: string[];
+  latencies: number[];
+  /** Raw GetItem timings interleaved with the requests (read routes): the same machine load. */
+  rawLatencies: number[];
+}
+
+export interface RouteResult {
+  id: string;
+  method: string;
+  path: string;
+  kind: 'read' | 'write';
+  /** Set when the route was not measured, with the reason. */
+  notMeasured?: string;
+  small?: WorldMeasurement;
+  large?: WorldMeasurement;
+}
+
+export interface Baseline {
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+const ok = (status: number) => status >= 200 && status < 300;
+
+async function measureInWorld(
+  route: RouteSpec<any, any, any>,
+  world: World,
+  settings: BenchSettings,
+  kind: 'read' | 'write',
+  rawGetItem?: () => Promise<number>,
+): Promise<WorldMeasurement> {
+  const builder = builderFor(route)!;
+  const iterations = kind === 'read' ? settings.readIterations : settings.writeIterations;
+  const warmup = kind === 'read' ? settings.warmup : Math.min(2, settings.warmup);
+  const result: WorldMeasurement = { roundTrips: [], itemsRead: [], commands: '', statuses: [], errors: [], latencies: [], rawLatencies: [] };
+  let reusable: BuiltRequest | undefined;
+  for (let i = 0; i < warmup + iterations; i++) {
+    // A read is the same request every time; a write prepares fresh preconditions each time.
+    const request = kind === 'read' ? (reusable ??= await builder(world, i)) : await builder(world, i);
+    const raw = kind === 'read' && rawGetItem ? await rawGetItem() : undefined;
+    const measured = await measure<ApiResponse>(() => call(request));
+    await request.cleanup?.();
+    if (i < warmup) continue;
+    if (raw !== undefined) result.rawLatencies.push(raw);
+    const { status, body } = measured.value;
+    result.statuses.push(status);
+    if (!ok(status)) result.errors.push(`${status} ${body?.error?.code ?? ''}`.trim());
+    result.roundTrips.push(measured.roundTrips);
+    result.itemsRead.push(measured.itemsRead);
+    result.latencies.push(measured.ms);
+    if (!result.commands) result.commands = describeCommands(measured.commands);
+  }
+  return result;
+}
+
+export async function measureRoutes(
+  routes: ReadonlyArray<RouteSpec<any, any, any>>,
+  worlds: { small: World; large: World },
+  settings: BenchSettings,
+  log: (line: string) => void,
+  rawGetItem?: () => Promise<number>,
+): Promise<RouteResult[]> {
+  const results: RouteResult[] = [];
+  for (const route of routes) {
+    const kind = route.access.table === 'read' ? 'read' : 'write';
+    const row: RouteResult = { id: route.id, method: route.method, path: route.path, kind };
+    results.push(row);
+    if (!builderFor(route)) {
+      row.notMeasured = 'missing builder: add one to bench/builders.ts';
+      log(`  ${route.id}: missing builder`);
+      continue;
+    }
+    try {
+      row.small = await measureInWorld(route, worlds.small, settings, kind);
+      row.large = await measureInWorld(route, worlds.large, settings, kind, rawGetItem);
+      const l = row.large;
+      log(`  ${route.id}: ${row.small.roundTrips[0]} / ${l.roundTrips[0]} round trips, p50 ${percentile(l.latencies, 50).toFixed(1)} ms${l.errors.length ? `, NON-2xx: ${l.errors[0]}` : ''}`);
+    } catch (error) {
+      row.small = row.large = undefined;
+      row.notMeasured = error instanceof FixtureUnavailable ? `fixture unavailable: ${error.message}` : `error: ${(error as Error).message}`;
+      log(`  ${route.id}: not measured (${row.notMeasured})`);
+    }
+  }
+  return results;
+}
+
+/** One timed raw GetItem on the same DynamoDB Local, with a bare client (no document client, no middleware). */
+export function rawGetItem(env: BenchEnvironment, key: { pk: string; sk: string }): () => Promise<number> {
+  const input = { TableName: env.tableName, Key: marshall(key), ConsistentRead: true };
+  return async () => {
+    const started = performance.now();
+    await env.raw.send(new GetItemCommand(input));
+    return performance.now() - started;
+  };
+}
+
+export async function rawGetItemBaseline(timed: () => Promise<number>, settings: BenchSettings): Promise<Baseline> {
+  for (let i = 0; i < Math.min(50, settings.rawGetItems); i++) await timed();
+  const samples: number[] = [];
+  for (let i = 0; i < settings.rawGetItems; i++) samples.push(await timed());
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), samples: samples.length };
+}

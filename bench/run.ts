@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: starts its own DynamoDB Local and table, builds fixture worlds through the API,
+ * then measures per route (round trips at 10 and 10 000 rows, latency beside a raw GetItem), per
+ * function (bundle size, cold import), the workflow's state transitions and the scheduled job; prints
+ * the tables and writes docs/PERFORMANCE.md.
+ *
+ *   BENCH_QUICK=1 npm run bench              small sizes, for development (report not written)
+ *   BENCH_ONLY=routes,bundles npm run bench  a subset of the sections
+ *   BENCH_WRITE=1                            write docs/PERFORMANCE.md in quick mode too
+ */
+import './preamble';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from '../local/router';
+import { routes } from '../shared/routes';
+import { keys } from '../shared/keys';
+import { measureBundles } from './bundles';
+import { startEnvironment, type BenchEnvironment } from './environment';
+import { World } from './fixtures';
+import { measureJob } from './job';
+import { renderReport, type BenchReport } from './report';
+import { measureRoutes, rawGetItem, rawGetItemBaseline } from './routes';
+import { readSettings } from './settings';
+import { measureLifecycles, startRunner, type RunnerHandle } from './workflow';
+
+const log = (line: string) => console.error(line);
+
+async function main() {
+  const settings = readSettings();
+  const started = Date.now();
+  const report: BenchReport = {
+    startedAt: new Date(),
+    durationMs: 0,
+    quick: settings.quick,
+    machine: `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}`,
+    rows: { small: settings.smallRows, large: settings.largeRows },
+    iterations: { read: settings.readIterations, write: settings.writeIterations },
+    notes: [],
+  };
+
+  // Bundles need no database: build them first, while the machine is quietest.
+  if (settings.sections.has('bundles')) {
+    log('bundles:');
+    report.bundles = await measureBundles(routes, settings.coldRuns, log);
+  }
+
+  const needsDb = ['routes', 'workflow', 'job'].some((s) => settings.sections.has(s as any));
+  let env: BenchEnvironment | undefined;
+  let handle: RunnerHandle = {};
+  try {
+    if (needsDb) {
+      log('starting DynamoDB Local...');
+      env = await startEnvironment();
+      handle = await startRunner();
+      report.runnerNote = handle.runner ? `Runner ready in ${handle.readyMs} ms (synth included).` : `Runner pending: ${handle.pending}.`;
+      if (!handle.runner) report.notes.push(`Workflow runner not available (${handle.pending}): partnership fixtures that need it are not measured.`);
+    }
+    if (env && (settings.sections.has('routes') || settings.sections.has('workflow'))) {
+      const small = new World('small', settings.smallRows, env, settings.seedParallelism);
+      const large = new World('large', settings.largeRows, env, settings.seedParallelism);
+      if (settings.sections.has('routes')) {
+        log(`fixtures: small world (+${settings.smallRows} rows per list)...`);
+        await small.build();
+        log(`fixtures: large world (+${settings.largeRows} rows per list)...`);
+        const fillStarted = Date.now();
+        await large.build();
+        log(`  built in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s`);
+        report.fills = { small: small.fills, large: large.fills };
+        const owner = await large.owner().catch(() => undefined);
+        const timedGetItem = rawGetItem(env, owner ? keys.user(owner.userId) : { pk: 'none', sk: 'none' });
+        report.baseline = await rawGetItemBaseline(timedGetItem, settings);
+        log(`raw GetItem p50 ${report.baseline.p50.toFixed(2)} ms, p99 ${report.baseline.p99.toFixed(2)} ms`);
+        log('routes:');
+        report.routes = await measureRoutes(routes, { small, large }, settings, log, timedGetItem);
+      }
+      if (settings.sections.has('workflow')) {
+        log('workflow lifecycles...');
+        report.lifecycles = await measureLifecycles(handle, small);
+      }
+    }
+    if (env && settings.sections.has('job')) {
+      log('scheduled job...');
+      report.job = await measureJob(env, handle.runner, settings, log);
+    }
+  } finally {
+    await handle.runner?.stop().catch(() => undefined);
+    await env?.stop();
+  }
+
+  report.durationMs = Date.now() - started;
+  const markdown = renderReport(report);
+  console.log(markdown);
+  if (settings.writeReport) {
+    writeFileSync(resolve(REPO_ROOT, 'docs/PERFORMANCE.md'), markdown);
+    log('wrote docs/PERFORMANCE.md');
+  } else {
+    log('quick mode: docs/PERFORMANCE.md not written (BENCH_WRITE=1 to write it)');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);
