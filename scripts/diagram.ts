@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { definitionFromTemplate } from '../local/workflow-definition';
 import { synthTemplate } from '../infra/synth';
 import { REPO_ROOT } from '../local/router';
+import { replaceReadmeSection } from './readme-section';
 
 process.env.CDK_VALIDATION = 'false';
 
@@ -65,5 +66,6 @@ if (isMain) {
   ].join('\n');
   const target = resolve(REPO_ROOT, 'docs/state-machine.md');
   writeFileSync(target, text);
-  console.log(`wrote ${target}`);
+  replaceReadmeSection('state-machine', ['```mermaid', mermaid(definition), '```'].join('\n'));
+  console.log(`wrote ${target} and the README's diagram`);
 }
