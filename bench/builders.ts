@@ -6,7 +6,7 @@
  * A route id is accepted as a key too (for routes outside the spec). A route of the table without a
  * builder shows as "missing builder" in the report.
  */
-import { call, must, type ApiRequest } from './api';
+import { must, type ApiRequest } from './api';
 import type { World } from './fixtures';
 import { settle } from './workflow';
 
@@ -58,11 +58,13 @@ export const builders: Record<string, Builder> = {
     };
   },
   'GET /workspaces/{}/billing': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/billing` }),
-  'PUT /workspaces/{}/billing': async (w) => {
-    const current = await call({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/billing` });
-    const plan = typeof current.body?.plan === 'string' ? current.body.plan : current.body?.billing?.plan ?? 'free';
-    return { actor: await w.owner(), method: 'PUT', path: `/workspaces/${await ws(w)}/billing`, body: { plan, billingEmail: (await w.owner()).email } };
-  },
+  // A changed value every iteration (plan and e-mail), so the route writes instead of answering a no-op.
+  'PUT /workspaces/{}/billing': async (w, i) => ({
+    actor: await w.owner(),
+    method: 'PUT',
+    path: `/workspaces/${await ws(w)}/billing`,
+    body: { plan: i % 2 ? 'team' : 'business', billingEmail: `billing-${w.name}-${i}@example.com` },
+  }),
 
   // ---- §3 teams and work items -------------------------------------------------------------
   'POST /workspaces/{}/teams': async (w, i) => ({ actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/teams`, body: { name: `Team ${i}`, visibility: 'open' } }),
@@ -181,6 +183,7 @@ export const builders: Record<string, Builder> = {
     };
   },
   'POST /access-requests/{}/approve': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/access-requests/${(await w.accessRequest('approved-access')).accessRequestId}/approve` }),
+  'GET /partnerships/{}/access-requests': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}/access-requests?status=pending` }),
   'POST /access-requests/{}/decline': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/access-requests/${(await w.accessRequest('declined-access')).accessRequestId}/decline`, body: {} }),
   'DELETE /partnerships/{}/guest-members/{}': async (w) => {
     const user = await w.newGuestUser('guest-removed');

@@ -3,7 +3,7 @@
  * it, p50/p99 latency through the handler (in-process dispatch, large world), whether the answers
  * were 2xx; and the raw GetItem baseline on the same DynamoDB Local.
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RouteSpec } from '../shared/http/route';
 import { call, FixtureUnavailable, type ApiResponse } from './api';
@@ -115,6 +115,31 @@ export function rawGetItem(env: BenchEnvironment, key: { pk: string; sk: string 
   return async () => {
     const started = performance.now();
     await env.raw.send(new GetItemCommand(input));
+    return performance.now() - started;
+  };
+}
+
+/**
+ * The floor of a read route that needs its caller's record and one list page: a raw GetItem and a
+ * raw Query of `limit` items sent in parallel (bare client, no handler). A read route with a Query
+ * cannot be faster than this on the same DynamoDB Local.
+ */
+export function rawGetItemBesideQuery(
+  env: BenchEnvironment,
+  key: { pk: string; sk: string },
+  list: { pk: string; skFrom: string; skTo: string },
+  limit = 25,
+): () => Promise<number> {
+  const get = { TableName: env.tableName, Key: marshall(key), ConsistentRead: true };
+  const query = {
+    TableName: env.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+    ExpressionAttributeValues: marshall({ ':pk': list.pk, ':a': list.skFrom, ':b': list.skTo }),
+    Limit: limit,
+  };
+  return async () => {
+    const started = performance.now();
+    await Promise.all([env.raw.send(new GetItemCommand(get)), env.raw.send(new QueryCommand(query))]);
     return performance.now() - started;
   };
 }

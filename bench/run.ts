@@ -20,7 +20,7 @@ import { startEnvironment, type BenchEnvironment } from './environment';
 import { World } from './fixtures';
 import { measureJob } from './job';
 import { renderReport, type BenchReport } from './report';
-import { measureRoutes, rawGetItem, rawGetItemBaseline } from './routes';
+import { measureRoutes, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
 import { readSettings } from './settings';
 import { measureLifecycles, startRunner, type RunnerHandle } from './workflow';
 
@@ -28,6 +28,9 @@ const log = (line: string) => console.error(line);
 
 async function main() {
   const settings = readSettings();
+  const selected = settings.routeIds.size ? routes.filter((r) => settings.routeIds.has(r.id)) : routes;
+  const unknown = [...settings.routeIds].filter((id) => !routes.some((r) => r.id === id));
+  if (unknown.length) throw new Error(`BENCH_ONLY names no section nor route: ${unknown.join(', ')}`);
   const started = Date.now();
   const report: BenchReport = {
     startedAt: new Date(),
@@ -71,8 +74,14 @@ async function main() {
         const timedGetItem = rawGetItem(env, owner ? keys.user(owner.userId) : { pk: 'none', sk: 'none' });
         report.baseline = await rawGetItemBaseline(timedGetItem, settings);
         log(`raw GetItem p50 ${report.baseline.p50.toFixed(2)} ms, p99 ${report.baseline.p99.toFixed(2)} ms`);
+        const teamId = await large.team().catch(() => undefined);
+        if (teamId && owner) {
+          const list = { pk: keys.teamPartition(teamId), skFrom: keys.workItemPrefix, skTo: 'WI$' };
+          report.readFloor = await rawGetItemBaseline(rawGetItemBesideQuery(env, keys.user(owner.userId), list), settings);
+          log(`raw GetItem ∥ Query of 25 p50 ${report.readFloor.p50.toFixed(2)} ms`);
+        }
         log('routes:');
-        report.routes = await measureRoutes(routes, { small, large }, settings, log, timedGetItem);
+        report.routes = await measureRoutes(selected, { small, large }, settings, log, timedGetItem);
       }
       if (settings.sections.has('workflow')) {
         log('workflow lifecycles...');

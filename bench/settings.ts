@@ -1,7 +1,8 @@
 /**
  * Bench sizes. BENCH_QUICK=1 for development (small iteration counts and bulk sizes); the full run
  * uses the sizes the report's targets are stated for. BENCH_ONLY=routes,bundles,workflow,job runs a
- * subset of the sections.
+ * subset of the sections; route ids in it (BENCH_ONLY=getMe,listWorkItems) measure only those routes
+ * (and imply the routes section when no section is named).
  */
 const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
 const int = (name: string, fallback: number) => {
@@ -15,6 +16,8 @@ export type Section = (typeof SECTIONS)[number];
 export interface BenchSettings {
   quick: boolean;
   sections: Set<Section>;
+  /** Route ids named in BENCH_ONLY (empty: every route). */
+  routeIds: Set<string>;
   /** Rows behind each list in the small and the large world. */
   smallRows: number;
   largeRows: number;
@@ -39,10 +42,14 @@ export function readSettings(): BenchSettings {
   const only = (process.env.BENCH_ONLY ?? '')
     .split(',')
     .map((s) => s.trim())
-    .filter(Boolean) as Section[];
+    .filter(Boolean);
+  const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
+  const sections = only.filter(isSection);
+  const routeIds = only.filter((s) => !isSection(s));
   return {
     quick,
-    sections: new Set(only.length ? only.filter((s) => (SECTIONS as readonly string[]).includes(s)) : SECTIONS),
+    sections: new Set(only.length ? (sections.length ? sections : ['routes' as const]) : SECTIONS),
+    routeIds: new Set(routeIds),
     smallRows: 10,
     largeRows: int('BENCH_LARGE_ROWS', quick ? 300 : 10_000),
     readIterations: int('BENCH_READ_ITERATIONS', quick ? 20 : 200),

@@ -1,7 +1,9 @@
 import { httpHandler } from '../../shared/http/handler';
 import { listPartnerInvitations } from '../../shared/routes/teams';
-import { listInvitations } from '../../shared/services/team-partners';
+import { invitationsPage, listInvitations } from '../../shared/services/team-partners';
 
-export const handler = httpHandler(listPartnerInvitations, async ({ user, params, query }) =>
-  listInvitations(user, params.workspaceId, query.status, { limit: query.limit, cursor: query.cursor }),
+export const handler = httpHandler(
+  listPartnerInvitations,
+  { prefetch: ({ params, query }) => invitationsPage(params.workspaceId, query.status, { limit: query.limit, cursor: query.cursor }) },
+  async ({ user, params, prefetched }) => listInvitations(user, params.workspaceId, prefetched),
 );

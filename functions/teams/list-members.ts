@@ -1,7 +1,9 @@
 import { httpHandler } from '../../shared/http/handler';
 import { listTeamMembers } from '../../shared/routes/teams';
-import { listMembers, teamContext } from '../../shared/services/teams';
+import { listMembers, membersPage, teamContext } from '../../shared/services/teams';
 
-export const handler = httpHandler(listTeamMembers, async (request) =>
-  listMembers(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its members.'), request.query),
+export const handler = httpHandler(
+  listTeamMembers,
+  { prefetch: ({ params, query }) => membersPage(params.teamId, query) },
+  async (request) => listMembers(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its members.'), request.prefetched),
 );

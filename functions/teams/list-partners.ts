@@ -1,8 +1,10 @@
 import { httpHandler } from '../../shared/http/handler';
 import { listTeamPartners } from '../../shared/routes/teams';
-import { listPartners } from '../../shared/services/team-partners';
+import { listPartners, partnersPage } from '../../shared/services/team-partners';
 import { teamContext } from '../../shared/services/teams';
 
-export const handler = httpHandler(listTeamPartners, async (request) =>
-  listPartners(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its partners.'), request.query),
+export const handler = httpHandler(
+  listTeamPartners,
+  { prefetch: ({ params, query }) => partnersPage(params.teamId, query) },
+  async (request) => listPartners(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its partners.'), request.prefetched),
 );

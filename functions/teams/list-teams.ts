@@ -1,5 +1,9 @@
 import { httpHandler } from '../../shared/http/handler';
 import { listTeams } from '../../shared/routes/teams';
-import { listTeams as list } from '../../shared/services/teams';
+import { listTeams as list, teamsPage } from '../../shared/services/teams';
 
-export const handler = httpHandler(listTeams, async ({ user, params, query }) => list(user, params.workspaceId, query));
+export const handler = httpHandler(
+  listTeams,
+  { prefetch: ({ params, query, callerId }) => teamsPage(params.workspaceId, callerId, query) },
+  async ({ user, params, prefetched }) => list(user, params.workspaceId, prefetched),
+);

@@ -4,5 +4,5 @@ import { changeWorkspaceMemberRole } from '../../shared/routes/identity';
 import { changeRole } from '../../shared/services/workspaces';
 
 export const handler = httpHandler(changeWorkspaceMemberRole, async ({ caller, user, params, body, loaded, now }) =>
-  changeRole(caller, user, params.workspaceId, loaded(keys.user(params.userId)), body.role, now),
+  changeRole(caller, user, params.workspaceId, loaded(keys.user(params.userId)), body.role, loaded(keys.workspace(params.workspaceId)), now),
 );

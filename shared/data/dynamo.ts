@@ -98,6 +98,21 @@ export async function queryPage<T extends Item = Item>(
   };
 }
 
+/**
+ * Key condition "pk = :pk and the sort key starts with `prefix`", as a range: the same items as
+ * begins_with(sk, prefix) (the upper bound is the prefix with its last character + 1, which no key
+ * of that kind equals). DynamoDB Local answers begins_with by walking the partition from its first
+ * item, so a list stored after other lists in a big partition (work items after 10 000 members and
+ * partners) was slow in tests and the bench; a range is answered from the index there too.
+ */
+export function sortKeyPrefixCondition(pk: string, prefix: string) {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :skFrom AND :skTo',
+    ExpressionAttributeValues: { ':pk': pk, ':skFrom': prefix, ':skTo': upper },
+  };
+}
+
 /** Query index attribute names, so callers need not spell them. */
 export const indexes = TABLE.indexes;
 

@@ -4,7 +4,8 @@
  *   2. logger           Powertools structured logs with the request id
  *   3. request          header normalisation, JWT claims, size limits, JSON parsing, zod validation
  *                       (unknown fields rejected), and for registered routes one BatchGetItem of the
- *                       caller's user record plus the route's preload keys (403 not_registered)
+ *                       caller's user record plus the route's preload keys (403 not_registered),
+ *                       with the handler's `prefetch` read (if any) running beside it
  *   4. idempotency      Powertools idempotency, only when an Idempotency-Key header is sent
  *   5. the route        plain async function: (request) => response body
  */
@@ -33,7 +34,7 @@ export interface Caller {
   email: string;
 }
 
-export interface HttpRequest<P, Q, B> {
+export interface HttpRequest<P, Q, B, R = undefined> {
   params: P;
   query: Q;
   body: B;
@@ -42,6 +43,12 @@ export interface HttpRequest<P, Q, B> {
   user: UserRecord;
   /** Items fetched with the user record (route.preload); undefined when absent. */
   loaded: <T extends Item = Item>(key: Key) => T | undefined;
+  /**
+   * The result of the handler's `prefetch` (resolves to undefined without one). It was read before
+   * anyone checked the caller's rights: await it only once the route has authorized the request, so
+   * a refused request ends with the same 404/403 and never shows (nor fails on) prefetched data.
+   */
+  prefetched: Promise<R>;
   headers: Record<string, string>;
   now: Date;
   requestId: string;
@@ -56,10 +63,19 @@ export class HttpResult {
   ) {}
 }
 
-type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
+type RouteFn<P, Q, B, R> = (request: HttpRequest<P, Q, B, R>) => Promise<unknown>;
+
+export interface HandlerOptions<P, Q, R> {
+  /**
+   * A read whose input the path, query and caller id fully determine (a list's Query whose partition
+   * is in the path): started in parallel with the wrapper's BatchGet instead of after it, so a read
+   * route costs one round of latency. Reaches the route only as `request.prefetched`.
+   */
+  prefetch?: (input: { params: P; query: Q; callerId: string }) => Promise<R>;
+}
 
 const REQUEST = Symbol('request');
-type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
+type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown, unknown> };
 
 // Module scope: created once per container, reused across invocations.
 let idempotency: ReturnType<typeof makeHandlerIdempotent> | undefined;
@@ -134,7 +150,18 @@ function readBody(event: HttpEvent, hasSchema: boolean): unknown {
   }
 }
 
-function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
+/** Starts the prefetch; its failure is kept for whoever awaits it (none when authorization fails). */
+function startPrefetch(prefetch: HandlerOptions<any, any, unknown>['prefetch'], input: { params: unknown; query: unknown; callerId: string }): Promise<unknown> {
+  if (!prefetch) return Promise.resolve(undefined);
+  const pending = new Promise((resolve) => resolve(prefetch(input)));
+  pending.catch(() => undefined);
+  return pending;
+}
+
+function buildRequestMiddleware(
+  route: RouteSpec<any, any, any>,
+  options: HandlerOptions<any, any, unknown>,
+): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
   return {
     before: async (request) => {
       const event = request.event;
@@ -157,6 +184,7 @@ function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.Middlewa
       const body = parseWith(route.body, rawBody, 'body', details);
       if (details.length > 0) throw validationFailed(details);
 
+      const prefetched = startPrefetch(options.prefetch, { params, query, callerId: userId });
       let user: UserRecord | undefined;
       let loaded = new Map<string, Item>();
       if ((route.auth ?? 'registered') === 'registered') {
@@ -181,6 +209,7 @@ function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.Middlewa
         caller: { userId, email },
         user: user as UserRecord,
         loaded: <T extends Item>(key: Key) => loaded.get(keyId(key)) as T | undefined,
+        prefetched,
         headers,
         now: new Date(),
         requestId: request.context.awsRequestId ?? event.requestContext?.requestId ?? '',
@@ -190,17 +219,27 @@ function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.Middlewa
 }
 
 /** Runs the Powertools idempotency middleware only for requests that carry an Idempotency-Key. */
+/**
+ * Requests whose own `before` acquired the idempotency record. Only they may delete it on error:
+ * Powertools 2.35's middleware deletes it in onError even when its `before` refused the request (in
+ * progress, or the same key with another body), removing the first request's lock or completed
+ * record, so a retry ran the handler again (powertools-lambda-typescript#5675, fixed after 2.35).
+ */
+const acquired = new WeakSet<object>();
 function optionalIdempotency(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse> {
   const applies = (event: HttpEvent) => Boolean(route.idempotent && event.headers?.[SCOPE_HEADER]);
   return {
     before: async (request) => {
-      if (applies(request.event)) return idempotencyMiddleware().before?.(request as any) as any;
+      if (!applies(request.event)) return;
+      const replayed = await idempotencyMiddleware().before?.(request as any);
+      if (replayed === undefined) acquired.add(request);
+      return replayed as any;
     },
     after: async (request) => {
       if (applies(request.event)) await idempotencyMiddleware().after?.(request as any);
     },
     onError: async (request) => {
-      if (applies(request.event)) await idempotencyMiddleware().onError?.(request as any);
+      if (applies(request.event) && acquired.has(request)) await idempotencyMiddleware().onError?.(request as any);
     },
   };
 }
@@ -227,21 +266,35 @@ function toResponse(route: RouteSpec<any, any, any>, result: unknown): HttpRespo
   return { statusCode: status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result ?? {}) };
 }
 
+export type WrappedHandler = middy.MiddyfiedHandler<HttpEvent, HttpResponse, Error, ContextWithRequest>;
+
 /**
  * Wraps a route function into a Lambda handler for API Gateway HTTP API (payload v2) events.
  * The same exported handler runs deployed and in the local server.
  */
 export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
   route: RouteSpec<P, Q, B>,
-  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>>,
-) {
+  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>, undefined>,
+): WrappedHandler;
+/** With a prefetch: the options come first, so that the prefetch's type reaches `request.prefetched`. */
+export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType, R>(
+  route: RouteSpec<P, Q, B>,
+  options: Required<HandlerOptions<z.output<P>, z.output<Q>, R>>,
+  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>, R>,
+): WrappedHandler;
+export function httpHandler(
+  route: RouteSpec<any, any, any>,
+  fnOrOptions: RouteFn<any, any, any, any> | HandlerOptions<any, any, unknown>,
+  maybeFn?: RouteFn<any, any, any, any>,
+): WrappedHandler {
+  const [options, fn] = typeof fnOrOptions === 'function' ? [{}, fnOrOptions] : [fnOrOptions, maybeFn!];
   const base = async (_event: HttpEvent, context: ContextWithRequest): Promise<HttpResponse> => {
-    const request = context[REQUEST] as HttpRequest<z.output<P>, z.output<Q>, z.output<B>>;
+    const request = context[REQUEST] as HttpRequest<unknown, unknown, unknown, unknown>;
     return toResponse(route, await fn(request));
   };
   return middy<HttpEvent, HttpResponse, Error, ContextWithRequest>(base)
     .use(errorMapping)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(buildRequestMiddleware(route))
+    .use(buildRequestMiddleware(route, options))
     .use(optionalIdempotency(route));
 }

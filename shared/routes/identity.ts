@@ -114,7 +114,8 @@ export const changeWorkspaceMemberRole = defineRoute({
   params: memberParams,
   body: z.strictObject({ role: assignableRole() }),
   response: memberResponse,
-  preload: ({ params }) => [keys.user(params.userId)],
+  // The workspace comes along for its admin directory (shared/services/workspace-directory.ts).
+  preload: ({ params }) => [keys.user(params.userId), keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
@@ -126,7 +127,8 @@ export const removeWorkspaceMember = defineRoute({
   summary: 'Owner/Admin remove a member; a member may remove themselves; the Owner cannot be removed.',
   params: memberParams,
   successStatus: 204,
-  preload: ({ params }) => [keys.user(params.userId)],
+  // The workspace comes along for its admin directory (shared/services/workspace-directory.ts).
+  preload: ({ params }) => [keys.user(params.userId), keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 

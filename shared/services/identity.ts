@@ -5,6 +5,7 @@ import type { UserRecord } from '../domain/identity';
 import { conflict } from '../errors';
 import { ENTITY, keys, normalizeEmail } from '../keys';
 import type { Caller } from '../http/handler';
+import { directoryUpdate, isDirectoryRole } from './workspace-directory';
 
 export const userView = (user: UserRecord) => ({
   userId: user.userId,
@@ -65,6 +66,12 @@ export async function registerOrUpdate(caller: Caller, name: string, now: Date) 
         },
       },
     );
+  }
+  if (email !== existing.email && existing.workspaceId && isDirectoryRole(existing.role)) {
+    // An Owner/Admin's entry in the workspace's admin directory follows the e-mail (the Put above is
+    // conditioned on the record we read, so the role it is based on still holds at commit).
+    const workspaceItem = await getItem(keys.workspace(existing.workspaceId));
+    items.push(...directoryUpdate(existing.workspaceId, workspaceItem, [{ userId: caller.userId, email }]));
   }
   if (existing.workspaceId) {
     items.push(

@@ -13,7 +13,7 @@ import { conflict, DomainError } from '../errors';
 import { keys } from '../keys';
 import { notificationItems } from '../notify/outbox';
 import { TABLE } from '../table';
-import { workspaceAdminEmails } from './team-partners';
+import { workspaceAdminEmails } from './workspace-directory';
 import { workspaceScope } from './teams';
 
 const G1PK = TABLE.indexes.byOwner.partitionKey;

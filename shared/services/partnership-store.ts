@@ -6,7 +6,7 @@
  * decisions then gets 409 invalid_state).
  */
 import { activityItems } from '../data/activity';
-import { indexes, putNew, put, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
+import { putNew, put, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
 import {
   isTerminal,
   nextDueAt,
@@ -18,6 +18,7 @@ import { conflict, DomainError } from '../errors';
 import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../keys';
 import { notificationItems } from '../notify/outbox';
 import { TABLE } from '../table';
+import { workspaceAdminEmails } from './workspace-directory';
 
 // ---- mapping ------------------------------------------------------------------------------------------
 
@@ -59,6 +60,12 @@ export function partnershipSummary(record: PartnershipRecord) {
   };
 }
 export type PartnershipSummary = ReturnType<typeof partnershipSummary>;
+
+/** ProjectionExpression of what partnershipSummary reads (list Queries need not carry whole records). */
+export const summaryProjection = {
+  ProjectionExpression: 'partnershipId, hostWorkspaceId, hostName, guestWorkspaceId, guestName, partnerEmail, #status, requesterId, createdAt, updatedAt',
+  names: { '#status': 'status' },
+};
 
 export function summaryFromItem(item: Item): PartnershipSummary {
   return partnershipSummary(item as PartnershipRecord);
@@ -248,32 +255,9 @@ export function dueAssignment(record: PartnershipRecord): { set: string[]; remov
 
 // ---- recipients -------------------------------------------------------------------------------------------
 
-/** E-mails of a workspace's Owner and Admins: one Query of its member list (paged), filtered by role. */
-export async function workspaceAdminEmails(workspaceId: string): Promise<string[]> {
-  const emails: string[] = [];
-  const partition = keys.workspaceMembersPartition(workspaceId);
-  let cursor: string | undefined;
-  do {
-    const page = await queryPage(
-      {
-        IndexName: indexes.byOwner.name,
-        KeyConditionExpression: '#pk = :pk',
-        FilterExpression: '#role IN (:owner, :admin) AND workspaceId = :ws',
-        ProjectionExpression: 'pk, sk, #pk, #sk, email',
-        ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey, '#sk': indexes.byOwner.sortKey, '#role': 'role' },
-        ExpressionAttributeValues: { ':pk': partition, ':owner': 'owner', ':admin': 'admin', ':ws': workspaceId },
-      },
-      { limit: 100, cursor, scope: `admins:${partition}` },
-    );
-    for (const item of page.items) if (typeof item.email === 'string') emails.push(item.email);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return emails;
-}
-
 /**
- * Resolves recipient groups to e-mails. Host admins are queried only when a group needs them. The
- * actor is never notified of their own action.
+ * Resolves recipient groups to e-mails. Host admins are read (the host workspace's admin directory)
+ * only when a group needs them. The actor is never notified of their own action.
  */
 export async function resolveRecipients(
   groups: Recipients[],

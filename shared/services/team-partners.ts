@@ -1,7 +1,6 @@
 /** Team partners and partner invitations (SPEC §4). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { activityItems } from '../data/activity';
-import { batchGet, db, keyId, putNew, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
+import { batchGet, keyId, putNew, queryPage, sortKeyPrefixCondition, tableName, transact, type Item, type Page, type TransactItem } from '../data/dynamo';
 import type { UserRecord } from '../domain/identity';
 import { isWorkspaceAdmin } from '../domain/identity';
 import {
@@ -20,6 +19,7 @@ import { ENTITY, keys, normalizeEmail } from '../keys';
 import { notificationItems } from '../notify/outbox';
 import { TABLE } from '../table';
 import { teamContext, workspaceScope, type PartnerItem, type TeamContext } from './teams';
+import { workspaceAdminEmails } from './workspace-directory';
 
 export type InvitationItem = InvitationRecord & { pk: string; sk: string; [attribute: string]: unknown };
 type Loaded = Pick<HttpRequest<unknown, unknown, unknown>, 'user' | 'loaded'>;
@@ -59,32 +59,6 @@ export const partnerView = (p: PartnerRecord) => ({
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
 });
-
-/**
- * E-mails of the Owner and Admins of a workspace (the deciders of partner invitations): one Query of
- * the workspace's member index filtered on role, following pages only past 1 MB of members.
- */
-export async function workspaceAdminEmails(workspaceId: string): Promise<string[]> {
-  const emails: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: TABLE.indexes.byOwner.name,
-        KeyConditionExpression: '#pk = :pk',
-        FilterExpression: '#role IN (:owner, :admin) AND workspaceId = :ws',
-        ProjectionExpression: 'email',
-        ExpressionAttributeNames: { '#pk': G1PK, '#role': 'role' },
-        ExpressionAttributeValues: { ':pk': keys.workspaceMembersPartition(workspaceId), ':owner': 'owner', ':admin': 'admin', ':ws': workspaceId },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) if (typeof item.email === 'string') emails.push(item.email);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return emails;
-}
 
 /** Changes the invitation's status and moves it to that status's list (gsi1). */
 function invitationStatusUpdate(
@@ -153,11 +127,11 @@ export async function invitePartners(
   const activeAtOnce = access.invitesActiveAtOnce;
   const normalized = entries.map((e) => ({ email: normalizeEmail(e.email), permission: e.permission }));
 
-  // Round trip 2: e-mail guards, and (in parallel) the deciders to notify of pending invitations.
-  const [guards, admins] = await Promise.all([
-    batchGet(normalized.map((e) => keys.emailGuard(e.email))),
-    activeAtOnce ? Promise.resolve([] as string[]) : workspaceAdminEmails(team.workspaceId),
-  ]);
+  // Round trip 2: e-mail guards and, to notify the deciders of pending invitations, the workspace
+  // (its admin directory).
+  const workspaceKey = keys.workspace(team.workspaceId);
+  const guards = await batchGet([...normalized.map((e) => keys.emailGuard(e.email)), ...(activeAtOnce ? [] : [workspaceKey])]);
+  const admins = activeAtOnce ? [] : await workspaceAdminEmails(team.workspaceId, guards.get(keyId(workspaceKey)));
   const userIds = normalized.map((e) => guards.get(keyId(keys.emailGuard(e.email)))?.userId as string | undefined);
   // Round trip 3: the invitees and their partner items in this team.
   const known = userIds.filter((id): id is string => Boolean(id));
@@ -427,12 +401,10 @@ export async function withdrawInvitation(request: Loaded, invitationId: string, 
   );
 }
 
-/** GET /workspaces/{id}/partner-invitations?status= (Manage Partners). */
-export async function listInvitations(user: UserRecord, workspaceId: string, status: InvitationStatus, page: { limit: number; cursor?: string }) {
-  if (user.workspaceId !== workspaceId) throw notFound('workspace');
-  if (!isWorkspaceAdmin(user, workspaceId)) throw forbidden('Only the workspace Owner/Admins manage partners.');
+/** The Query of the Manage Partners list (path and query only: the handler prefetches it). */
+export function invitationsPage(workspaceId: string, status: InvitationStatus, page: { limit: number; cursor?: string }): Promise<Page<InvitationItem>> {
   const pk = keys.partnerInvitationsPartition(workspaceId, status);
-  const result = await queryPage<InvitationItem>(
+  return queryPage<InvitationItem>(
     {
       IndexName: TABLE.indexes.byOwner.name,
       KeyConditionExpression: '#pk = :pk',
@@ -442,20 +414,27 @@ export async function listInvitations(user: UserRecord, workspaceId: string, sta
     },
     { ...page, scope: pk },
   );
+}
+
+/** GET /workspaces/{id}/partner-invitations?status= (Manage Partners): `rows` are used only once the caller may see them. */
+export async function listInvitations(user: UserRecord, workspaceId: string, rows: Promise<Page<InvitationItem>>) {
+  if (user.workspaceId !== workspaceId) throw notFound('workspace');
+  if (!isWorkspaceAdmin(user, workspaceId)) throw forbidden('Only the workspace Owner/Admins manage partners.');
+  const result = await rows;
   return { items: result.items.map(invitationView), nextCursor: result.nextCursor };
 }
 
 // ---- partners of a team --------------------------------------------------------------------------
 
-export async function listPartners(ctx: TeamContext, page: { limit: number; cursor?: string }) {
-  const pk = keys.teamPartition(ctx.team.teamId);
-  const result = await queryPage<PartnerItem>(
-    {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.teamPartnerPrefix },
-    },
-    { ...page, scope: `${pk}#partners` },
-  );
+/** The Query of GET /teams/{id}/partners (path only: the handler prefetches it). */
+export function partnersPage(teamId: string, page: { limit: number; cursor?: string }): Promise<Page<PartnerItem>> {
+  const pk = keys.teamPartition(teamId);
+  return queryPage<PartnerItem>(sortKeyPrefixCondition(pk, keys.teamPartnerPrefix), { ...page, scope: `${pk}#partners` });
+}
+
+/** GET /teams/{id}/partners: takes the TeamContext as proof that the caller may read. */
+export async function listPartners(_authorized: TeamContext, rows: Promise<Page<PartnerItem>>) {
+  const result = await rows;
   return { items: result.items.map(partnerView), nextCursor: result.nextCursor };
 }
 
@@ -568,7 +547,9 @@ export async function partnerTeamsOf(userId: string) {
     {
       IndexName: TABLE.indexes.byOwner.name,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': G1PK },
+      // Only what GET /me shows: up to 100 partner items otherwise travel whole.
+      ProjectionExpression: 'teamId, workspaceId, #permission, updatedAt',
+      ExpressionAttributeNames: { '#pk': G1PK, '#permission': 'permission' },
       ExpressionAttributeValues: { ':pk': pk },
     },
     { limit: 100, scope: pk },

@@ -1,6 +1,6 @@
 /** Teams and team members (SPEC §3). */
 import { activityItems } from '../data/activity';
-import { batchGet, getItem, keyId, putNew, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
+import { batchGet, getItem, keyId, putNew, queryPage, sortKeyPrefixCondition, tableName, transact, type Item, type Page, type TransactItem } from '../data/dynamo';
 import type { UserRecord } from '../domain/identity';
 import { isWorkspaceAdmin } from '../domain/identity';
 import {
@@ -143,28 +143,37 @@ export async function createTeam(user: UserRecord, workspaceId: string, input: {
   return teamView(team);
 }
 
-/** GET /workspaces/{id}/teams: one Query of the workspace's team index. */
-export async function listTeams(user: UserRecord, workspaceId: string, page: { limit: number; cursor?: string }) {
-  // Partners and strangers: the workspace does not exist for them.
-  if (user.workspaceId !== workspaceId) throw notFound('workspace');
+/**
+ * The Query of GET /workspaces/{id}/teams: one page of the workspace's team index, unfiltered, so
+ * that it depends on the path and the caller only and the handler can prefetch it. Cursors are bound
+ * to the caller.
+ */
+export function teamsPage(workspaceId: string, callerId: string, page: { limit: number; cursor?: string }): Promise<Page<TeamItem>> {
   const pk = keys.workspaceTeamsPartition(workspaceId);
-  const admin = isWorkspaceAdmin(user, workspaceId);
-  const result = await queryPage<TeamItem>(
+  return queryPage<TeamItem>(
     {
       IndexName: TABLE.indexes.byOwner.name,
       KeyConditionExpression: '#pk = :pk',
-      ...(admin
-        ? { ExpressionAttributeNames: { '#pk': TABLE.indexes.byOwner.partitionKey }, ExpressionAttributeValues: { ':pk': pk } }
-        : {
-            FilterExpression: 'visibility = :open OR contains(memberIds, :me)',
-            ExpressionAttributeNames: { '#pk': TABLE.indexes.byOwner.partitionKey },
-            ExpressionAttributeValues: { ':pk': pk, ':open': 'open', ':me': user.userId },
-          }),
+      ExpressionAttributeNames: { '#pk': TABLE.indexes.byOwner.partitionKey },
+      ExpressionAttributeValues: { ':pk': pk },
     },
-    { ...page, scope: `${pk}#${admin ? 'all' : user.userId}` },
+    { ...page, scope: `${pk}#${callerId}` },
   );
+}
+
+/**
+ * GET /workspaces/{id}/teams: workspace Owner/Admins see every team; other members the open teams
+ * and the private ones they belong to. That filter runs here on the page, which gives exactly what
+ * a FilterExpression would (DynamoDB also filters after the Limit; the cursor is the same).
+ */
+export async function listTeams(user: UserRecord, workspaceId: string, rows: Promise<Page<TeamItem>>) {
+  // Partners and strangers: the workspace does not exist for them.
+  if (user.workspaceId !== workspaceId) throw notFound('workspace');
+  const admin = isWorkspaceAdmin(user, workspaceId);
+  const result = await rows;
+  const visible = admin ? result.items : result.items.filter((team) => team.visibility === 'open' || team.memberIds?.has(user.userId));
   return {
-    items: result.items.map((team) => ({ ...teamView(team), member: team.memberIds?.has(user.userId) ?? false })),
+    items: visible.map((team) => ({ ...teamView(team), member: team.memberIds?.has(user.userId) ?? false })),
     nextCursor: result.nextCursor,
   };
 }
@@ -293,15 +302,15 @@ export async function addMember(ctx: TeamContext, email: string, now: Date) {
   return memberView(item as TeamMemberItem);
 }
 
-export async function listMembers(ctx: TeamContext, page: { limit: number; cursor?: string }) {
-  const pk = keys.teamPartition(ctx.team.teamId);
-  const result = await queryPage<TeamMemberItem>(
-    {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.teamMemberPrefix },
-    },
-    { ...page, scope: `${pk}#members` },
-  );
+/** The Query of GET /teams/{id}/members (path only: the handler prefetches it). */
+export function membersPage(teamId: string, page: { limit: number; cursor?: string }): Promise<Page<TeamMemberItem>> {
+  const pk = keys.teamPartition(teamId);
+  return queryPage<TeamMemberItem>(sortKeyPrefixCondition(pk, keys.teamMemberPrefix), { ...page, scope: `${pk}#members` });
+}
+
+/** GET /teams/{id}/members: takes the TeamContext as proof that the caller may read. */
+export async function listMembers(_authorized: TeamContext, rows: Promise<Page<TeamMemberItem>>) {
+  const result = await rows;
   return { items: result.items.map(memberView), nextCursor: result.nextCursor };
 }
 

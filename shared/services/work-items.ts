@@ -1,6 +1,6 @@
 /** Work items, the team's shared resource (SPEC §3). */
 import { activityItems } from '../data/activity';
-import { batchGet, keyId, putNew, queryPage, tableName, transact, type TransactItem } from '../data/dynamo';
+import { batchGet, keyId, putNew, queryPage, sortKeyPrefixCondition, tableName, transact, type Page, type TransactItem } from '../data/dynamo';
 import type { UserRecord } from '../domain/identity';
 import { checkAssignee, type WorkItemRecord, type WorkItemStatus } from '../domain/teams';
 import { businessRule, conflict, notFound, validationFailed } from '../errors';
@@ -115,16 +115,18 @@ function conditionError(ctx: TeamContext, index: number, hasAssigneeCheck: boole
   return conflict('concurrent_update', 'The work item changed concurrently; retry.');
 }
 
-/** GET /teams/{id}/work-items */
-export async function listWorkItems(ctx: TeamContext, page: { limit: number; cursor?: string }) {
-  const pk = keys.teamPartition(ctx.team.teamId);
-  const result = await queryPage<WorkItemItem>(
-    {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.workItemPrefix },
-    },
-    { ...page, scope: `${pk}#work-items` },
-  );
+/**
+ * The Query of GET /teams/{id}/work-items. The path alone determines it, so the handler starts it
+ * beside the caller's BatchGet (prefetch) and `listWorkItems` uses it once the caller may read.
+ */
+export function workItemsPage(teamId: string, page: { limit: number; cursor?: string }): Promise<Page<WorkItemItem>> {
+  const pk = keys.teamPartition(teamId);
+  return queryPage<WorkItemItem>(sortKeyPrefixCondition(pk, keys.workItemPrefix), { ...page, scope: `${pk}#work-items` });
+}
+
+/** GET /teams/{id}/work-items: takes the TeamContext as proof that the caller may read (teamContext threw otherwise). */
+export async function listWorkItems(_authorized: TeamContext, rows: Promise<Page<WorkItemItem>>) {
+  const result = await rows;
   return { items: result.items.map(workItemView), nextCursor: result.nextCursor };
 }
 

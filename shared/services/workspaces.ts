@@ -5,7 +5,7 @@
  * whose conditions re-check what the decision was based on, so concurrent changes cannot corrupt.
  */
 import { activityItems } from '../data/activity';
-import { getItem, indexes, putNew, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
+import { getItem, indexes, putNew, queryPage, tableName, transact, type Item, type Page, type TransactItem } from '../data/dynamo';
 import {
   decideAddMember,
   decideCreateWorkspace,
@@ -29,6 +29,7 @@ import { notificationItems } from '../notify/outbox';
 import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../keys';
 import { TABLE } from '../table';
 import { toUserRecord } from './identity';
+import { ADMINS_ATTRIBUTE, adminDirectoryOf, directoryUpdate, directoryUpdateParts, isDirectoryRole, roleChangeEntry } from './workspace-directory';
 
 // ---- views --------------------------------------------------------------------------------------
 
@@ -67,8 +68,12 @@ const scopeOf = (workspaceId: string): ActivityScope => ({ kind: 'workspace', id
 const concurrent = () => conflict('concurrent_update', 'The workspace changed while we were working on it; retry.');
 const gsi = TABLE.indexes.byOwner;
 
-/** Sets the user's home workspace and role; fails when the user is gone or already in a workspace. */
-function joinWorkspace(userId: string, workspace: Pick<WorkspaceRecord, 'workspaceId' | 'name'>, role: WorkspaceRole, at: string): TransactItem {
+/**
+ * Sets the user's home workspace and role; fails when the user is gone or already in a workspace, or
+ * changed e-mail since it was read (the admin directory gets the e-mail that was read).
+ */
+function joinWorkspace(user: Pick<UserRecord, 'userId' | 'email'>, workspace: Pick<WorkspaceRecord, 'workspaceId' | 'name'>, role: WorkspaceRole, at: string): TransactItem {
+  const userId = user.userId;
   const index = keys.workspaceMemberIndex(workspace.workspaceId, userId);
   return {
     Update: {
@@ -76,9 +81,10 @@ function joinWorkspace(userId: string, workspace: Pick<WorkspaceRecord, 'workspa
       Key: keys.user(userId),
       UpdateExpression:
         'SET workspaceId = :ws, #role = :role, workspaceName = :wsName, joinedAt = :at, #gpk = :gpk, #gsk = :gsk, updatedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(workspaceId)',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(workspaceId) AND email = :email',
       ExpressionAttributeNames: { '#role': 'role', '#gpk': gsi.partitionKey, '#gsk': gsi.sortKey },
       ExpressionAttributeValues: {
+        ':email': user.email,
         ':ws': workspace.workspaceId,
         ':role': role,
         ':wsName': workspace.name,
@@ -91,16 +97,19 @@ function joinWorkspace(userId: string, workspace: Pick<WorkspaceRecord, 'workspa
   };
 }
 
-/** Changes a member's role, on condition that they are still in the workspace with the role we saw. */
-function setRole(userId: string, workspaceId: string, seen: WorkspaceRole, role: WorkspaceRole, at: string, extraCondition?: { expression: string; values: Record<string, unknown> }): TransactItem {
+/**
+ * Changes a member's role, on condition that they are still in the workspace with the role and the
+ * e-mail we saw (the admin directory entry written beside it is derived from both).
+ */
+function setRole(user: Pick<UserRecord, 'userId' | 'email'>, workspaceId: string, seen: WorkspaceRole, role: WorkspaceRole, at: string, extraCondition?: { expression: string; values: Record<string, unknown> }): TransactItem {
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.user(userId),
+      Key: keys.user(user.userId),
       UpdateExpression: 'SET #role = :role, updatedAt = :at',
-      ConditionExpression: `workspaceId = :ws AND #role = :seen${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
+      ConditionExpression: `workspaceId = :ws AND #role = :seen AND email = :email${extraCondition ? ` AND ${extraCondition.expression}` : ''}`,
       ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':ws': workspaceId, ':seen': seen, ':role': role, ':at': at, ...extraCondition?.values },
+      ExpressionAttributeValues: { ':ws': workspaceId, ':seen': seen, ':role': role, ':at': at, ':email': user.email, ...extraCondition?.values },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
@@ -155,8 +164,8 @@ export async function createWorkspace(caller: Caller, user: UserRecord, name: st
   };
   await transact(
     [
-      joinWorkspace(caller.userId, workspace, 'owner', at),
-      putNew({ ...keys.workspace(workspace.workspaceId), type: ENTITY.workspace, ...workspace }),
+      joinWorkspace(user, workspace, 'owner', at),
+      putNew({ ...keys.workspace(workspace.workspaceId), type: ENTITY.workspace, ...workspace, [ADMINS_ATTRIBUTE]: { [caller.userId]: user.email } }),
       ...activityItems([scopeOf(workspace.workspaceId)], {
         actorId: caller.userId,
         action: 'workspace.created',
@@ -177,19 +186,26 @@ export function readWorkspace(user: UserRecord, workspaceId: string, item: Item 
   return workspaceView(toWorkspaceRecord(item), user.role);
 }
 
-/** GET /workspaces/{id}/members: one Query of the gsi1 member list. */
-export async function listMembers(user: UserRecord, workspaceId: string, page: { limit: number; cursor?: string }) {
-  requireMember(user, workspaceId);
+/** The Query of GET /workspaces/{id}/members: the gsi1 member list (path only: the handler prefetches it). */
+export function membersPage(workspaceId: string, page: { limit: number; cursor?: string }): Promise<Page<Item>> {
   const partition = keys.workspaceMembersPartition(workspaceId);
-  const result = await queryPage(
+  return queryPage(
     {
       IndexName: indexes.byOwner.name,
       KeyConditionExpression: '#gpk = :pk',
-      ExpressionAttributeNames: { '#gpk': indexes.byOwner.partitionKey },
+      // What memberView shows: a user item also carries keys, index keys and its workspace copy.
+      ProjectionExpression: 'userId, email, #name, #role, joinedAt',
+      ExpressionAttributeNames: { '#gpk': indexes.byOwner.partitionKey, '#name': 'name', '#role': 'role' },
       ExpressionAttributeValues: { ':pk': partition },
     },
     { ...page, scope: partition },
   );
+}
+
+/** GET /workspaces/{id}/members: members only; `rows` are used only once that is checked. */
+export async function listMembers(user: UserRecord, workspaceId: string, rows: Promise<Page<Item>>) {
+  requireMember(user, workspaceId);
+  const result = await rows;
   return { items: result.items.map((item) => memberView(toUserRecord(item))), nextCursor: result.nextCursor };
 }
 
@@ -214,7 +230,8 @@ export async function addMember(
   await transact(
     [
       actorStillHas(caller.userId, workspaceId, ['owner', 'admin']),
-      joinWorkspace(member.userId, workspace, input.role, at),
+      joinWorkspace(member, workspace, input.role, at),
+      ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, undefined, input.role)),
       ...activityItems([scopeOf(workspaceId)], {
         actorId: caller.userId,
         action: 'workspace.member_added',
@@ -239,8 +256,19 @@ export async function addMember(
   return memberView({ ...member, workspaceId, role: input.role, workspaceName: workspace.name, joinedAt: at });
 }
 
-/** PATCH /workspaces/{id}/members/{userId}: Owner/Admin change a role (never the Owner's). */
-export async function changeRole(caller: Caller, actor: UserRecord, workspaceId: string, targetItem: Item | undefined, role: AssignableRole, now: Date) {
+/**
+ * PATCH /workspaces/{id}/members/{userId}: Owner/Admin change a role (never the Owner's). The
+ * workspace item (preloaded) is there for its admin directory.
+ */
+export async function changeRole(
+  caller: Caller,
+  actor: UserRecord,
+  workspaceId: string,
+  targetItem: Item | undefined,
+  role: AssignableRole,
+  workspaceItem: Item | undefined,
+  now: Date,
+) {
   const target = asUser(targetItem);
   const changes = decideRoleChange(actor, workspaceId, target, role);
   const member = target as UserRecord;
@@ -249,7 +277,7 @@ export async function changeRole(caller: Caller, actor: UserRecord, workspaceId:
   const at = now.toISOString();
   const self = member.userId === caller.userId;
   const items: TransactItem[] = [
-    setRole(member.userId, workspaceId, roleOf(member), role, at),
+    setRole(member, workspaceId, roleOf(member), role, at),
     ...activityItems([scopeOf(workspaceId)], {
       actorId: caller.userId,
       action: 'workspace.member_role_changed',
@@ -257,6 +285,7 @@ export async function changeRole(caller: Caller, actor: UserRecord, workspaceId:
       data: { from: member.role, to: role },
       at,
     }),
+    ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, member.role, role)),
   ];
   // An Admin changing their own role: the update's own condition (role = seen) covers the actor.
   if (!self) items.unshift(actorStillHas(caller.userId, workspaceId, ['owner', 'admin']));
@@ -268,7 +297,7 @@ export async function changeRole(caller: Caller, actor: UserRecord, workspaceId:
 }
 
 /** DELETE /workspaces/{id}/members/{userId}: Owner/Admin remove a member; a member may leave. */
-export async function removeMember(caller: Caller, actor: UserRecord, workspaceId: string, targetItem: Item | undefined, now: Date) {
+export async function removeMember(caller: Caller, actor: UserRecord, workspaceId: string, targetItem: Item | undefined, workspaceItem: Item | undefined, now: Date) {
   const target = asUser(targetItem);
   decideRemoval(actor, workspaceId, target);
   const member = target as UserRecord;
@@ -293,6 +322,8 @@ export async function removeMember(caller: Caller, actor: UserRecord, workspaceI
       data: { email: member.email, role: member.role },
       at,
     }),
+    // The update above is conditioned on the role seen: an Admin leaves the directory with it.
+    ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, member.role, undefined)),
   ];
   if (!self) items.unshift(actorStillHas(caller.userId, workspaceId, ['owner', 'admin']));
   await transact(items, (index, current) => {
@@ -318,17 +349,22 @@ export async function transferOwnership(
   const workspace = toWorkspaceRecord(workspaceItem);
   const member = target as UserRecord;
   const at = now.toISOString();
+  // The old Owner stays in the admin directory (as Admin); the new one joins it (if the map exists).
+  const directory = directoryUpdateParts(
+    isDirectoryRole(member.role) || !adminDirectoryOf(workspaceItem) ? [] : [{ userId: member.userId, email: member.email }],
+  );
   await transact(
     [
-      setRole(caller.userId, workspaceId, 'owner', 'admin', at),
-      setRole(member.userId, workspaceId, roleOf(member), 'owner', at),
+      setRole(actor, workspaceId, 'owner', 'admin', at),
+      setRole(member, workspaceId, roleOf(member), 'owner', at),
       {
         Update: {
           TableName: tableName(),
           Key: keys.workspace(workspaceId),
-          UpdateExpression: 'SET ownerId = :new, updatedAt = :at',
+          UpdateExpression: `SET ${['ownerId = :new', 'updatedAt = :at', ...directory.set].join(', ')}`,
           ConditionExpression: 'ownerId = :old',
-          ExpressionAttributeValues: { ':new': member.userId, ':old': caller.userId, ':at': at },
+          ...(directory.set.length ? { ExpressionAttributeNames: directory.names } : {}),
+          ExpressionAttributeValues: { ':new': member.userId, ':old': caller.userId, ':at': at, ...directory.values },
         },
       },
       ...activityItems([scopeOf(workspaceId)], {
