@@ -34,6 +34,7 @@ export const ENTITY = {
   share: 'SHARE',
   accessRequest: 'ACCESS_REQUEST',
   loginGrant: 'LOGIN_GRANT',
+  sharingState: 'SHARING_STATE',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -144,12 +145,52 @@ export const keys = {
   }),
 
   // ---- accounts, shares, access requests (issue 5) ---------------------------------------------
+  //   WS#<ws>#ACCOUNTS / ACCOUNT#<accountId>    account, a host-workspace resource (list: one Query, oldest first)
+  //   PS#<id>          / SHARING                sharing state of a partnership: sequence number (optimistic
+  //                                             concurrency of every sharing write), live share count per
+  //                                             guest member, removed members, the revoked marker
+  //                  gsi1 (while something is shared and not revoked): WS#<guest>#PS#SHARING / <createdAt>#<id>
+  //   PS#<id>          / SHARE#<accountId>       an account shared through the partnership, with its guest members
+  //   PS#<id>          / AREQ#<accessRequestId>  access request (history; status moves on)
+  //   GRANT#<grantId>  / LOGIN_GRANT             login grant (15 minutes; TTL)
+  // Account ids are "<workspaceId>-<suffix>" and access request ids "<partnershipId>-<suffix>", so a
+  // route loads the account (or the request with its partnership) by id in the wrapper's one BatchGet.
+  account: (accountId: string): Key => ({
+    pk: `WS#${scopeOf(accountId) ?? '-'}#ACCOUNTS`,
+    sk: `ACCOUNT#${accountId}`,
+  }),
+  accountsPartition: (workspaceId: string) => `WS#${workspaceId}#ACCOUNTS`,
+  accountPrefix: 'ACCOUNT#',
+  /** A child id scoped to its workspace or partnership: "<scopeId>-<suffix>". */
+  scopedId: (scopeId: string, suffix: string) => `${scopeId}-${suffix}`,
+  /** The workspace of an account id, the partnership of an access request id (undefined: not such an id). */
+  scopeOf: (scopedId: string) => scopeOf(scopedId),
+  sharingState: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'SHARING' }),
+  sharingGuestPartition: (guestWorkspaceId: string) => `WS#${guestWorkspaceId}#PS#SHARING`,
+  /** gsi1 attributes of a sharing state: the list of a plain guest member (filtered on `sharedWith`). */
+  sharingGuestIndex: (guestWorkspaceId: string, createdAt: string, partnershipId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: `WS#${guestWorkspaceId}#PS#SHARING`,
+    [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${partnershipId}`,
+  }),
+  share: (partnershipId: string, accountId: string): Key => ({ pk: `PS#${partnershipId}`, sk: `SHARE#${accountId}` }),
+  sharePrefix: 'SHARE#',
+  accessRequest: (accessRequestId: string): Key => ({
+    pk: `PS#${scopeOf(accessRequestId) ?? '-'}`,
+    sk: `AREQ#${accessRequestId}`,
+  }),
+  accessRequestPrefix: 'AREQ#',
+  loginGrant: (grantId: string): Key => ({ pk: `GRANT#${grantId}`, sk: 'LOGIN_GRANT' }),
 };
 
 export type ActivityScope = { kind: 'workspace' | 'partnership'; id: string };
 
 /** Static partition for Powertools idempotency records (sort key = hashed idempotency key). */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
+
+/** The scope (workspace, partnership) of a scoped id; the same shape as team-scoped ids. */
+function scopeOf(scopedId: string): string | undefined {
+  return teamIdOf(scopedId);
+}
 
 /** The team of a team-scoped id ("<teamId>-<suffix>"), or undefined when the id has no such shape. */
 function teamIdOf(scopedId: string): string | undefined {

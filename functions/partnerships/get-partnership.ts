@@ -4,5 +4,5 @@ import { getPartnership } from '../../shared/routes/partnerships';
 import { readPartnership } from '../../shared/services/partnerships';
 
 export const handler = httpHandler(getPartnership, async ({ user, params, loaded }) =>
-  readPartnership(user, loaded(keys.partnership(params.partnershipId))),
+  readPartnership(user, loaded(keys.partnership(params.partnershipId)), loaded(keys.sharingState(params.partnershipId))),
 );

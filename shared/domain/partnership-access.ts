@@ -51,7 +51,18 @@ export function accessTo(p: Visible, viewer: Viewer, context: { sharesWithViewer
   return { canSee, isHostMember, isHostAdmin, isOwner, isGuestMember, isGuestAdmin };
 }
 
-export type PartnershipAction = DecisionAction | 'view' | 'remind' | 'addOwner' | 'viewActivity';
+export type PartnershipAction =
+  | DecisionAction
+  | 'view'
+  | 'remind'
+  | 'addOwner'
+  | 'viewActivity'
+  // sharing (SPEC §6): only while the partnership is active
+  | 'share'
+  | 'revokeShare'
+  | 'removeGuestMember'
+  | 'requestAccess'
+  | 'decideAccessRequest';
 
 const notEntitled = (what: string) => forbidden(`You are not allowed to ${what} this partnership.`);
 
@@ -112,6 +123,26 @@ export function authorizePartnership(
     case 'addOwner':
       if (!isOwner) throw notEntitled('add owners to');
       requireState(!isTerminal(p.status));
+      return access;
+    case 'share':
+      if (!isOwner) throw notEntitled('share accounts through');
+      requireState(p.status === 'active');
+      return access;
+    case 'revokeShare':
+      if (!isOwner && !isHostAdmin) throw notEntitled('revoke shares of');
+      requireState(p.status === 'active');
+      return access;
+    case 'removeGuestMember':
+      if (!isOwner && !isGuestAdmin) throw notEntitled('remove guest members from');
+      requireState(p.status === 'active');
+      return access;
+    case 'requestAccess':
+      if (!access.isGuestMember) throw notEntitled('request access in');
+      requireState(p.status === 'active');
+      return access;
+    case 'decideAccessRequest':
+      if (!isOwner) throw notEntitled('decide access requests of');
+      requireState(p.status === 'active');
       return access;
   }
 }

@@ -24,6 +24,11 @@ export const TEMPLATES = {
   'partnership.reminder': (d) => `Reminder: a partnership (${d.hostName} with ${d.guestName}) awaits your decision`,
   'partnership.owner_added': (d) => `You are now an owner of the partnership ${d.hostName} with ${d.guestName}`,
   // sharing (issue 5)
+  'share.granted': (d) => `${d.hostName} shared the account ${d.accountName} with you (${d.role})`,
+  'share.access_removed': (d) => `Your access to the accounts ${d.hostName} shares with ${d.guestName} was removed`,
+  'access_request.created': (d) => `Access request to decide: ${d.email} for the account ${d.accountName}`,
+  'access_request.approved': (d) => `Access request approved: ${d.email} for the account ${d.accountName}`,
+  'access_request.declined': (d) => `Access request declined: ${d.email} for the account ${d.accountName}`,
 } as const satisfies Record<string, (data: Record<string, unknown>) => string>;
 
 export type TemplateName = keyof typeof TEMPLATES | string;

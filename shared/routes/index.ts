@@ -6,5 +6,6 @@ import type { RouteSpec } from '../http/route';
 import { identityRoutes } from './identity';
 import { teamRoutes } from './teams';
 import { partnershipRoutes } from './partnerships';
+import { sharingRoutes } from './sharing';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...teamRoutes, ...partnershipRoutes];
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];

@@ -78,7 +78,8 @@ export const getPartnership = defineRoute({
   summary: 'A partnership, for whoever may see it.',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
+  // With its sharing state: a plain guest member sees it while it shares something with them.
+  preload: ({ params }) => [keys.partnership(params.partnershipId), keys.sharingState(params.partnershipId)],
   access: { table: 'read' },
 });
 

@@ -30,12 +30,15 @@ import {
   resolveRecipients,
   StaleRecord,
   summaryFromItem,
+  summaryProjection,
   toRecord,
-  workspaceAdminEmails,
   writeChange,
   type PartnershipSummary,
 } from './partnership-store';
 import { deliverResume, owedResume, startExecution } from './partnership-workflow';
+import { listSharedWithMember, sharesWithViewer } from './sharing';
+import { revocationItem } from './sharing-store';
+import { workspaceAdminEmails } from './workspace-directory';
 
 const MAX_ATTEMPTS = 4;
 
@@ -78,11 +81,11 @@ export async function requestPartnership(caller: Caller, user: UserRecord, hostI
   if (!hostItem) throw notFound('workspace');
   const isHostAdmin = isWorkspaceAdmin(user, hostId);
   const sameWorkspace = body.guestWorkspaceId === hostId;
-  // One round of reads, in parallel: the guest workspace, its admins, and (to notify them) the host's.
-  const [guestItem, guestAdmins, hostAdmins] = await Promise.all([
-    sameWorkspace ? undefined : getItem(keys.workspace(body.guestWorkspaceId)),
-    sameWorkspace ? [] : workspaceAdminEmails(body.guestWorkspaceId),
-    isHostAdmin ? [] : workspaceAdminEmails(hostId),
+  // One read: the guest workspace, with its admin directory; the host's (to notify them) came preloaded.
+  const guestItem = sameWorkspace ? undefined : await getItem(keys.workspace(body.guestWorkspaceId));
+  const [guestAdmins, hostAdmins] = await Promise.all([
+    guestItem ? workspaceAdminEmails(body.guestWorkspaceId, guestItem) : [],
+    isHostAdmin ? [] : workspaceAdminEmails(hostId, hostItem),
   ]);
   const at = now.toISOString();
   const record = decideRequest({
@@ -133,9 +136,12 @@ export async function requestPartnership(caller: Caller, user: UserRecord, hostI
 
 // ---- GET ----------------------------------------------------------------------------------------------
 
-export function readPartnership(user: UserRecord, item: Item | undefined) {
+/** `sharingStateItem`: the partnership's sharing state (a plain guest member sees it while it shares something with them). */
+export function readPartnership(user: UserRecord, item: Item | undefined, sharingStateItem?: Item) {
   const record = item ? toRecord(item) : undefined;
-  const access = authorizePartnership(record, viewerOf(user), 'view');
+  const access = authorizePartnership(record, viewerOf(user), 'view', {
+    sharesWithViewer: sharesWithViewer(record, sharingStateItem, user.userId),
+  });
   return partnershipView(record!, access);
 }
 
@@ -162,7 +168,8 @@ export async function listPartnerships(user: UserRecord, workspaceId: string, qu
     {
       IndexName: indexes.byOwner.name,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey, ...(query.status ? { '#status': 'status' } : {}) },
+      ProjectionExpression: summaryProjection.ProjectionExpression,
+      ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey, ...summaryProjection.names },
       ExpressionAttributeValues: { ':pk': partition, ...(query.status ? { ':status': query.status } : {}) },
       ...(query.status ? { FilterExpression: '#status = :status' } : {}),
       ScanIndexForward: false,
@@ -172,13 +179,13 @@ export async function listPartnerships(user: UserRecord, workspaceId: string, qu
   return { items: page.items.map(summaryFromItem), nextCursor: page.nextCursor };
 }
 
-/** Hook for the sharing feature (issue 5): active partnerships that share something with a plain guest member. */
+/** Active partnerships that share something with a plain guest member (sharing feature, SPEC §6). */
 export async function listForGuestMember(
-  _user: UserRecord,
-  _workspaceId: string,
-  _query: ListQuery,
+  user: UserRecord,
+  workspaceId: string,
+  query: ListQuery,
 ): Promise<{ items: PartnershipSummary[]; nextCursor: string | null }> {
-  return { items: [], nextCursor: null };
+  return listSharedWithMember(user, workspaceId, query);
 }
 
 // ---- decisions ------------------------------------------------------------------------------------------
@@ -189,11 +196,13 @@ export interface DecisionBody {
 }
 
 /**
- * Hook for the sharing feature (issue 5): the items that revoke every share of the partnership, added
- * to the transaction that removes it (DELETE /partnerships/{id}). Nothing to revoke until shares exist.
+ * The items that revoke every share of the partnership, added to the transaction that removes it
+ * (DELETE /partnerships/{id}): one revoked marker on its sharing state, whatever the number of shares
+ * (only an active partnership can have shares).
  */
-export async function shareRevocationItems(_record: PartnershipRecord, _now: Date): Promise<TransactItem[]> {
-  return [];
+export async function shareRevocationItems(prev: PartnershipRecord, next: PartnershipRecord, now: Date): Promise<TransactItem[]> {
+  if (prev.status !== 'active') return [];
+  return [revocationItem(next, next.closed?.by ?? 'system', now.toISOString())];
 }
 
 /**
@@ -228,7 +237,7 @@ export async function decidePartnership(
         next,
         activity: { action: transition.activity, actorId: caller.userId, at, data: body.reason ? { reason: body.reason } : {} },
         notification,
-        extra: action === 'remove' ? await shareRevocationItems(next, now) : [],
+        extra: action === 'remove' ? await shareRevocationItems(prev, next, now) : [],
       });
     } catch (error) {
       if (error instanceof StaleRecord && attempt < MAX_ATTEMPTS) {

@@ -1,0 +1,7 @@
+import { httpHandler } from '../../shared/http/handler';
+import { approveAccessRequest } from '../../shared/routes/sharing';
+import { decideAccess } from '../../shared/services/sharing';
+
+export const handler = httpHandler(approveAccessRequest, async (request) =>
+  decideAccess(request, request.params.accessRequestId, 'approve', undefined),
+);

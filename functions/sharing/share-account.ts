@@ -1,0 +1,5 @@
+import { httpHandler } from '../../shared/http/handler';
+import { shareAccount } from '../../shared/routes/sharing';
+import { shareAccount as share } from '../../shared/services/sharing';
+
+export const handler = httpHandler(shareAccount, async (request) => share(request, request.params.partnershipId, request.body));

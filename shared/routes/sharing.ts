@@ -1,0 +1,259 @@
+/** Routes of SPEC §6 (accounts shared through an active partnership, logins, access requests, activity). */
+import * as z from 'zod/mini';
+import { ACCESS_REQUEST_STATUSES, SHARE_ROLES } from '../domain/sharing';
+import { defineRoute } from '../http/route';
+import * as s from '../http/schemas';
+import { keys } from '../keys';
+
+const workspaceParams = z.strictObject({ workspaceId: s.id() });
+const partnershipParams = z.strictObject({ partnershipId: s.id() });
+const accessRequestParams = z.strictObject({ accessRequestId: s.id() });
+
+/** A /partnerships/{id}/... sharing route loads the partnership and its sharing state with the caller (one BatchGet). */
+const partnershipKeys = (partnershipId: string) => [keys.partnership(partnershipId), keys.sharingState(partnershipId)];
+const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => partnershipKeys(params.partnershipId);
+/** Access request ids carry their partnership: the request, the partnership and its sharing state in one BatchGet. */
+const preloadAccessRequest = ({ params }: { params: { accessRequestId: string } }) => {
+  const partnershipId = keys.scopeOf(params.accessRequestId);
+  return partnershipId ? [keys.accessRequest(params.accessRequestId), ...partnershipKeys(partnershipId)] : [];
+};
+
+const accountView = z.object({
+  accountId: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  loginUrl: z.nullable(z.string()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+const shareView = z.object({
+  partnershipId: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  members: z.array(
+    z.object({ userId: z.string(), email: z.string(), role: z.enum(SHARE_ROLES), sharedAt: z.string(), sharedBy: z.string(), updatedAt: z.string() }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const accessRequestView = z.object({
+  accessRequestId: z.string(),
+  partnershipId: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  role: z.literal('collaborator'),
+  status: z.enum(ACCESS_REQUEST_STATUSES),
+  requestedBy: z.string(),
+  requesterEmail: z.string(),
+  reason: z.nullable(z.string()),
+  decision: z.nullable(z.object({ by: z.string(), at: z.string(), reason: z.nullable(z.string()) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const activityEntry = z.object({
+  activityId: z.string(),
+  at: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  data: z.record(z.string(), z.unknown()),
+});
+
+// ---- accounts ------------------------------------------------------------------------------------------
+
+export const createAccount = defineRoute({
+  id: 'createAccount',
+  method: 'POST',
+  path: '/workspaces/{workspaceId}/accounts',
+  entry: 'functions/sharing/create-account.ts',
+  summary: 'Any member of the workspace adds an account (a host-workspace resource); they become its creator.',
+  params: workspaceParams,
+  body: z.strictObject({ name: s.name(), loginUrl: z.optional(z.httpUrl().check(z.maxLength(2048))) }),
+  response: accountView,
+  successStatus: 201,
+  idempotent: true,
+  access: { table: 'readWrite' },
+});
+
+export const listAccounts = defineRoute({
+  id: 'listAccounts',
+  method: 'GET',
+  path: '/workspaces/{workspaceId}/accounts',
+  entry: 'functions/sharing/list-accounts.ts',
+  summary: "The workspace's accounts (members), oldest first.",
+  params: workspaceParams,
+  query: s.listQuery(),
+  response: s.pageOf(accountView),
+  access: { table: 'read' },
+});
+
+export const createLogin = defineRoute({
+  id: 'createLogin',
+  method: 'POST',
+  path: '/accounts/{accountId}/logins',
+  entry: 'functions/sharing/create-login.ts',
+  summary:
+    "A 15-minute login grant for the account's creator, host Owner/Admins or a guest member with a live share on an active partnership (others 403/404). Logins and refusals are logged.",
+  params: z.strictObject({ accountId: s.id() }),
+  response: z.object({ grantId: z.string(), accountId: z.string(), expiresAt: z.string(), loginUrl: z.nullable(z.string()), via: z.string() }),
+  successStatus: 201,
+  preload: ({ params }) => (keys.scopeOf(params.accountId) ? [keys.account(params.accountId)] : []),
+  access: { table: 'readWrite' },
+});
+
+// ---- shares ----------------------------------------------------------------------------------------------
+
+export const shareAccount = defineRoute({
+  id: 'shareAccount',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/shares',
+  entry: 'functions/sharing/share-account.ts',
+  summary: 'A Partnership Owner shares a host account with guest members (collaborator or manager) of an active partnership; re-sharing sets the role.',
+  params: partnershipParams,
+  body: z.strictObject({
+    accountId: s.id(),
+    members: z.array(z.strictObject({ email: s.email(), role: z.enum(SHARE_ROLES) })).check(z.minLength(1), z.maxLength(20)),
+  }),
+  response: shareView,
+  successStatus: 201,
+  idempotent: true,
+  preload: preloadPartnership,
+  access: { table: 'readWrite' },
+});
+
+export const listShares = defineRoute({
+  id: 'listShares',
+  method: 'GET',
+  path: '/partnerships/{partnershipId}/shares',
+  entry: 'functions/sharing/list-shares.ts',
+  summary: 'Accounts shared through the partnership with their guest members (a plain guest member: the accounts shared with them).',
+  params: partnershipParams,
+  query: s.listQuery(),
+  response: s.pageOf(shareView),
+  preload: preloadPartnership,
+  access: { table: 'read' },
+});
+
+export const revokeShare = defineRoute({
+  id: 'revokeShare',
+  method: 'DELETE',
+  path: '/partnerships/{partnershipId}/shares/{accountId}',
+  entry: 'functions/sharing/revoke-share.ts',
+  summary: "A Partnership Owner or host Owner/Admin revokes every share of the account in this partnership, at once.",
+  params: z.strictObject({ partnershipId: s.id(), accountId: s.id() }),
+  successStatus: 204,
+  preload: ({ params }) => [...partnershipKeys(params.partnershipId), keys.share(params.partnershipId, params.accountId)],
+  access: { table: 'readWrite' },
+});
+
+export const removeGuestMember = defineRoute({
+  id: 'removeGuestMember',
+  method: 'DELETE',
+  path: '/partnerships/{partnershipId}/guest-members/{userId}',
+  entry: 'functions/sharing/remove-guest-member.ts',
+  summary: "A Partnership Owner or guest Owner/Admin (or the member themselves) removes a guest member: all their shares in the partnership end at once.",
+  params: z.strictObject({ partnershipId: s.id(), userId: s.id() }),
+  successStatus: 204,
+  preload: ({ params }) => [...partnershipKeys(params.partnershipId), keys.user(params.userId)],
+  access: { table: 'readWrite' },
+});
+
+// ---- access requests ----------------------------------------------------------------------------------------
+
+export const createAccessRequest = defineRoute({
+  id: 'createAccessRequest',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/access-requests',
+  entry: 'functions/sharing/create-access-request.ts',
+  summary: 'A guest member with a live Manager share asks access (collaborator) to the account for another guest member; Partnership Owners decide.',
+  params: partnershipParams,
+  body: z.strictObject({ accountId: s.id(), email: s.email(), role: z.literal('collaborator') }),
+  response: accessRequestView,
+  successStatus: 201,
+  idempotent: true,
+  preload: preloadPartnership,
+  access: { table: 'readWrite' },
+});
+
+export const listAccessRequests = defineRoute({
+  id: 'listAccessRequests',
+  method: 'GET',
+  path: '/partnerships/{partnershipId}/access-requests',
+  entry: 'functions/sharing/list-access-requests.ts',
+  summary: 'Access requests of the partnership, newest first (a plain guest member: those they made or that are for them).',
+  params: partnershipParams,
+  query: z.strictObject({ status: z.optional(z.enum(ACCESS_REQUEST_STATUSES)), limit: s.limit(), cursor: s.cursor() }),
+  response: s.pageOf(accessRequestView),
+  preload: preloadPartnership,
+  access: { table: 'read' },
+});
+
+export const approveAccessRequest = defineRoute({
+  id: 'approveAccessRequest',
+  method: 'POST',
+  path: '/access-requests/{accessRequestId}/approve',
+  entry: 'functions/sharing/approve-access-request.ts',
+  summary: 'A Partnership Owner approves an access request: the member becomes a collaborator of the account.',
+  params: accessRequestParams,
+  response: accessRequestView,
+  preload: preloadAccessRequest,
+  access: { table: 'readWrite' },
+});
+
+export const declineAccessRequest = defineRoute({
+  id: 'declineAccessRequest',
+  method: 'POST',
+  path: '/access-requests/{accessRequestId}/decline',
+  entry: 'functions/sharing/decline-access-request.ts',
+  summary: 'A Partnership Owner declines an access request.',
+  params: accessRequestParams,
+  body: z.strictObject({ reason: z.optional(s.text(500)) }),
+  response: accessRequestView,
+  preload: preloadAccessRequest,
+  access: { table: 'readWrite' },
+});
+
+// ---- activity --------------------------------------------------------------------------------------------------
+
+export const listPartnershipActivity = defineRoute({
+  id: 'listPartnershipActivity',
+  method: 'GET',
+  path: '/partnerships/{partnershipId}/activity',
+  entry: 'functions/sharing/list-partnership-activity.ts',
+  summary: "The partnership's activity (Partnership Owners, host and guest Owner/Admins), newest first.",
+  params: partnershipParams,
+  query: s.listQuery(),
+  response: s.pageOf(activityEntry),
+  preload: preloadPartnership,
+  access: { table: 'read' },
+});
+
+export const listWorkspaceActivity = defineRoute({
+  id: 'listWorkspaceActivity',
+  method: 'GET',
+  path: '/workspaces/{workspaceId}/activity',
+  entry: 'functions/sharing/list-workspace-activity.ts',
+  summary: "The workspace's activity (Owner/Admins), newest first.",
+  params: workspaceParams,
+  query: s.listQuery(),
+  response: s.pageOf(activityEntry),
+  access: { table: 'read' },
+});
+
+export const sharingRoutes = [
+  createAccount,
+  listAccounts,
+  createLogin,
+  shareAccount,
+  listShares,
+  revokeShare,
+  removeGuestMember,
+  createAccessRequest,
+  listAccessRequests,
+  approveAccessRequest,
+  declineAccessRequest,
+  listPartnershipActivity,
+  listWorkspaceActivity,
+];

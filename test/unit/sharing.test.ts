@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import { decideRequest, type PartnershipRecord, type PartnershipStatus } from '../../shared/domain/partnership';
+import { authorizePartnership, type PartnershipAction, type Viewer } from '../../shared/domain/partnership-access';
+import {
+  applyGrants,
+  checkAccessTarget,
+  checkShareMembers,
+  decideAccessRequest,
+  decideGuestLogin,
+  decideHostLogin,
+  emptyState,
+  isLiveEntry,
+  liveMembers,
+  MAX_MEMBERS_PER_SHARE,
+  memberBatchError,
+  removeGuestMemberShares,
+  requireManager,
+  revokeAccountShares,
+  sharedWithMembers,
+  sharesWith,
+  visibleToGuestSide,
+  type AccessRequestRecord,
+  type AccountRecord,
+  type Grant,
+} from '../../shared/domain/sharing';
+import { DomainError } from '../../shared/errors';
+
+const now = new Date('2025-01-01T00:00:00.000Z');
+const later = new Date('2025-01-02T00:00:00.000Z');
+const ids = { partnershipId: 'p1', hostWorkspaceId: 'host', guestWorkspaceId: 'guest' };
+const account = { accountId: 'host-a1', name: 'CRM' };
+const grant = (userId: string, role: Grant['role'] = 'collaborator', joinedAt: string | null = 'j1'): Grant => ({ userId, email: `${userId}@guest`, role, joinedAt });
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return `${error.kind}:${error.code}`;
+  }
+}
+
+describe('grants', () => {
+  it('adds members with the next sequence number and counts their live shares', () => {
+    const first = applyGrants(emptyState(ids), undefined, account, [grant('a'), grant('b', 'manager')], 'owner', now);
+    expect(first.state.seq).toBe(1);
+    expect(first.state.shareCounts).toEqual({ a: 1, b: 1 });
+    expect(first.share.members.a).toMatchObject({ role: 'collaborator', seq: 1, sharedBy: 'owner', sharedAt: now.toISOString() });
+    expect(first.changes.map((c) => c.change)).toEqual(['added', 'added']);
+    expect(sharedWithMembers(first.state)).toEqual(['a', 'b']);
+
+    // A second account for a: its count goes to 2.
+    const second = applyGrants(first.state, undefined, { accountId: 'host-a2', name: 'Wiki' }, [grant('a')], 'owner', later);
+    expect(second.state.shareCounts).toEqual({ a: 2, b: 1 });
+  });
+
+  it('re-sharing sets the role (or keeps a higher one for an approved request); unchanged is reported as such', () => {
+    const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('a'), grant('b', 'manager')], 'owner', now);
+    const again = applyGrants(state, share, account, [grant('a', 'manager'), grant('b', 'manager')], 'owner2', later);
+    expect(again.changes.map((c) => c.change)).toEqual(['role_changed', 'unchanged']);
+    expect(again.share.members.a).toMatchObject({ role: 'manager', seq: 1, sharedBy: 'owner', updatedAt: later.toISOString() });
+    expect(again.state.shareCounts).toEqual({ a: 1, b: 1 });
+    expect(again.share.createdAt).toBe(now.toISOString());
+
+    const approved = applyGrants(state, share, account, [grant('b', 'collaborator')], 'owner', later, { keepHigherRole: true });
+    expect(approved.share.members.b.role).toBe('manager');
+    expect(approved.changes[0].change).toBe('unchanged');
+  });
+
+  it('a member who left and rejoined the guest workspace gets a fresh entry (the old one gave nothing)', () => {
+    const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('a', 'manager', 'j1')], 'owner', now);
+    const rejoined = applyGrants(state, share, account, [grant('a', 'collaborator', 'j2')], 'owner', later);
+    expect(rejoined.changes[0].change).toBe('added');
+    expect(rejoined.share.members.a).toMatchObject({ joinedAt: 'j2', seq: 2, role: 'collaborator' });
+    expect(rejoined.state.shareCounts.a).toBe(1);
+  });
+
+  it('is bounded per account', () => {
+    const many = Array.from({ length: MAX_MEMBERS_PER_SHARE }, (_, i) => grant(`u${i}`));
+    const { state, share } = applyGrants(emptyState(ids), undefined, account, many, 'owner', now);
+    expect(codeOf(() => applyGrants(state, share, account, [grant('one-more')], 'owner', later))).toBe('business_rule:too_many_members');
+  });
+
+  it('checks every member: guest workspace, named once', () => {
+    const errors = checkShareMembers(
+      [
+        { email: 'A@guest', role: 'collaborator', user: { userId: 'a', workspaceId: 'guest' } },
+        { email: 'h@host', role: 'collaborator', user: { userId: 'h', workspaceId: 'host' } },
+        { email: 'x@nowhere', role: 'manager', user: undefined },
+        { email: 'a2@guest', role: 'manager', user: { userId: 'a', workspaceId: 'guest' } },
+      ],
+      'guest',
+    );
+    expect(errors).toEqual([
+      { index: 1, email: 'h@host', code: 'not_guest_member' },
+      { index: 2, email: 'x@nowhere', code: 'not_guest_member' },
+      { index: 3, email: 'a2@guest', code: 'duplicate_member' },
+    ]);
+    expect(memberBatchError(errors)).toMatchObject({ kind: 'business_rule', code: 'invalid_members' });
+    expect(memberBatchError(errors.slice(0, 2))).toMatchObject({ kind: 'business_rule', code: 'not_guest_member' });
+  });
+});
+
+describe('revocations are bounded', () => {
+  const base = () => {
+    const one = applyGrants(emptyState(ids), undefined, account, [grant('a'), grant('b')], 'owner', now);
+    const two = applyGrants(one.state, undefined, { accountId: 'host-a2', name: 'Wiki' }, [grant('a')], 'owner', now);
+    return { state: two.state, crm: one.share, wiki: two.share };
+  };
+
+  it("revoking an account's shares decrements its live members' counts; nothing live is 404", () => {
+    const { state, crm } = base();
+    const { state: next, revoked } = revokeAccountShares(state, crm, later);
+    expect(revoked.map((m) => m.userId)).toEqual(['a', 'b']);
+    expect(next.shareCounts).toEqual({ a: 1 });
+    expect(sharesWith(next, 'b')).toBe(false);
+    expect(codeOf(() => revokeAccountShares(next, undefined, later))).toBe('not_found:not_found');
+  });
+
+  it('removing a guest member kills every entry granted before, not later ones', () => {
+    const { state, crm, wiki } = base();
+    const { state: next, revokedShares } = removeGuestMemberShares(state, 'a', later);
+    expect(revokedShares).toBe(2);
+    expect(next.removedMembers).toEqual({ a: next.seq });
+    expect(next.shareCounts).toEqual({ b: 1 });
+    expect(isLiveEntry(crm.members.a, next)).toBe(false);
+    expect(isLiveEntry(wiki.members.a, next)).toBe(false);
+    expect(isLiveEntry(crm.members.b, next)).toBe(true);
+    expect(liveMembers(crm, next).map((m) => m.userId)).toEqual(['b']);
+    expect(codeOf(() => removeGuestMemberShares(next, 'a', later))).toBe('not_found:not_found');
+
+    // Shared again: a fresh entry (higher seq) is live; the dead one is pruned from the item.
+    const again = applyGrants(next, crm, account, [grant('a')], 'owner', later);
+    expect(again.changes[0].change).toBe('added');
+    expect(isLiveEntry(again.share.members.a, again.state)).toBe(true);
+    expect(again.state.shareCounts).toEqual({ a: 1, b: 1 });
+    expect(isLiveEntry(wiki.members.a, again.state)).toBe(false);
+  });
+
+  it('the revoked marker kills everything', () => {
+    const { state, crm } = base();
+    const revoked = { ...state, revokedAt: later.toISOString() };
+    expect(liveMembers(crm, revoked)).toEqual([]);
+    expect(sharesWith(revoked, 'a')).toBe(false);
+    expect(codeOf(() => removeGuestMemberShares(revoked, 'a', later))).toBe('not_found:not_found');
+  });
+});
+
+describe('access requests', () => {
+  const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('m', 'manager'), grant('c')], 'owner', now);
+
+  it('only a live Manager may ask; a collaborator is 403; an account not shared is 404', () => {
+    expect(codeOf(() => requireManager(share, state, { userId: 'm', joinedAt: 'j1' }))).toBeUndefined();
+    expect(codeOf(() => requireManager(share, state, { userId: 'c', joinedAt: 'j1' }))).toBe('forbidden:forbidden');
+    expect(codeOf(() => requireManager(share, state, { userId: 'nobody' }))).toBe('forbidden:forbidden');
+    expect(codeOf(() => requireManager(share, state, { userId: 'm', joinedAt: 'j-other' }))).toBe('forbidden:forbidden');
+    expect(codeOf(() => requireManager(undefined, state, { userId: 'm', joinedAt: 'j1' }))).toBe('not_found:not_found');
+    const removed = removeGuestMemberShares(state, 'm', later).state;
+    expect(codeOf(() => requireManager(share, removed, { userId: 'm', joinedAt: 'j1' }))).toBe('forbidden:forbidden');
+  });
+
+  it('the target must be a guest member without access yet', () => {
+    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'x', workspaceId: 'guest', joinedAt: 'j' }, 'guest'))).toBeUndefined();
+    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'x', workspaceId: 'host' }, 'guest'))).toBe('business_rule:not_guest_member');
+    expect(codeOf(() => checkAccessTarget(share, state, undefined, 'guest'))).toBe('business_rule:not_guest_member');
+    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'c', workspaceId: 'guest', joinedAt: 'j1' }, 'guest'))).toBe('conflict:already_shared');
+  });
+
+  it('is decided once', () => {
+    const pending: AccessRequestRecord = {
+      accessRequestId: 'p1-r1', partnershipId: 'p1', accountId: 'host-a1', accountName: 'CRM', userId: 'x', email: 'x@guest',
+      role: 'collaborator', status: 'pending', requestedBy: 'm', requesterEmail: 'm@guest', createdAt: now.toISOString(), updatedAt: now.toISOString(),
+    };
+    const approved = decideAccessRequest(pending, 'approve', { actorId: 'owner', now: later });
+    expect(approved).toMatchObject({ status: 'approved', decision: { by: 'owner', at: later.toISOString() }, updatedAt: later.toISOString() });
+    expect(decideAccessRequest(pending, 'decline', { actorId: 'owner', reason: 'No', now: later })).toMatchObject({ status: 'declined', decision: { reason: 'No' } });
+    expect(codeOf(() => decideAccessRequest(approved, 'decline', { actorId: 'owner', now: later }))).toBe('conflict:invalid_state');
+  });
+});
+
+describe('logins', () => {
+  const acc: AccountRecord = { accountId: 'host-a1', workspaceId: 'host', name: 'CRM', loginUrl: null, createdBy: 'creator', createdAt: now.toISOString(), sharedThrough: { guest: 'p1' } };
+
+  it('host side: creator and Owner/Admins; other host members 403; not a host member: not decided here', () => {
+    expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'host', role: 'member' })).toEqual({ allowed: true, via: 'creator' });
+    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'admin' })).toEqual({ allowed: true, via: 'host_admin' });
+    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'billing_admin' })).toMatchObject({ allowed: false, status: 403 });
+    // A creator who left the host workspace is nobody special.
+    expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'elsewhere', role: 'owner' })).toBeUndefined();
+  });
+
+  it('guest side: a live entry on an active partnership, same membership; anything else 404', () => {
+    const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('g', 'collaborator', 'j1')], 'owner', now);
+    const user = { userId: 'g', workspaceId: 'guest', joinedAt: 'j1' };
+    const active = { status: 'active', guestWorkspaceId: 'guest' };
+    expect(decideGuestLogin({ user, partnership: active, state, share })).toEqual({ allowed: true, via: 'share', role: 'collaborator' });
+    const refused = (input: Partial<Parameters<typeof decideGuestLogin>[0]>) => decideGuestLogin({ user, partnership: active, state, share, ...input });
+    expect(refused({ partnership: { status: 'removed', guestWorkspaceId: 'guest' } })).toMatchObject({ allowed: false, status: 404, reason: 'partnership_not_active' });
+    expect(refused({ user: { ...user, workspaceId: 'other' } })).toMatchObject({ status: 404, reason: 'not_guest_member' });
+    expect(refused({ user: { ...user, joinedAt: 'j2' } })).toMatchObject({ status: 404, reason: 'membership_changed' });
+    expect(refused({ share: undefined })).toMatchObject({ status: 404, reason: 'not_shared' });
+    expect(refused({ user: { ...user, userId: 'h' } })).toMatchObject({ status: 404, reason: 'not_shared' });
+    expect(refused({ state: removeGuestMemberShares(state, 'g', later).state })).toMatchObject({ status: 404, reason: 'guest_member_removed' });
+    expect(refused({ state: { ...state, revokedAt: later.toISOString() } })).toMatchObject({ status: 404, reason: 'partnership_revoked' });
+  });
+});
+
+describe('partnership activity on the guest side', () => {
+  it('hides the host approval stage only', () => {
+    expect(visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_host_approval' } })).toBe(false);
+    expect(visibleToGuestSide({ action: 'partnership.approved', data: { from: 'awaiting_host_approval', to: 'awaiting_guest_acceptance' } })).toBe(false);
+    expect(visibleToGuestSide({ action: 'partnership.reminder_sent', data: { status: 'awaiting_host_approval' } })).toBe(false);
+    expect(visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_guest_acceptance', hostApproval: 'auto' } })).toBe(true);
+    expect(visibleToGuestSide({ action: 'partnership.accepted', data: { from: 'awaiting_guest_acceptance', to: 'active' } })).toBe(true);
+    expect(visibleToGuestSide({ action: 'account.login', data: { to: 'awaiting_host_approval' } })).toBe(true);
+  });
+});
+
+describe('authorization of the sharing actions (partnership-access.ts)', () => {
+  const base = decideRequest({
+    partnershipId: 'p1',
+    host: { workspaceId: 'host', name: 'Host' },
+    guestWorkspaceId: 'guest',
+    guest: { workspaceId: 'guest', name: 'Guest' },
+    partnerEmail: 'partner@guest',
+    guestAdminEmails: ['partner@guest'],
+    reason: 'r',
+    requester: { userId: 'owner', email: 'owner@host', isHostAdmin: false },
+    now,
+  });
+  const withStatus = (status: PartnershipStatus): PartnershipRecord => ({ ...base, status, guestVisible: true });
+  const viewers: Record<string, Viewer> = {
+    owner: { userId: 'owner', workspaceId: 'host', role: 'member' },
+    hostAdmin: { userId: 'ha', workspaceId: 'host', role: 'admin' },
+    hostMember: { userId: 'hm', workspaceId: 'host', role: 'member' },
+    guestAdmin: { userId: 'ga', workspaceId: 'guest', role: 'owner' },
+    sharedGuest: { userId: 'sg', workspaceId: 'guest', role: 'member' },
+    plainGuest: { userId: 'pg', workspaceId: 'guest', role: 'member' },
+    outsider: { userId: 'x', workspaceId: 'other', role: 'owner' },
+  };
+  const status = (p: PartnershipRecord, who: string, action: PartnershipAction) => {
+    const code = codeOf(() => authorizePartnership(p, viewers[who], action, { sharesWithViewer: who === 'sharedGuest' }));
+    return code === undefined ? 200 : { 'not_found:not_found': 404, 'forbidden:forbidden': 403, 'conflict:invalid_state': 409 }[code];
+  };
+  const table = (p: PartnershipRecord, action: PartnershipAction) => Object.fromEntries(Object.keys(viewers).map((who) => [who, status(p, who, action)]));
+
+  it('active partnership', () => {
+    const p = withStatus('active');
+    const seen = { hostMember: 404, plainGuest: 404, outsider: 404 };
+    expect(table(p, 'share')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 403, sharedGuest: 403, ...seen });
+    expect(table(p, 'revokeShare')).toEqual({ owner: 200, hostAdmin: 200, guestAdmin: 403, sharedGuest: 403, ...seen });
+    expect(table(p, 'removeGuestMember')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 200, sharedGuest: 403, ...seen });
+    expect(table(p, 'requestAccess')).toEqual({ owner: 403, hostAdmin: 403, guestAdmin: 200, sharedGuest: 200, ...seen });
+    expect(table(p, 'decideAccessRequest')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 403, sharedGuest: 403, ...seen });
+    expect(table(p, 'viewActivity')).toEqual({ owner: 200, hostAdmin: 200, guestAdmin: 200, sharedGuest: 403, ...seen });
+  });
+
+  it('not active: entitled callers get 409, a shared plain guest member no longer sees it', () => {
+    for (const s of ['awaiting_guest_acceptance', 'removed'] as const) {
+      const p = withStatus(s);
+      expect(status(p, 'owner', 'share')).toBe(409);
+      expect(status(p, 'hostAdmin', 'revokeShare')).toBe(409);
+      expect(status(p, 'guestAdmin', 'removeGuestMember')).toBe(409);
+      expect(status(p, 'owner', 'decideAccessRequest')).toBe(409);
+      expect(status(p, 'sharedGuest', 'requestAccess')).toBe(404);
+    }
+  });
+});
