@@ -3,7 +3,7 @@
  * start. Verification accepts RS256 only (no `none`, no HS256) and checks iss, aud, exp and nbf,
  * as API Gateway does.
  */
-import { SignJWT, generateKeyPair, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, exportJWK, exportSPKI, generateKeyPair, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
 export const LOCAL_AUDIENCE = 'partnerships-local';
 
@@ -15,6 +15,8 @@ export interface TokenAuthority {
   verify: (token: string) => Promise<JWTPayload | undefined>;
   /** For tests of refusals: sign with this authority's key but chosen claims. */
   signRaw: (payload: JWTPayload) => Promise<string>;
+  /** The public verification key (what an issuer publishes as JWKS); tests forge HS256 tokens with it. */
+  publicKey: () => Promise<{ jwk: JWK; pem: string }>;
 }
 
 export async function createTokenAuthority(issuer: string, audience = LOCAL_AUDIENCE): Promise<TokenAuthority> {
@@ -35,12 +37,15 @@ export async function createTokenAuthority(issuer: string, audience = LOCAL_AUDI
     },
     verify: async (token) => {
       try {
-        const { payload } = await jwtVerify(token, publicKey, { issuer, audience, algorithms: ['RS256'] });
+        // exp is required, as API Gateway requires it ("must be after the current time"): jose
+        // alone would accept a token without exp, which never expires.
+        const { payload } = await jwtVerify(token, publicKey, { issuer, audience, algorithms: ['RS256'], requiredClaims: ['exp'] });
         return payload;
       } catch {
         return undefined;
       }
     },
     signRaw: (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'local' }).sign(privateKey),
+    publicKey: async () => ({ jwk: await exportJWK(publicKey), pem: await exportSPKI(publicKey) }),
   };
 }

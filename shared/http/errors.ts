@@ -43,11 +43,26 @@ export function toDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+/**
+ * DynamoDB throttling that outlasted the SDK's own retries: nothing was written (a transaction is all
+ * or nothing), so the client may simply retry. Matched by name: no SDK import here.
+ */
+const THROTTLING_ERRORS = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+const THROTTLED_RETRY_AFTER_SECONDS = 1;
+
 export function mapError(error: unknown): { response: APIGatewayProxyStructuredResultV2; known: boolean } {
   const domain = toDomainError(error);
   if (domain) {
     const headers: Record<string, string> = domain.retryAfterSeconds !== undefined ? { 'retry-after': String(domain.retryAfterSeconds) } : {};
     return { response: errorResponse(STATUS[domain.kind], domain.code, domain.message, domain.details, headers), known: true };
+  }
+  if (THROTTLING_ERRORS.has((error as Error | undefined)?.name ?? '')) {
+    return {
+      response: errorResponse(503, 'service_unavailable', 'The service is busy. Retry shortly.', undefined, {
+        'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS),
+      }),
+      known: false,
+    };
   }
   return {
     response: errorResponse(500, 'internal_error', 'Something went wrong on our side. Try again later.'),

@@ -70,7 +70,13 @@ export async function deliverResume(record: PartnershipRecord, now: Date, option
       return false;
     }
   }
-  await clearResume(record, resume.token);
+  try {
+    await clearResume(record, resume.token);
+  } catch (error) {
+    // Delivered: the decision stands and the execution moved on, so this is not the caller's error.
+    // The resume stays due; the job's re-send on the closed token counts as done and clears it.
+    logger.warn('could not clear a delivered resume; the scheduled job will', { partnershipId: record.partnershipId, error: error as Error });
+  }
   return true;
 }
 

@@ -352,9 +352,11 @@ export async function decideAccess(request: SharingRequest, accessRequestId: str
   const { caller, now } = request;
   const partnershipId = keys.scopeOf(accessRequestId) ?? '-';
   return retrying(request, accessRequestKeys(accessRequestId), async (user, load) => {
+    // The partnership first: whoever may not decide on it gets the same answer for a real request id
+    // as for an invented one.
+    const { record, state } = partnershipContext(user, load, partnershipId, 'decideAccessRequest');
     const current = toAccessRequest(load(keys.accessRequest(accessRequestId)));
     if (!current) throw notFound('access request');
-    const { record, state } = partnershipContext(user, load, partnershipId, 'decideAccessRequest');
     const next = decideAccessRequest(current, action, { actorId: user.userId, reason, now });
     const at = now.toISOString();
     const items: TransactItem[] = [

@@ -32,7 +32,7 @@ const assigneeErrors = {
  * Checks the assignee (one BatchGet: user, team-member item, partner item) and returns the
  * ConditionCheck that keeps the check true until the write commits.
  */
-async function assigneeCondition(ctx: TeamContext, assigneeId: string): Promise<TransactItem> {
+async function assigneeCondition(ctx: TeamContext, assigneeId: string): Promise<TransactItem | undefined> {
   const teamId = ctx.team.teamId;
   const found = await batchGet([keys.user(assigneeId), keys.teamMember(teamId, assigneeId), keys.teamPartner(teamId, assigneeId)]);
   const user = found.get(keyId(keys.user(assigneeId))) as UserRecord | undefined;
@@ -40,6 +40,9 @@ async function assigneeCondition(ctx: TeamContext, assigneeId: string): Promise<
   const partner = found.get(keyId(keys.teamPartner(teamId, assigneeId))) as PartnerItem | undefined;
   const verdict = checkAssignee(ctx.team, user, member, partner);
   if (verdict !== 'ok') throw assigneeErrors[verdict]();
+  // A partner assigning themselves: the writer check on the same partner item already requires an
+  // active edit permission, and a transaction may not name one item twice.
+  if (ctx.access.as === 'partner' && assigneeId === ctx.user.userId) return undefined;
   if (member && user?.workspaceId === ctx.team.workspaceId) {
     return {
       ConditionCheck: { TableName: tableName(), Key: keys.teamMember(teamId, assigneeId), ConditionExpression: 'attribute_exists(pk)' },

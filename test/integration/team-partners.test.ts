@@ -90,6 +90,13 @@ describe('team partners (SPEC §4)', () => {
     const assigned = await s.creator.post(`/teams/${s.teamId}/work-items`, { title: 'For partner', assigneeId: uid(s.g1) });
     expect(assigned.status).toBe(201);
     expect((await s.g1.patch(`/work-items/${assigned.body.workItemId}`, { status: 'done' })).body.status).toBe('done');
+    // ... and assigns work to themselves (the writer's and the assignee's check are one partner item).
+    const self = await s.g1.post(`/teams/${s.teamId}/work-items`, { title: 'Mine', assigneeId: uid(s.g1) });
+    expect(self.status).toBe(201);
+    expect(self.body.assigneeId).toBe(uid(s.g1));
+    const reassigned = await s.g1.patch(`/work-items/${own.body.workItemId}`, { assigneeId: uid(s.g1) });
+    expect(reassigned.status).toBe(200);
+    expect(reassigned.body.assigneeId).toBe(uid(s.g1));
 
     // Nothing else of the host workspace.
     expectError(await s.g1.get(`/teams/${s.otherTeam}`), 404, 'not_found');
