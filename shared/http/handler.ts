@@ -177,6 +177,8 @@ function buildRequestMiddleware(
       const details: unknown[] = [];
       const params = parseWith(route.params, event.pathParameters ?? {}, 'path', details);
       const query = parseWith(route.query, event.queryStringParameters ?? {}, 'query', details);
+      // A route without a query schema takes no query parameters: unknown fields are refused everywhere.
+      if (!route.query) for (const name of Object.keys(event.queryStringParameters ?? {})) details.push({ field: `query.${name}`, issue: 'unknown query parameter' });
       const rawBody = readBody(event, route.body !== undefined);
       if (!route.body && rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) && Object.keys(rawBody).length === 0)) {
         details.push({ field: 'body', issue: 'this route takes no body' });

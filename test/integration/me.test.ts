@@ -14,6 +14,14 @@ describe('PUT /me and GET /me', () => {
     expect(me.body.partnerTeams).toEqual([]);
   });
 
+  it('refuses query parameters on a route that takes none (400, field named)', async () => {
+    const actor = newActor('quinn');
+    const refused = await as(actor).put('/me?role=owner', { name: 'Quinn' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'query.role', issue: 'unknown query parameter' }] });
+    expect((await as(actor).get('/me')).body.error.code).toBe('not_registered');
+  });
+
   it('updates the name on a second PUT', async () => {
     const api = await registered('bob');
     const updated = await api.put('/me', { name: 'Robert' });
