@@ -12,6 +12,9 @@ import { STATES, WAIT_STATES } from '../../shared/workflow/tasks';
 import type { ReminderSchedule } from '../../infra/constructs/reminder-schedule';
 import type { NotificationDelivery } from '../../infra/constructs/notification-delivery';
 import { functionActions, logicalId, ofType, type Resources } from './template-helpers';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { mermaid } from '../../scripts/diagram';
 
 process.env.CDK_VALIDATION = 'false';
 
@@ -161,5 +164,14 @@ describe('task responses', () => {
     expect(responders).not.toContain(logicalId(stack, (stack as any).workflow.recordExpiryFunction));
     // And no task function may Scan.
     for (const fn of (stack as any).workflow.taskFunctions) expect(functionActions(resources, logicalId(stack, fn)).has('dynamodb:Scan')).toBe(false);
+  });
+});
+
+describe('the state machine diagram', () => {
+  it('in the README and docs/state-machine.md is the synthesized definition (run `npm run diagram` after a change)', () => {
+    const diagram = mermaid(definition);
+    for (const file of ['README.md', 'docs/state-machine.md']) {
+      expect(readFileSync(resolve(import.meta.dirname, '../..', file), 'utf8'), file).toContain(`\`\`\`mermaid\n${diagram}\n\`\`\``);
+    }
   });
 });
