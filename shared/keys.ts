@@ -52,6 +52,11 @@ export const keys = {
   }),
   workspaceMembersPartition: (workspaceId: string) => `WS#${workspaceId}#MEMBERS`,
 
+  /** A child id scoped to its parent (team, workspace, partnership): "<scopeId>-<suffix>". */
+  scopedId: (scopeId: string, suffix: string) => `${scopeId}-${suffix}`,
+  /** The parent of a scoped id (the team of a work item, the workspace of an account...); undefined: not such an id. */
+  scopeOf: (scopedId: string) => scopeOf(scopedId),
+
   // ---- activity log & notifications ------------------------------------------------------------
   activityPartition: (scope: ActivityScope) => `ACT#${scope.kind === 'workspace' ? 'WS' : 'PS'}#${scope.id}`,
   activity: (scope: ActivityScope, at: string, id: string): Key => ({
@@ -74,7 +79,7 @@ export const keys = {
   //                  gsi1: WS#<ws>#PINV#<status> / <createdAt>#<invitationId>
   //                  gsi2 (only while pending): DUE / <dueAt>#PARTNER_INVITATION#<invitationId>
   //   TEAM#<teamId> / WI#<workItemId>      work item
-  // Work item and invitation ids are "<teamId>-<suffix>", so one BatchGet by id also loads the team.
+  // Work item and invitation ids are "<teamId>-<suffix>" (scopedId), so one BatchGet by id also loads the team.
   team: (teamId: string): Key => ({ pk: `TEAM#${teamId}`, sk: 'TEAM' }),
   teamPartition: (teamId: string) => `TEAM#${teamId}`,
   workspaceTeamsPartition: (workspaceId: string) => `WS#${workspaceId}#TEAMS`,
@@ -92,7 +97,7 @@ export const keys = {
     [TABLE.indexes.byOwner.sortKey]: teamId,
   }),
   partnerInvitation: (invitationId: string): Key => ({
-    pk: `TEAM#${teamIdOf(invitationId) ?? '-'}`,
+    pk: `TEAM#${scopeOf(invitationId) ?? '-'}`,
     sk: `PINV#${invitationId}`,
   }),
   partnerInvitationsPartition: (workspaceId: string, status: string) => `WS#${workspaceId}#PINV#${status}`,
@@ -105,11 +110,8 @@ export const keys = {
     [TABLE.indexes.due.partitionKey]: 'DUE',
     [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.partnerInvitation}#${invitationId}`,
   }),
-  workItem: (workItemId: string): Key => ({ pk: `TEAM#${teamIdOf(workItemId) ?? '-'}`, sk: `WI#${workItemId}` }),
+  workItem: (workItemId: string): Key => ({ pk: `TEAM#${scopeOf(workItemId) ?? '-'}`, sk: `WI#${workItemId}` }),
   workItemPrefix: 'WI#',
-  /** A child id scoped to its team: "<teamId>-<suffix>". */
-  teamScopedId: (teamId: string, suffix: string) => `${teamId}-${suffix}`,
-  teamIdOf: (scopedId: string) => teamIdOf(scopedId),
 
   // ---- host-guest partnerships (issue 4) -------------------------------------------------------
   //   PS#<id>                  / PARTNERSHIP              the partnership (record of truth; status, owners, task token)
@@ -148,28 +150,30 @@ export const keys = {
   //   WS#<ws>#ACCOUNTS / ACCOUNT#<accountId>    account, a host-workspace resource (list: one Query, oldest first)
   //   PS#<id>          / SHARING                sharing state of a partnership: sequence number (optimistic
   //                                             concurrency of every sharing write), live share count per
-  //                                             guest member, removed members, the revoked marker
+  //                                             guest member with the membership (joinedAt) it counts,
+  //                                             removed members, the revoked marker
   //                  gsi1 (while something is shared and not revoked): WS#<guest>#PS#SHARING / <createdAt>#<id>
   //   PS#<id>          / SHARE#<accountId>       an account shared through the partnership, with its guest members
   //   PS#<id>          / AREQ#<accessRequestId>  access request (history; status moves on)
   //   GRANT#<grantId>  / LOGIN_GRANT             login grant (15 minutes; TTL)
-  // Account ids are "<workspaceId>-<suffix>" and access request ids "<partnershipId>-<suffix>", so a
+  // Account ids are "<workspaceId>-<suffix>" and access request ids "<partnershipId>-<suffix>" (scopedId), so a
   // route loads the account (or the request with its partnership) by id in the wrapper's one BatchGet.
   account: (accountId: string): Key => ({
-    pk: `WS#${scopeOf(accountId) ?? '-'}#ACCOUNTS`,
+    pk: keys.accountsPartition(scopeOf(accountId) ?? '-'),
     sk: `ACCOUNT#${accountId}`,
   }),
   accountsPartition: (workspaceId: string) => `WS#${workspaceId}#ACCOUNTS`,
   accountPrefix: 'ACCOUNT#',
-  /** A child id scoped to its workspace or partnership: "<scopeId>-<suffix>". */
-  scopedId: (scopeId: string, suffix: string) => `${scopeId}-${suffix}`,
-  /** The workspace of an account id, the partnership of an access request id (undefined: not such an id). */
-  scopeOf: (scopedId: string) => scopeOf(scopedId),
   sharingState: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'SHARING' }),
+  /**
+   * What every /partnerships/{id}... route loads with the caller (one BatchGet): the partnership and
+   * its sharing state (a plain guest member sees the partnership while it shares something with them).
+   */
+  partnershipWithSharing: (partnershipId: string): Key[] => [keys.partnership(partnershipId), keys.sharingState(partnershipId)],
   sharingGuestPartition: (guestWorkspaceId: string) => `WS#${guestWorkspaceId}#PS#SHARING`,
-  /** gsi1 attributes of a sharing state: the list of a plain guest member (filtered on `sharedWith`). */
+  /** gsi1 attributes of a sharing state: the list of a plain guest member (filtered on their membership). */
   sharingGuestIndex: (guestWorkspaceId: string, createdAt: string, partnershipId: string) => ({
-    [TABLE.indexes.byOwner.partitionKey]: `WS#${guestWorkspaceId}#PS#SHARING`,
+    [TABLE.indexes.byOwner.partitionKey]: keys.sharingGuestPartition(guestWorkspaceId),
     [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${partnershipId}`,
   }),
   share: (partnershipId: string, accountId: string): Key => ({ pk: `PS#${partnershipId}`, sk: `SHARE#${accountId}` }),
@@ -178,6 +182,11 @@ export const keys = {
     pk: `PS#${scopeOf(accessRequestId) ?? '-'}`,
     sk: `AREQ#${accessRequestId}`,
   }),
+  /** /access-requests/{id}/...: the request with its partnership and sharing state; nothing when the id has no partnership. */
+  accessRequestWithSharing: (accessRequestId: string): Key[] => {
+    const partnershipId = scopeOf(accessRequestId);
+    return partnershipId ? [keys.accessRequest(accessRequestId), ...keys.partnershipWithSharing(partnershipId)] : [];
+  },
   accessRequestPrefix: 'AREQ#',
   loginGrant: (grantId: string): Key => ({ pk: `GRANT#${grantId}`, sk: 'LOGIN_GRANT' }),
 };
@@ -187,13 +196,8 @@ export type ActivityScope = { kind: 'workspace' | 'partnership'; id: string };
 /** Static partition for Powertools idempotency records (sort key = hashed idempotency key). */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
 
-/** The scope (workspace, partnership) of a scoped id; the same shape as team-scoped ids. */
+/** The scope of a scoped id ("<scopeId>-<suffix>"), or undefined when the id has no such shape. */
 function scopeOf(scopedId: string): string | undefined {
-  return teamIdOf(scopedId);
-}
-
-/** The team of a team-scoped id ("<teamId>-<suffix>"), or undefined when the id has no such shape. */
-function teamIdOf(scopedId: string): string | undefined {
   const match = /^([A-Za-z0-9_]{1,40})-([A-Za-z0-9_-]{1,40})$/.exec(scopedId);
   return match ? match[1] : undefined;
 }

@@ -1,8 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
 import { acceptPartnership } from '../../shared/routes/partnerships';
 import { decidePartnership } from '../../shared/services/partnerships';
 
 export const handler = httpHandler(acceptPartnership, async ({ caller, user, params, body, loaded, now }) =>
-  decidePartnership(caller, user, loaded(keys.partnership(params.partnershipId)), 'accept', body, now),
+  decidePartnership(caller, user, loaded, params.partnershipId, 'accept', body, now),
 );

@@ -1,8 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
 import { declinePartnership } from '../../shared/routes/partnerships';
 import { decidePartnership } from '../../shared/services/partnerships';
 
 export const handler = httpHandler(declinePartnership, async ({ caller, user, params, body, loaded, now }) =>
-  decidePartnership(caller, user, loaded(keys.partnership(params.partnershipId)), 'decline', body, now),
+  decidePartnership(caller, user, loaded, params.partnershipId, 'decline', body, now),
 );

@@ -1,8 +1,7 @@
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
 import { remindPartnership } from '../../shared/routes/partnerships';
 import { remindDeciders } from '../../shared/services/partnerships';
 
 export const handler = httpHandler(remindPartnership, async ({ caller, user, params, loaded, now }) =>
-  remindDeciders(caller, user, loaded(keys.partnership(params.partnershipId)), now),
+  remindDeciders(caller, user, loaded, params.partnershipId, now),
 );

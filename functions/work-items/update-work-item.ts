@@ -7,7 +7,7 @@ import { teamContext } from '../../shared/services/teams';
 import { updateWorkItem as update } from '../../shared/services/work-items';
 
 export const handler = httpHandler(updateWorkItem, async (request) => {
-  const teamId = keys.teamIdOf(request.params.workItemId);
+  const teamId = keys.scopeOf(request.params.workItemId);
   if (!teamId) throw notFound('work item');
   const ctx = teamContext(request, teamId, 'canWriteWorkItems', 'Your permission in this team does not allow editing work items.');
   return update(ctx, request.loaded<WorkItemRecord & { pk: string }>(keys.workItem(request.params.workItemId)), request.body, request.now);

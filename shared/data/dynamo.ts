@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config';
-import type { DomainError } from '../errors';
+import { DomainError } from '../errors';
 import type { Key } from '../keys';
 import { TABLE } from '../table';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -117,9 +117,20 @@ export function sortKeyPrefixCondition(pk: string, prefix: string) {
 export const indexes = TABLE.indexes;
 
 /**
+ * Another transaction was working on one of the same items (DynamoDB cancels both rather than
+ * serialize them): nothing was written, and a retry may well succeed. 409 concurrent_update.
+ */
+export class TransactionConflict extends DomainError {
+  constructor() {
+    super('conflict', 'concurrent_update', 'Another request changed the same data at the same time; retry.');
+  }
+}
+
+/**
  * TransactWriteItems. When a condition fails, `onConditionFailed(index, item)` turns it into the
  * domain error to throw (index = which TransactItem failed; item = its current value, when the
- * TransactItem asked for ReturnValuesOnConditionCheckFailure: 'ALL_OLD').
+ * TransactItem asked for ReturnValuesOnConditionCheckFailure: 'ALL_OLD'). A conflict with a
+ * concurrent transaction is a TransactionConflict.
  */
 export async function transact(
   items: TransactItem[],
@@ -135,6 +146,7 @@ export async function transact(
     if ((error as Error).name === 'TransactionCanceledException' && reasons) {
       const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
       if (index >= 0) throw onConditionFailed(index, unmarshallMaybe(reasons[index].Item));
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new TransactionConflict();
     }
     throw error;
   }

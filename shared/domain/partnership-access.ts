@@ -14,6 +14,14 @@ export interface Viewer {
   role?: WorkspaceRole;
 }
 
+/** The viewer of a user record (its membership). */
+export const viewerOf = (user: Viewer): Viewer => ({ userId: user.userId, workspaceId: user.workspaceId, role: user.role });
+
+/** What the caller loaded beside the partnership: whether it shares something with the viewer (sharing, SPEC §6). */
+export interface ViewerContext {
+  sharesWithViewer?: boolean;
+}
+
 export interface PartnershipAccess {
   canSee: boolean;
   isHostMember: boolean;
@@ -29,15 +37,13 @@ type Visible = Pick<PartnershipRecord, 'hostWorkspaceId' | 'guestWorkspaceId' | 
 const isAdminRole = (role: WorkspaceRole | undefined) => role === 'owner' || role === 'admin';
 
 /**
- * Hook for the sharing feature (issue 5): a plain guest member sees an active partnership that
- * shares something with them. The caller passes what it loaded (e.g. the member's share entries).
- * Until shares exist: nothing.
+ * A plain guest member sees an active partnership while it shares something with them in their
+ * current membership of the guest workspace (computed from the partnership's sharing state by
+ * shared/services/sharing.ts `partnershipContext`).
  */
-export function guestMemberCanSee(_p: Visible, _viewer: Viewer, context: { sharesWithViewer?: boolean } = {}): boolean {
-  return context.sharesWithViewer === true;
-}
+const guestMemberCanSee = (context: ViewerContext): boolean => context.sharesWithViewer === true;
 
-export function accessTo(p: Visible, viewer: Viewer, context: { sharesWithViewer?: boolean } = {}): PartnershipAccess {
+export function accessTo(p: Visible, viewer: Viewer, context: ViewerContext = {}): PartnershipAccess {
   const isHostMember = viewer.workspaceId === p.hostWorkspaceId;
   const isGuestMember = viewer.workspaceId === p.guestWorkspaceId;
   const isHostAdmin = isHostMember && isAdminRole(viewer.role);
@@ -47,7 +53,7 @@ export function accessTo(p: Visible, viewer: Viewer, context: { sharesWithViewer
     isHostAdmin ||
     isOwner ||
     (isGuestAdmin && p.guestVisible) ||
-    (isGuestMember && p.status === 'active' && guestMemberCanSee(p, viewer, context));
+    (isGuestMember && p.status === 'active' && guestMemberCanSee(context));
   return { canSee, isHostMember, isHostAdmin, isOwner, isGuestMember, isGuestAdmin };
 }
 
@@ -74,7 +80,7 @@ export function authorizePartnership(
   p: Visible | undefined,
   viewer: Viewer,
   action: PartnershipAction,
-  context: { sharesWithViewer?: boolean } = {},
+  context: ViewerContext = {},
 ): PartnershipAccess {
   if (!p) throw notFound('partnership');
   const access = accessTo(p, viewer, context);

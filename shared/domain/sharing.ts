@@ -9,10 +9,12 @@
  *   - an account's shares in a partnership: delete its one item;
  *   - a guest member's shares: record `removedMembers[userId] = seq` (entries granted before are dead);
  *   - the whole partnership: the `revokedAt` marker (and the partnership's own status).
- * The state also counts the live shares of each guest member, which says whether the partnership
- * "shares something" with them (visibility, their list).
+ * The state also counts the live shares of each guest member, with the membership of the guest
+ * workspace (`joinedAt`) they count for, which says whether the partnership "shares something" with
+ * them (visibility, their list): a member who leaves and rejoins the guest workspace has a new
+ * `joinedAt`, so entries of the earlier membership give nothing.
  */
-import { businessRule, conflict, forbidden, notFound } from '../errors';
+import { businessRule, conflict, forbidden, notFound, type DomainError } from '../errors';
 import type { WorkspaceRole } from './identity';
 
 export const SHARE_ROLES = ['collaborator', 'manager'] as const;
@@ -56,6 +58,11 @@ export interface SharingState {
   seq: number;
   /** Live shares per guest member (members with none are absent). */
   shareCounts: Record<string, number>;
+  /**
+   * The guest-workspace membership (`joinedAt`) each count is about: that of the member's latest grant.
+   * Entries of any other membership are dead. Present exactly for the members in shareCounts.
+   */
+  memberJoinedAt: Record<string, string | null>;
   /** Guest members removed from the partnership: entries granted with a seq up to this are dead. */
   removedMembers: Record<string, number>;
   /** Every share revoked (the partnership was removed). */
@@ -76,12 +83,14 @@ export interface AccountRecord {
   sharedThrough: Record<string, string>;
 }
 
-interface Membership {
+export interface Membership {
   userId: string;
   workspaceId?: string;
   role?: WorkspaceRole;
   joinedAt?: string;
 }
+/** A guest member as far as sharing goes: the user and their current membership of the guest workspace. */
+export type Member = Pick<Membership, 'userId' | 'joinedAt'>;
 
 export const emptyState = (p: { partnershipId: string; hostWorkspaceId: string; guestWorkspaceId: string }): SharingState => ({
   partnershipId: p.partnershipId,
@@ -89,15 +98,30 @@ export const emptyState = (p: { partnershipId: string; hostWorkspaceId: string; 
   guestWorkspaceId: p.guestWorkspaceId,
   seq: 0,
   shareCounts: {},
+  memberJoinedAt: {},
   removedMembers: {},
 });
 
 // ---- liveness --------------------------------------------------------------------------------------
 
-/** A member entry still gives access (as far as the partnership's sharing goes). */
+/** An own property only (user ids are free strings: "constructor" must not find Object's). */
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+type Counts = Pick<SharingState, 'shareCounts' | 'memberJoinedAt'>;
+
+/** The state counts this membership of the member (the one of their latest grant). */
+const isCounted = (counts: Counts, userId: string, joinedAt: string | null) =>
+  Object.hasOwn(counts.memberJoinedAt, userId) && counts.memberJoinedAt[userId] === joinedAt;
+
+/**
+ * A member entry still gives access as far as the partnership knows: not revoked, granted after the
+ * member's removal (if any), and of the membership the state counts. Whether the member still holds
+ * that membership is on their user record (`isCurrentMember`).
+ */
 export function isLiveEntry(entry: ShareMember, state: SharingState): boolean {
   if (state.revokedAt) return false;
-  return entry.seq > (state.removedMembers[entry.userId] ?? 0);
+  if (entry.seq <= (own(state.removedMembers, entry.userId) ?? 0)) return false;
+  return isCounted(state, entry.userId, entry.joinedAt);
 }
 
 export function liveMembers(share: SharedAccountRecord | undefined, state: SharingState): ShareMember[] {
@@ -105,13 +129,38 @@ export function liveMembers(share: SharedAccountRecord | undefined, state: Shari
   return Object.values(share.members).filter((m) => isLiveEntry(m, state));
 }
 
-/** The partnership shares something with this user (the `guestMemberCanSee` hook of partnership-access.ts). */
-export function sharesWith(state: SharingState | undefined, userId: string): boolean {
-  return Boolean(state && !state.revokedAt && (state.shareCounts[userId] ?? 0) > 0);
+/** The entry's member (their user record) is still in the guest workspace with the membership it was granted for. */
+export function isCurrentMember(entry: ShareMember, user: Membership | undefined, guestWorkspaceId: string): boolean {
+  return Boolean(user && user.workspaceId === guestWorkspaceId && (user.joinedAt ?? null) === entry.joinedAt);
 }
 
-/** The guest members that have at least one live share. */
-export const sharedWithMembers = (state: SharingState) => Object.keys(state.shareCounts).filter((u) => state.shareCounts[u] > 0).sort();
+/** The partnership shares something with this member in their current membership (the `sharesWithViewer` context of partnership-access.ts). */
+export function sharesWith(state: SharingState | undefined, member: Member): boolean {
+  if (!state || state.revokedAt || (own(state.shareCounts, member.userId) ?? 0) <= 0) return false;
+  return isCounted(state, member.userId, member.joinedAt ?? null);
+}
+
+/** One more live entry of this member; a grant for another membership than the one counted starts over. */
+function countEntry(counts: Counts, entry: Pick<ShareMember, 'userId' | 'joinedAt'>) {
+  const before = isCounted(counts, entry.userId, entry.joinedAt) ? (own(counts.shareCounts, entry.userId) ?? 0) : 0;
+  counts.shareCounts[entry.userId] = before + 1;
+  counts.memberJoinedAt[entry.userId] = entry.joinedAt;
+}
+
+/** One live entry less (entries of a membership that is not counted change nothing). */
+function uncountEntry(counts: Counts, entry: Pick<ShareMember, 'userId' | 'joinedAt'>) {
+  if (!isCounted(counts, entry.userId, entry.joinedAt)) return;
+  const left = (own(counts.shareCounts, entry.userId) ?? 0) - 1;
+  if (left > 0) counts.shareCounts[entry.userId] = left;
+  else forget(counts, entry.userId);
+}
+
+function forget(counts: Counts, userId: string) {
+  delete counts.shareCounts[userId];
+  delete counts.memberJoinedAt[userId];
+}
+
+const copyCounts = (state: SharingState): Counts => ({ shareCounts: { ...state.shareCounts }, memberJoinedAt: { ...state.memberJoinedAt } });
 
 // ---- POST /partnerships/{id}/shares (and access request approval) ----------------------------------
 
@@ -171,7 +220,9 @@ const RANK: Record<ShareRole, number> = { collaborator: 1, manager: 2 };
 
 /**
  * Grants (or re-grants) members access to an account. Re-sharing sets the role given; with
- * `keepHigherRole` (an approved access request) a manager stays a manager. Dead entries are pruned.
+ * `keepHigherRole` (an approved access request) a manager stays a manager. Dead entries are pruned;
+ * with `users` (the user records of the share's members) so are the entries of members who left
+ * the guest workspace since (or left and rejoined it).
  */
 export function applyGrants(
   state: SharingState,
@@ -180,17 +231,20 @@ export function applyGrants(
   grants: Grant[],
   actorId: string,
   now: Date,
-  options: { keepHigherRole?: boolean } = {},
+  options: { keepHigherRole?: boolean; users?: ReadonlyMap<string, Membership | undefined> } = {},
 ): GrantResult {
   const at = now.toISOString();
   const seq = state.seq + 1;
+  const counts = copyCounts(state);
   const members: Record<string, ShareMember> = {};
-  for (const m of liveMembers(current, state)) members[m.userId] = m;
+  for (const m of liveMembers(current, state)) {
+    if (options.users && !isCurrentMember(m, options.users.get(m.userId), state.guestWorkspaceId)) uncountEntry(counts, m);
+    else members[m.userId] = m;
+  }
   const hadLiveMembers = Object.keys(members).length > 0;
-  const shareCounts = { ...state.shareCounts };
   const changes: GrantResult['changes'] = [];
   for (const grant of grants) {
-    const live = members[grant.userId];
+    const live = own(members, grant.userId);
     if (live && live.joinedAt === grant.joinedAt) {
       const role = options.keepHigherRole && RANK[live.role] > RANK[grant.role] ? live.role : grant.role;
       const change: GrantChange = role === live.role ? 'unchanged' : 'role_changed';
@@ -199,7 +253,8 @@ export function applyGrants(
       continue;
     }
     // New (or replacing an entry from an earlier membership of the guest workspace).
-    if (!live) shareCounts[grant.userId] = (shareCounts[grant.userId] ?? 0) + 1;
+    if (live) uncountEntry(counts, live);
+    countEntry(counts, grant);
     members[grant.userId] = { userId: grant.userId, email: grant.email, role: grant.role, seq, joinedAt: grant.joinedAt, sharedAt: at, sharedBy: actorId, updatedAt: at };
     changes.push({ ...grant, change: 'added' });
   }
@@ -207,7 +262,7 @@ export function applyGrants(
     throw businessRule('too_many_members', `An account is shared with at most ${MAX_MEMBERS_PER_SHARE} guest members per partnership.`);
   }
   return {
-    state: { ...state, seq, shareCounts, updatedAt: at, createdAt: state.createdAt ?? at },
+    state: { ...state, seq, ...counts, updatedAt: at, createdAt: state.createdAt ?? at },
     share: {
       partnershipId: state.partnershipId,
       accountId: account.accountId,
@@ -228,25 +283,24 @@ export function applyGrants(
 export function revokeAccountShares(state: SharingState, share: SharedAccountRecord | undefined, now: Date) {
   const revoked = liveMembers(share, state);
   if (revoked.length === 0) throw notFound('share');
-  const shareCounts = { ...state.shareCounts };
-  for (const m of revoked) {
-    const left = (shareCounts[m.userId] ?? 0) - 1;
-    if (left > 0) shareCounts[m.userId] = left;
-    else delete shareCounts[m.userId];
-  }
-  return { state: { ...state, seq: state.seq + 1, shareCounts, updatedAt: now.toISOString() }, revoked };
+  const counts = copyCounts(state);
+  for (const m of revoked) uncountEntry(counts, m);
+  return { state: { ...state, seq: state.seq + 1, ...counts, updatedAt: now.toISOString() }, revoked };
 }
 
-/** DELETE /partnerships/{id}/guest-members/{userId}: all their shares end at once; 404 when they have none. */
-export function removeGuestMemberShares(state: SharingState, userId: string, now: Date) {
-  const count = state.revokedAt ? 0 : (state.shareCounts[userId] ?? 0);
-  if (count === 0) throw notFound('guest member');
+/**
+ * DELETE /partnerships/{id}/guest-members/{userId}: all their shares end at once; 404 when they have
+ * none in their current membership (`member`: their user record; entries of an earlier one are dead already).
+ */
+export function removeGuestMemberShares(state: SharingState, member: Member, now: Date) {
+  if (!sharesWith(state, member)) throw notFound('guest member');
+  const revokedShares = state.shareCounts[member.userId];
   const seq = state.seq + 1;
-  const shareCounts = { ...state.shareCounts };
-  delete shareCounts[userId];
+  const counts = copyCounts(state);
+  forget(counts, member.userId);
   return {
-    state: { ...state, seq, shareCounts, removedMembers: { ...state.removedMembers, [userId]: seq }, updatedAt: now.toISOString() },
-    revokedShares: count,
+    state: { ...state, seq, ...counts, removedMembers: { ...state.removedMembers, [member.userId]: seq }, updatedAt: now.toISOString() },
+    revokedShares,
   };
 }
 
@@ -267,7 +321,6 @@ export interface AccessRequestRecord {
   status: AccessRequestStatus;
   requestedBy: string;
   requesterEmail: string;
-  reason?: string;
   decision?: { by: string; at: string; reason?: string };
   createdAt: string;
   updatedAt: string;
@@ -275,7 +328,7 @@ export interface AccessRequestRecord {
 
 /** The caller asks for access to `share` for someone else: they need a live manager entry on it. */
 export function requireManager(share: SharedAccountRecord | undefined, state: SharingState, viewer: Membership) {
-  const entry = share?.members[viewer.userId];
+  const entry = share ? own(share.members, viewer.userId) : undefined;
   if (!share) throw notFound('shared account');
   if (!entry || !isLiveEntry(entry, state) || entry.joinedAt !== (viewer.joinedAt ?? null)) {
     throw forbidden('You are not a guest member with access to this account.');
@@ -290,10 +343,20 @@ export function checkAccessTarget(share: SharedAccountRecord, state: SharingStat
       { field: 'body.email', issue: 'not a member of the guest workspace' },
     ]);
   }
-  const entry = share.members[target.userId];
+  const entry = own(share.members, target.userId);
   if (entry && isLiveEntry(entry, state) && entry.joinedAt === (target.joinedAt ?? null)) {
     throw conflict('already_shared', 'This guest member already has access to the account.');
   }
+}
+
+/**
+ * Who sees an access request in the partnership's list: Owners and host/guest Owner/Admins all; a plain
+ * guest member those they made or that are for them, made during their current membership.
+ */
+export function seesAccessRequest(request: AccessRequestRecord, viewer: Member, seesAll: boolean): boolean {
+  if (seesAll) return true;
+  const theirs = request.requestedBy === viewer.userId || request.userId === viewer.userId;
+  return theirs && viewer.joinedAt !== undefined && request.createdAt >= viewer.joinedAt;
 }
 
 export function decideAccessRequest(
@@ -317,9 +380,12 @@ export function decideAccessRequest(
 
 export type LoginVia = 'creator' | 'host_admin' | 'share';
 
+/** A refusal carries the error the caller gets, once the refused attempt is logged (with `reason`). */
 export type LoginDecision =
   | { allowed: true; via: LoginVia; role?: ShareRole }
-  | { allowed: false; status: 403 | 404; reason: string };
+  | { allowed: false; reason: string; error: DomainError };
+
+const refused = (reason: string, error: DomainError = notFound('account')): LoginDecision => ({ allowed: false, reason, error });
 
 /**
  * Who may use an account: its creator (still a host member) and host Owner/Admins; other host
@@ -331,7 +397,7 @@ export function decideHostLogin(account: AccountRecord, user: Membership): Login
   if (user.workspaceId !== account.workspaceId) return undefined;
   if (account.createdBy === user.userId) return { allowed: true, via: 'creator' };
   if (user.role === 'owner' || user.role === 'admin') return { allowed: true, via: 'host_admin' };
-  return { allowed: false, status: 403, reason: 'not_creator_or_admin' };
+  return refused('not_creator_or_admin', forbidden("Only the account's creator and the workspace Owner and Admins may use this account."));
 }
 
 export function decideGuestLogin(input: {
@@ -341,13 +407,13 @@ export function decideGuestLogin(input: {
   share: SharedAccountRecord | undefined;
 }): LoginDecision {
   const { user, partnership, state, share } = input;
-  if (!partnership || partnership.status !== 'active') return { allowed: false, status: 404, reason: 'partnership_not_active' };
-  if (user.workspaceId !== partnership.guestWorkspaceId) return { allowed: false, status: 404, reason: 'not_guest_member' };
-  const entry = share?.members[user.userId];
-  if (!state || !share || !entry) return { allowed: false, status: 404, reason: 'not_shared' };
-  if (state.revokedAt) return { allowed: false, status: 404, reason: 'partnership_revoked' };
-  if (!isLiveEntry(entry, state)) return { allowed: false, status: 404, reason: 'guest_member_removed' };
-  if (entry.joinedAt !== (user.joinedAt ?? null)) return { allowed: false, status: 404, reason: 'membership_changed' };
+  if (!partnership || partnership.status !== 'active') return refused('partnership_not_active');
+  if (user.workspaceId !== partnership.guestWorkspaceId) return refused('not_guest_member');
+  const entry = share ? own(share.members, user.userId) : undefined;
+  if (!state || !entry) return refused('not_shared');
+  if (state.revokedAt) return refused('partnership_revoked');
+  if (entry.joinedAt !== (user.joinedAt ?? null)) return refused('membership_changed');
+  if (!isLiveEntry(entry, state)) return refused('guest_member_removed');
   return { allowed: true, via: 'share', role: entry.role };
 }
 

@@ -16,6 +16,9 @@ const STATUS: Record<ErrorKind, number> = {
   rate_limited: 429,
 };
 
+/** The HTTP status of a domain error (e.g. recorded with a refused login). */
+export const statusOf = (error: DomainError): number => STATUS[error.kind];
+
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 export function errorResponse(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {

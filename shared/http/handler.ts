@@ -43,6 +43,8 @@ export interface HttpRequest<P, Q, B, R = undefined> {
   user: UserRecord;
   /** Items fetched with the user record (route.preload); undefined when absent. */
   loaded: <T extends Item = Item>(key: Key) => T | undefined;
+  /** The route's preload keys: a use case that decides again after a lost race reloads them. */
+  preloadKeys: Key[];
   /**
    * The result of the handler's `prefetch` (resolves to undefined without one). It was read before
    * anyone checked the caller's rights: await it only once the route has authorized the request, so
@@ -189,9 +191,10 @@ function buildRequestMiddleware(
       const prefetched = startPrefetch(options.prefetch, { params, query, callerId: userId });
       let user: UserRecord | undefined;
       let loaded = new Map<string, Item>();
+      const preloadKeys = route.preload?.({ params, body, callerId: userId }) ?? [];
       if ((route.auth ?? 'registered') === 'registered') {
         const userKey = keys.user(userId);
-        loaded = await batchGet([userKey, ...(route.preload?.({ params, callerId: userId }) ?? [])]);
+        loaded = await batchGet([userKey, ...preloadKeys]);
         user = loaded.get(keyId(userKey)) as UserRecord | undefined;
         if (!user) throw notRegistered();
       }
@@ -211,6 +214,7 @@ function buildRequestMiddleware(
         caller: { userId, email },
         user: user as UserRecord,
         loaded: <T extends Item>(key: Key) => loaded.get(keyId(key)) as T | undefined,
+        preloadKeys,
         prefetched,
         headers,
         now: new Date(),

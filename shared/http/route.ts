@@ -45,9 +45,10 @@ export interface RouteSpec<
   idempotent?: boolean;
   /**
    * Items fetched in the same BatchGetItem as the caller's user record, so a read route needs one
-   * round trip before its Query. Receives the validated params and the caller's id.
+   * round trip before its Query. Receives the validated params and body and the caller's id (nothing
+   * is shown before the route has authorized the request).
    */
-  preload?: (input: { params: z.output<P>; callerId: string }) => Key[];
+  preload?: (input: { params: z.output<P>; body: z.output<B>; callerId: string }) => Key[];
   access: RouteAccess;
 }
 

@@ -7,8 +7,11 @@ import { keys } from '../keys';
 
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
-/** Every /partnerships/{id} route loads the partnership with the caller (one BatchGet). */
-const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => [keys.partnership(params.partnershipId)];
+/**
+ * Every /partnerships/{id} route loads the partnership and its sharing state with the caller (one
+ * BatchGet): a plain guest member sees an active partnership while it shares something with them.
+ */
+const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => keys.partnershipWithSharing(params.partnershipId);
 
 const summary = z.object({
   partnershipId: z.string(),
@@ -78,8 +81,7 @@ export const getPartnership = defineRoute({
   summary: 'A partnership, for whoever may see it.',
   params: partnershipParams,
   response: partnershipView,
-  // With its sharing state: a plain guest member sees it while it shares something with them.
-  preload: ({ params }) => [keys.partnership(params.partnershipId), keys.sharingState(params.partnershipId)],
+  preload: preloadPartnership,
   access: { table: 'read' },
 });
 

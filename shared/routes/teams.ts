@@ -22,7 +22,7 @@ export const teamAccessKeys = (teamId: string, callerId: string): Key[] => [
 ];
 /** Same, for a team-scoped id (work item, invitation); nothing when the id has no team. */
 const scopedAccessKeys = (scopedId: string, callerId: string, own: Key): Key[] => {
-  const teamId = keys.teamIdOf(scopedId);
+  const teamId = keys.scopeOf(scopedId);
   return teamId ? [...teamAccessKeys(teamId, callerId), own] : [];
 };
 

@@ -13,27 +13,23 @@ import {
   type AccountRecord,
   type LoginDecision,
 } from '../domain/sharing';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
+import { statusOf } from '../http/errors';
 import { newId } from '../ids';
-import { ENTITY, keys, type ActivityScope, type Key } from '../keys';
+import { ENTITY, keys, type ActivityScope } from '../keys';
 import { TABLE } from '../table';
-import { toUserRecord } from './identity';
 import { toRecord } from './partnership-store';
-import { partnershipContext, type SharingRequest } from './sharing';
+import { partnershipContext, retrying, type SharingRequest } from './sharing';
 import {
   accountView,
-  backoff,
   liveEntryChecks,
   membershipUnchanged,
   partnershipIsActive,
-  SharingConflict,
   toAccount,
   toSharedAccount,
   toSharingState,
   transactSharing,
 } from './sharing-store';
-
-const MAX_ATTEMPTS = 3;
 
 // ---- POST /workspaces/{id}/accounts, GET /workspaces/{id}/accounts ---------------------------------------------
 
@@ -100,58 +96,44 @@ interface LoginPlan {
  */
 export async function createLogin(request: SharingRequest, accountId: string) {
   const { caller, now } = request;
-  let user = request.user;
-  let accountItem = request.loaded(keys.account(accountId));
-  for (let attempt = 1; ; attempt++) {
-    const account = toAccount(accountItem);
+  // A grant whose conditions fail (access revoked, member removed, membership changed meanwhile) is decided again.
+  return retrying(request, async (user, load) => {
+    const account = toAccount(load(keys.account(accountId)));
     if (!account) throw notFound('account');
     const plan = await planLogin(account, user);
     const at = now.toISOString();
     const activity = (action: string, data: Record<string, unknown>) =>
       activityItems(plan.scopes, { actorId: caller.userId, action, target: { type: 'account', id: accountId }, data, at });
+    const through = plan.partnershipId ? { partnershipId: plan.partnershipId } : {};
 
     if (!plan.decision.allowed) {
-      const { status, reason } = plan.decision;
-      await transact(activity('account.login_refused', { reason, status, ...(plan.partnershipId ? { partnershipId: plan.partnershipId } : {}) }), () =>
-        notFound('account'),
-      );
-      throw status === 403 ? forbidden('Only the account\'s creator and the workspace Owner and Admins may use this account.') : notFound('account');
+      const { reason, error } = plan.decision;
+      await transact(activity('account.login_refused', { reason, status: statusOf(error), ...through }), () => notFound('account'));
+      throw error;
     }
 
     const grantId = newId(now.getTime());
     const expiresAt = new Date(now.getTime() + LOGIN_GRANT_MS).toISOString();
-    const { via } = plan.decision;
-    const role = plan.decision.role;
-    try {
-      await transactSharing([
-        putNew({
-          ...keys.loginGrant(grantId),
-          type: ENTITY.loginGrant,
-          grantId,
-          accountId,
-          userId: caller.userId,
-          via,
-          ...(plan.partnershipId ? { partnershipId: plan.partnershipId } : {}),
-          createdAt: at,
-          expiresAt,
-          // Kept a day after it expires, for support; DynamoDB TTL deletes it then.
-          [TABLE.ttlAttribute]: Math.floor(Date.parse(expiresAt) / 1000) + 24 * 60 * 60,
-        }),
-        ...plan.checks,
-        ...activity('account.login', { grantId, via, expiresAt, ...(role ? { role } : {}), ...(plan.partnershipId ? { partnershipId: plan.partnershipId } : {}) }),
-      ]);
-    } catch (error) {
-      if (!(error instanceof SharingConflict) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt);
-      // Access changed while logging in (revoked, removed, membership changed): decide again.
-      const found = await batchGet([keys.user(caller.userId), keys.account(accountId)]);
-      const userItem = found.get(keyId(keys.user(caller.userId)));
-      if (userItem) user = toUserRecord(userItem);
-      accountItem = found.get(keyId(keys.account(accountId)));
-      continue;
-    }
+    const { via, role } = plan.decision;
+    await transactSharing([
+      putNew({
+        ...keys.loginGrant(grantId),
+        type: ENTITY.loginGrant,
+        grantId,
+        accountId,
+        userId: caller.userId,
+        via,
+        ...through,
+        createdAt: at,
+        expiresAt,
+        // Kept a day after it expires, for support; DynamoDB TTL deletes it then.
+        [TABLE.ttlAttribute]: Math.floor(Date.parse(expiresAt) / 1000) + 24 * 60 * 60,
+      }),
+      ...plan.checks,
+      ...activity('account.login', { grantId, via, expiresAt, ...(role ? { role } : {}), ...through }),
+    ]);
     return { grantId, accountId, expiresAt, loginUrl: account.loginUrl, via };
-  }
+  });
 }
 
 async function planLogin(account: AccountRecord, user: UserRecord): Promise<LoginPlan> {
@@ -159,14 +141,14 @@ async function planLogin(account: AccountRecord, user: UserRecord): Promise<Logi
   const host = decideHostLogin(account, user);
   if (host) return { decision: host, scopes: [hostScope], checks: host.allowed ? [membershipUnchanged(user)] : [] };
   const partnershipId = user.workspaceId ? account.sharedThrough[user.workspaceId] : undefined;
-  if (!partnershipId) return { decision: { allowed: false, status: 404, reason: 'not_shared' }, scopes: [hostScope], checks: [] };
+  if (!partnershipId) return { decision: { allowed: false, reason: 'not_shared', error: notFound('account') }, scopes: [hostScope], checks: [] };
   // Round trip 2: the partnership, its sharing state and the account's share in it.
   const found = await batchGet([keys.partnership(partnershipId), keys.sharingState(partnershipId), keys.share(partnershipId, account.accountId)]);
   const partnershipItem = found.get(keyId(keys.partnership(partnershipId)));
   const partnership = partnershipItem ? toRecord(partnershipItem) : undefined;
   const state = partnership ? toSharingState(found.get(keyId(keys.sharingState(partnershipId))), partnership) : undefined;
   const share = toSharedAccount(found.get(keyId(keys.share(partnershipId, account.accountId))));
-  const decision = decideGuestLogin({ user, partnership, state: partnership && found.has(keyId(keys.sharingState(partnershipId))) ? state : undefined, share });
+  const decision = decideGuestLogin({ user, partnership, state, share });
   const partnershipScope: ActivityScope = { kind: 'partnership', id: partnershipId };
   if (!decision.allowed) return { decision, scopes: [partnershipScope, hostScope], partnershipId, checks: [] };
   const entry = share!.members[user.userId];
@@ -211,6 +193,3 @@ export async function workspaceActivity(user: UserRecord, workspaceId: string, p
   const result = await prefetched;
   return { items: result.items.map(activityView), nextCursor: result.nextCursor };
 }
-
-/** Preload of POST /accounts/{id}/logins: the account (its id carries the workspace). */
-export const accountKeys = (accountId: string): Key[] => (keys.scopeOf(accountId) ? [keys.account(accountId)] : []);

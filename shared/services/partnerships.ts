@@ -1,7 +1,8 @@
 /**
  * Host-guest partnerships (SPEC §5): the use cases of the HTTP routes. Each loads what it needs
- * (the partnership comes with the caller in the wrapper's BatchGet), decides with shared/domain, and
- * writes one transaction; decisions then resume the workflow (docs/WORKFLOW.md).
+ * (the partnership and its sharing state come with the caller in the wrapper's BatchGet, and
+ * `partnershipContext` authorizes the caller), decides with shared/domain, and writes one
+ * transaction; decisions then resume the workflow (docs/WORKFLOW.md).
  */
 import { getItem, indexes, queryPage, tableName, transact, type Item, type TransactItem } from '../data/dynamo';
 import { activityItems } from '../data/activity';
@@ -18,7 +19,7 @@ import {
   type PartnershipRecord,
   type PartnershipStatus,
 } from '../domain/partnership';
-import { authorizePartnership, listScopeFor, type PartnershipAccess, type Viewer } from '../domain/partnership-access';
+import { listScopeFor, viewerOf, type PartnershipAccess } from '../domain/partnership-access';
 import { businessRule, conflict, notFound, rateLimited } from '../errors';
 import type { Caller } from '../http/handler';
 import { newId } from '../ids';
@@ -33,10 +34,9 @@ import {
   summaryProjection,
   toRecord,
   writeChange,
-  type PartnershipSummary,
 } from './partnership-store';
 import { deliverResume, owedResume, startExecution } from './partnership-workflow';
-import { listSharedWithMember, sharesWithViewer } from './sharing';
+import { authorizeViewer, listSharedWithMember, partnershipContext, type Load } from './sharing';
 import { revocationItem } from './sharing-store';
 import { workspaceAdminEmails } from './workspace-directory';
 
@@ -65,8 +65,6 @@ export function partnershipView(record: PartnershipRecord, access?: Pick<Partner
   };
 }
 export type PartnershipView = ReturnType<typeof partnershipView>;
-
-const viewerOf = (user: UserRecord): Viewer => ({ userId: user.userId, workspaceId: user.workspaceId, role: user.role });
 
 // ---- POST /workspaces/{id}/partnerships ---------------------------------------------------------------
 
@@ -136,13 +134,9 @@ export async function requestPartnership(caller: Caller, user: UserRecord, hostI
 
 // ---- GET ----------------------------------------------------------------------------------------------
 
-/** `sharingStateItem`: the partnership's sharing state (a plain guest member sees it while it shares something with them). */
-export function readPartnership(user: UserRecord, item: Item | undefined, sharingStateItem?: Item) {
-  const record = item ? toRecord(item) : undefined;
-  const access = authorizePartnership(record, viewerOf(user), 'view', {
-    sharesWithViewer: sharesWithViewer(record, sharingStateItem, user.userId),
-  });
-  return partnershipView(record!, access);
+export function readPartnership(user: UserRecord, load: Load, partnershipId: string) {
+  const { record, access } = partnershipContext(user, load, partnershipId, 'view');
+  return partnershipView(record, access);
 }
 
 export interface ListQuery {
@@ -163,7 +157,7 @@ export async function listPartnerships(user: UserRecord, workspaceId: string, qu
   if (scope === 'host_all') partition = keys.partnershipsHostPartition(workspaceId);
   else if (scope === 'host_owned') partition = keys.partnershipsOwnerPartition(workspaceId, user.userId);
   else if (scope === 'guest_all') partition = keys.partnershipsGuestPartition(workspaceId);
-  else return listForGuestMember(user, workspaceId, query);
+  else return listSharedWithMember(user, workspaceId, query);
   const page = await queryPage(
     {
       IndexName: indexes.byOwner.name,
@@ -179,15 +173,6 @@ export async function listPartnerships(user: UserRecord, workspaceId: string, qu
   return { items: page.items.map(summaryFromItem), nextCursor: page.nextCursor };
 }
 
-/** Active partnerships that share something with a plain guest member (sharing feature, SPEC §6). */
-export async function listForGuestMember(
-  user: UserRecord,
-  workspaceId: string,
-  query: ListQuery,
-): Promise<{ items: PartnershipSummary[]; nextCursor: string | null }> {
-  return listSharedWithMember(user, workspaceId, query);
-}
-
 // ---- decisions ------------------------------------------------------------------------------------------
 
 export interface DecisionBody {
@@ -200,7 +185,7 @@ export interface DecisionBody {
  * (DELETE /partnerships/{id}): one revoked marker on its sharing state, whatever the number of shares
  * (only an active partnership can have shares).
  */
-export async function shareRevocationItems(prev: PartnershipRecord, next: PartnershipRecord, now: Date): Promise<TransactItem[]> {
+export function shareRevocationItems(prev: PartnershipRecord, next: PartnershipRecord, now: Date): TransactItem[] {
   if (prev.status !== 'active') return [];
   return [revocationItem(next, next.closed?.by ?? 'system', now.toISOString())];
 }
@@ -214,15 +199,17 @@ export async function shareRevocationItems(prev: PartnershipRecord, next: Partne
 export async function decidePartnership(
   caller: Caller,
   user: UserRecord,
-  item: Item | undefined,
+  load: Load,
+  partnershipId: string,
   action: DecisionAction,
   body: DecisionBody,
   now: Date,
 ) {
-  let current = item ? toRecord(item) : undefined;
-  const hostAdmins = lazy(() => workspaceAdminEmails(current!.hostWorkspaceId));
+  const { record, state } = partnershipContext(user, load, partnershipId, action);
+  let current: PartnershipRecord | undefined = record;
+  const hostAdmins = lazy(() => workspaceAdminEmails(record.hostWorkspaceId));
   for (let attempt = 1; ; attempt++) {
-    const access = authorizePartnership(current, viewerOf(user), action);
+    const access = authorizeViewer(current, state, user, action);
     const prev = current!;
     const transition = decide(prev, action, { actorId: caller.userId, reason: body.reason, acceptTerms: body.acceptTerms, now });
     const next = transition.record;
@@ -237,7 +224,7 @@ export async function decidePartnership(
         next,
         activity: { action: transition.activity, actorId: caller.userId, at, data: body.reason ? { reason: body.reason } : {} },
         notification,
-        extra: action === 'remove' ? await shareRevocationItems(prev, next, now) : [],
+        extra: action === 'remove' ? shareRevocationItems(prev, next, now) : [],
       });
     } catch (error) {
       if (error instanceof StaleRecord && attempt < MAX_ATTEMPTS) {
@@ -262,10 +249,8 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
  * A Partnership Owner reminds the deciders of the current stage; at most once per 24 h per
  * partnership (429 with Retry-After), enforced by a conditional update of lastReminderAt.
  */
-export async function remindDeciders(caller: Caller, user: UserRecord, item: Item | undefined, now: Date) {
-  const record = item ? toRecord(item) : undefined;
-  authorizePartnership(record, viewerOf(user), 'remind');
-  const p = record!;
+export async function remindDeciders(caller: Caller, user: UserRecord, load: Load, partnershipId: string, now: Date) {
+  const { record: p } = partnershipContext(user, load, partnershipId, 'remind');
   const wait = manualReminderWait(p.lastReminderAt, now);
   if (wait > 0) throw rateLimited(wait, 'A reminder was sent less than 24 hours ago.');
   const at = now.toISOString();
@@ -315,12 +300,12 @@ export async function remindDeciders(caller: Caller, user: UserRecord, item: Ite
 
 // ---- POST /partnerships/{id}/owners ----------------------------------------------------------------------
 
-export async function addPartnershipOwner(caller: Caller, user: UserRecord, item: Item | undefined, userId: string, now: Date) {
-  let current = item ? toRecord(item) : undefined;
-  authorizePartnership(current, viewerOf(user), 'addOwner');
+export async function addPartnershipOwner(caller: Caller, user: UserRecord, load: Load, partnershipId: string, userId: string, now: Date) {
+  const { record, state } = partnershipContext(user, load, partnershipId, 'addOwner');
+  let current: PartnershipRecord | undefined = record;
   const target = await getItem(keys.user(userId));
   for (let attempt = 1; ; attempt++) {
-    const access = authorizePartnership(current, viewerOf(user), 'addOwner');
+    const access = authorizeViewer(current, state, user, 'addOwner');
     const prev = current!;
     if (!target || target.workspaceId !== prev.hostWorkspaceId) {
       throw businessRule('not_host_member', 'A co-owner must be a member of the host workspace.', [{ field: 'body.userId', issue: 'not a member of the host workspace' }]);

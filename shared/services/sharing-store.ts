@@ -4,18 +4,17 @@
  * sharing write of a partnership puts its sharing state conditioned on the sequence number it read
  * (optimistic concurrency); a failed condition makes the use case reload and decide again.
  */
-import { tableName, put, transact, type Item, type TransactItem } from '../data/dynamo';
+import { tableName, put, transact, TransactionConflict, type Item, type TransactItem } from '../data/dynamo';
 import type { UserRecord } from '../domain/identity';
 import type { PartnershipRecord } from '../domain/partnership';
 import {
   emptyState,
-  sharedWithMembers,
   type AccessRequestRecord,
   type AccountRecord,
   type SharedAccountRecord,
   type SharingState,
 } from '../domain/sharing';
-import { conflict, DomainError } from '../errors';
+import { DomainError } from '../errors';
 import { ENTITY, keys, type ActivityScope } from '../keys';
 import { TABLE } from '../table';
 import { partnershipSummary, type PartnershipSummary } from './partnership-store';
@@ -30,6 +29,7 @@ export function toSharingState(item: Item | undefined, p: Pick<PartnershipRecord
     guestWorkspaceId: p.guestWorkspaceId,
     seq: typeof item.seq === 'number' ? item.seq : 0,
     shareCounts: item.shareCounts ?? {},
+    memberJoinedAt: item.memberJoinedAt ?? {},
     removedMembers: item.removedMembers ?? {},
     revokedAt: item.revokedAt,
     revokedBy: item.revokedBy,
@@ -52,8 +52,8 @@ export function toAccount(item: Item | undefined): AccountRecord | undefined {
 
 export function toAccessRequest(item: Item | undefined): AccessRequestRecord | undefined {
   if (!item) return undefined;
-  const { accessRequestId, partnershipId, accountId, accountName, userId, email, role, status, requestedBy, requesterEmail, reason, decision, createdAt, updatedAt } = item;
-  return { accessRequestId, partnershipId, accountId, accountName, userId, email, role, status, requestedBy, requesterEmail, reason, decision, createdAt, updatedAt };
+  const { accessRequestId, partnershipId, accountId, accountName, userId, email, role, status, requestedBy, requesterEmail, decision, createdAt, updatedAt } = item;
+  return { accessRequestId, partnershipId, accountId, accountName, userId, email, role, status, requestedBy, requesterEmail, decision, createdAt, updatedAt };
 }
 
 // ---- views ----------------------------------------------------------------------------------------------
@@ -89,7 +89,6 @@ export const accessRequestView = (r: AccessRequestRecord) => ({
   status: r.status,
   requestedBy: r.requestedBy,
   requesterEmail: r.requesterEmail,
-  reason: r.reason ?? null,
   decision: r.decision ? { by: r.decision.by, at: r.decision.at, reason: r.decision.reason ?? null } : null,
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
@@ -99,7 +98,7 @@ export const accessRequestView = (r: AccessRequestRecord) => ({
 
 /** A condition of the transaction failed: reload and decide again (the use case's retry loop). */
 export class SharingConflict extends DomainError {
-  constructor(readonly index: number, readonly current: Item | undefined) {
+  constructor() {
     super('conflict', 'concurrent_update', 'The sharing of this partnership changed while we were working on it; retry.');
   }
 }
@@ -110,12 +109,9 @@ export class SharingConflict extends DomainError {
  */
 export async function transactSharing(items: TransactItem[]): Promise<void> {
   try {
-    await transact(items, (index, current) => new SharingConflict(index, current));
+    await transact(items, () => new SharingConflict());
   } catch (error) {
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-    if ((error as Error).name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'TransactionConflict')) {
-      throw new SharingConflict(-1, undefined);
-    }
+    if (error instanceof TransactionConflict) throw new SharingConflict();
     throw error;
   }
 }
@@ -131,12 +127,12 @@ export const sharingScopes = (p: Pick<PartnershipRecord, 'partnershipId' | 'host
 ];
 
 /**
- * The sharing state, written whole, conditioned on the sequence number read (or on its absence).
- * While not revoked it carries the partnership summary and the gsi1 keys of the plain guest
- * members' list, with `sharedWith` = the members that have a live share (a string set, filtered on).
+ * The sharing state, written whole, conditioned on the sequence number read (or on its absence). It
+ * carries the partnership summary and, while something is shared, the gsi1 keys of the plain guest
+ * members' list (which filters on `memberJoinedAt`: the members with a live share, and their membership).
  */
 export function stateWrite(prev: SharingState, next: SharingState, record: PartnershipRecord): TransactItem {
-  const sharedWith = sharedWithMembers(next);
+  const sharesSomething = Object.keys(next.shareCounts).length > 0;
   return {
     Put: {
       TableName: tableName(),
@@ -148,12 +144,12 @@ export function stateWrite(prev: SharingState, next: SharingState, record: Partn
         guestWorkspaceId: record.guestWorkspaceId,
         seq: next.seq,
         shareCounts: next.shareCounts,
+        memberJoinedAt: next.memberJoinedAt,
         removedMembers: next.removedMembers,
         summary: partnershipSummary(record),
         createdAt: next.createdAt ?? next.updatedAt,
         updatedAt: next.updatedAt,
-        ...(sharedWith.length ? { sharedWith: new Set(sharedWith) } : {}),
-        ...keys.sharingGuestIndex(record.guestWorkspaceId, record.createdAt, record.partnershipId),
+        ...(sharesSomething ? keys.sharingGuestIndex(record.guestWorkspaceId, record.createdAt, record.partnershipId) : {}),
       },
       ConditionExpression: prev.seq === 0 ? 'attribute_not_exists(pk)' : '#seq = :seen AND attribute_not_exists(revokedAt)',
       ...(prev.seq === 0 ? {} : { ExpressionAttributeNames: { '#seq': 'seq' }, ExpressionAttributeValues: { ':seen': prev.seq } }),
@@ -174,7 +170,7 @@ export function revocationItem(record: PartnershipRecord, actorId: string, at: s
       Key: keys.sharingState(record.partnershipId),
       UpdateExpression:
         'SET #type = :type, partnershipId = :pid, hostWorkspaceId = :host, guestWorkspaceId = :guest, revokedAt = :at, revokedBy = :by, ' +
-        '#seq = if_not_exists(#seq, :zero) + :one, updatedAt = :at REMOVE #gpk, #gsk, sharedWith',
+        '#seq = if_not_exists(#seq, :zero) + :one, updatedAt = :at REMOVE #gpk, #gsk',
       ExpressionAttributeNames: { '#type': 'type', '#seq': 'seq', '#gpk': TABLE.indexes.byOwner.partitionKey, '#gsk': TABLE.indexes.byOwner.sortKey },
       ExpressionAttributeValues: {
         ':type': ENTITY.sharingState,
@@ -264,4 +260,3 @@ export function liveEntryChecks(partnershipId: string, accountId: string, userId
 /** The summary a plain guest member's list shows, from a sharing state item. */
 export const summaryOfState = (item: Item): PartnershipSummary => partnershipSummary(item.summary as PartnershipRecord);
 
-export const concurrentSharing = () => conflict('concurrent_update', 'The sharing of this partnership changed while we were working on it; retry.');

@@ -9,20 +9,24 @@ import { activityItems } from '../data/activity';
 import { batchGet, indexes, keyId, putNew, queryPage, sortKeyPrefixCondition, tableName, type Item, type Page, type TransactItem } from '../data/dynamo';
 import type { UserRecord } from '../domain/identity';
 import type { PartnershipRecord, PartnershipStatus } from '../domain/partnership';
-import { authorizePartnership, type PartnershipAccess, type PartnershipAction, type Viewer } from '../domain/partnership-access';
+import { authorizePartnership, viewerOf, type PartnershipAccess, type PartnershipAction } from '../domain/partnership-access';
 import {
   applyGrants,
   checkAccessTarget,
   checkShareMembers,
   decideAccessRequest,
+  isCurrentMember,
   liveMembers,
   memberBatchError,
   removeGuestMemberShares,
   requireManager,
   revokeAccountShares,
+  seesAccessRequest,
   sharesWith,
   type AccessRequestRecord,
   type AccessRequestStatus,
+  type SharedAccountRecord,
+  type ShareMember,
   type ShareRole,
   type SharingState,
 } from '../domain/sharing';
@@ -54,18 +58,18 @@ import {
   transactSharing,
 } from './sharing-store';
 
+/** Attempts of a sharing use case (and of a login) whose transaction keeps losing races. */
 const MAX_ATTEMPTS = 4;
 
-type Load = <T extends Item = Item>(key: Key) => T | undefined;
-export type SharingRequest = Pick<HttpRequest<unknown, unknown, unknown>, 'caller' | 'user' | 'loaded' | 'now'>;
-
-const viewerOf = (user: UserRecord): Viewer => ({ userId: user.userId, workspaceId: user.workspaceId, role: user.role });
+export type Load = <T extends Item = Item>(key: Key) => T | undefined;
+export type SharingRequest = Pick<HttpRequest<unknown, unknown, unknown>, 'caller' | 'user' | 'loaded' | 'preloadKeys' | 'now'>;
 
 /**
  * Runs `decide` with the preloaded items; when its transaction loses a race (SharingConflict), reloads
- * the caller and `reloadKeys` in one BatchGet and runs it again.
+ * the caller and what the route preloaded in one BatchGet and runs it again. A caller whose user
+ * record is gone by then is not registered any more.
  */
-async function retrying<T>(request: SharingRequest, reloadKeys: Key[], decide: (user: UserRecord, load: Load) => Promise<T>): Promise<T> {
+export async function retrying<T>(request: SharingRequest, decide: (user: UserRecord, load: Load) => Promise<T>): Promise<T> {
   let user = request.user;
   let load: Load = request.loaded;
   for (let attempt = 1; ; attempt++) {
@@ -75,7 +79,7 @@ async function retrying<T>(request: SharingRequest, reloadKeys: Key[], decide: (
       if (!(error instanceof SharingConflict) || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
       const userKey = keys.user(request.caller.userId);
-      const found = await batchGet([userKey, ...reloadKeys]);
+      const found = await batchGet([userKey, ...request.preloadKeys]);
       const item = found.get(keyId(userKey));
       if (!item) throw notRegistered();
       user = toUserRecord(item);
@@ -93,20 +97,38 @@ export interface PartnershipContext {
   seesAll: boolean;
 }
 
+/**
+ * The one authorization of every /partnerships/{id}... route (SPEC §5 and §6), from what the route
+ * preloaded (`keys.partnershipWithSharing`): the partnership and its sharing state, which says whether
+ * a plain guest member may see it (it shares something with them in their current membership). 404
+ * for whoever may not see it, 403 for whoever sees it but may not do `action`.
+ */
 export function partnershipContext(user: UserRecord, load: Load, partnershipId: string, action: PartnershipAction): PartnershipContext {
   const item = load(keys.partnership(partnershipId));
   const record = item ? toRecord(item) : undefined;
   const state = record ? toSharingState(load(keys.sharingState(partnershipId)), record) : undefined;
-  const access = authorizePartnership(record, viewerOf(user), action, { sharesWithViewer: sharesWith(state, user.userId) });
+  const access = authorizeViewer(record, state, user, action);
   return { record: record!, state: state!, access, seesAll: access.isOwner || access.isHostAdmin || access.isGuestAdmin };
 }
 
-/** Preload keys of a /partnerships/{id}/... sharing route. */
-export const partnershipKeys = (partnershipId: string): Key[] => [keys.partnership(partnershipId), keys.sharingState(partnershipId)];
+/** authorizePartnership for a user, knowing the partnership's sharing state (e.g. again, on a newer record after a lost race). */
+export function authorizeViewer(record: PartnershipRecord | undefined, state: SharingState | undefined, user: UserRecord, action: PartnershipAction): PartnershipAccess {
+  return authorizePartnership(record, viewerOf(user), action, { sharesWithViewer: sharesWith(state, user) });
+}
 
-/** The `sharesWithViewer` context of GET /partnerships/{id} (a plain guest member sees what shares something with them). */
-export function sharesWithViewer(record: PartnershipRecord | undefined, stateItem: Item | undefined, userId: string): boolean {
-  return record ? sharesWith(toSharingState(stateItem, record), userId) : false;
+/**
+ * The user records of these guest members (the caller's is at hand): whether each still holds the
+ * membership of the guest workspace their entries were granted for (`isCurrentMember`).
+ */
+async function memberUsers(userIds: string[], caller: UserRecord): Promise<Map<string, UserRecord>> {
+  const ids = [...new Set(userIds.filter((id) => id !== caller.userId))];
+  const found = ids.length ? await batchGet(ids.map((id) => keys.user(id))) : new Map<string, Item>();
+  const users = new Map<string, UserRecord>([[caller.userId, caller]]);
+  for (const id of ids) {
+    const item = found.get(keyId(keys.user(id)));
+    if (item) users.set(id, toUserRecord(item));
+  }
+  return users;
 }
 
 // ---- POST /partnerships/{id}/shares ----------------------------------------------------------------------
@@ -119,31 +141,28 @@ export interface ShareBody {
 export async function shareAccount(request: SharingRequest, partnershipId: string, body: ShareBody) {
   const { caller, now } = request;
   const members = body.members.map((m) => ({ email: normalizeEmail(m.email), role: m.role }));
-  return retrying(request, partnershipKeys(partnershipId), async (user, load) => {
+  return retrying(request, async (user, load) => {
     const { record, state } = partnershipContext(user, load, partnershipId, 'share');
     // The account must be one of the host's: other workspaces' accounts are not known here (404).
     if (keys.scopeOf(body.accountId) !== record.hostWorkspaceId) throw notFound('account');
-    // Round trip 2: the account, its share in this partnership, the members' e-mail guards.
-    const found = await batchGet([keys.account(body.accountId), keys.share(partnershipId, body.accountId), ...members.map((m) => keys.emailGuard(m.email))]);
-    const account = toAccount(found.get(keyId(keys.account(body.accountId))));
+    // Preloaded: the account, its share in this partnership, the members' e-mail guards.
+    const account = toAccount(load(keys.account(body.accountId)));
     if (!account) throw notFound('account');
-    const current = toSharedAccount(found.get(keyId(keys.share(partnershipId, body.accountId))));
-    const userIds = members.map((m) => found.get(keyId(keys.emailGuard(m.email)))?.userId as string | undefined);
-    // Round trip 3: the members' user records (workspace, joinedAt).
-    const known = [...new Set(userIds.filter((id): id is string => Boolean(id)))];
-    const users = known.length ? await batchGet(known.map((id) => keys.user(id))) : new Map<string, Item>();
-    const memberUsers = userIds.map((id) => {
-      const item = id ? users.get(keyId(keys.user(id))) : undefined;
-      return item ? toUserRecord(item) : undefined;
-    });
+    const current = toSharedAccount(load(keys.share(partnershipId, body.accountId)));
+    const userIds = members.map((m) => load(keys.emailGuard(m.email))?.userId as string | undefined);
+    // Round trip 2: the user records (workspace, joinedAt) of the members given and of the share's
+    // current members (entries of members who left the guest workspace since are pruned).
+    const known = userIds.filter((id): id is string => Boolean(id));
+    const users = await memberUsers([...liveMembers(current, state).map((m) => m.userId), ...known], user);
+    const givenUsers = userIds.map((id) => (id ? users.get(id) : undefined));
     const errors = checkShareMembers(
-      members.map((m, i) => ({ ...m, user: memberUsers[i] })),
+      members.map((m, i) => ({ ...m, user: givenUsers[i] })),
       record.guestWorkspaceId,
     );
     if (errors.length > 0) throw memberBatchError(errors);
 
-    const grants = members.map((m, i) => ({ userId: memberUsers[i]!.userId, email: memberUsers[i]!.email, role: m.role, joinedAt: memberUsers[i]!.joinedAt ?? null }));
-    const result = applyGrants(state, current, account, grants, user.userId, now);
+    const grants = members.map((m, i) => ({ userId: givenUsers[i]!.userId, email: givenUsers[i]!.email, role: m.role, joinedAt: givenUsers[i]!.joinedAt ?? null }));
+    const result = applyGrants(state, current, account, grants, user.userId, now, { users });
     const changed = result.changes.filter((c) => c.change !== 'unchanged');
     if (changed.length === 0) return shareView(result.share, liveMembers(result.share, result.state));
 
@@ -154,7 +173,7 @@ export async function shareAccount(request: SharingRequest, partnershipId: strin
       accountPointer(account.accountId, record.guestWorkspaceId, partnershipId),
       partnershipIsActive(partnershipId),
       membershipUnchanged(user),
-      ...memberUsers.map((m) => membershipUnchanged(m!)),
+      ...givenUsers.map((m) => membershipUnchanged(m!)),
       ...activityItems(sharingScopes(record), {
         actorId: caller.userId,
         action: 'share.granted',
@@ -180,23 +199,31 @@ export async function shareAccount(request: SharingRequest, partnershipId: strin
  * One Query of the partnership's share items, one per account, oldest account first (account ids are
  * time-ordered). Owners and host/guest Owner/Admins see every live member; a plain guest member sees
  * the accounts shared with them: every member of those they manage, only their own entry otherwise.
- * Entries of removed members are left out, so a page may hold fewer than `limit` accounts.
+ * Only live members are shown: entries of removed members and of members who left the guest
+ * workspace since (even if they rejoined it) are left out, so a page may hold fewer than `limit` accounts.
  */
 export async function listShares(request: SharingRequest, partnershipId: string, prefetched: Promise<Page<Item>>) {
   const { user, loaded } = request;
   const { record, state, seesAll } = partnershipContext(user, loaded, partnershipId, 'view');
   if (record.status !== 'active' || state.revokedAt) return { items: [], nextCursor: null };
   const result = await prefetched;
-  const items = [];
+  const shown: Array<{ share: SharedAccountRecord; members: ShareMember[] }> = [];
   for (const item of result.items) {
     const share = toSharedAccount(item)!;
     let members = liveMembers(share, state);
     if (!seesAll) {
-      const own = members.find((m) => m.userId === user.userId && m.joinedAt === (user.joinedAt ?? null));
-      if (!own) continue;
+      const own = members.find((m) => m.userId === user.userId);
+      if (!own || !isCurrentMember(own, user, record.guestWorkspaceId)) continue;
       if (own.role !== 'manager') members = [own];
     }
-    if (members.length) items.push(shareView(share, members));
+    shown.push({ share, members });
+  }
+  // Round trip 3, when other members are shown: their user records (who is still a guest member).
+  const users = await memberUsers(shown.flatMap(({ members }) => members.map((m) => m.userId)), user);
+  const items = [];
+  for (const { share, members } of shown) {
+    const current = members.filter((m) => isCurrentMember(m, users.get(m.userId), record.guestWorkspaceId));
+    if (current.length) items.push(shareView(share, current));
   }
   return { items, nextCursor: result.nextCursor };
 }
@@ -212,7 +239,7 @@ export function sharesPage(partnershipId: string, page: { limit: number; cursor?
 /** Partnership Owners and host Owner/Admins revoke every share of the account in this partnership (one item). */
 export async function revokeShare(request: SharingRequest, partnershipId: string, accountId: string) {
   const { caller, now } = request;
-  await retrying(request, [...partnershipKeys(partnershipId), keys.share(partnershipId, accountId)], async (user, load) => {
+  await retrying(request, async (user, load) => {
     const { record, state } = partnershipContext(user, load, partnershipId, 'revokeShare');
     const share = toSharedAccount(load(keys.share(partnershipId, accountId)));
     const { state: next, revoked } = revokeAccountShares(state, share, now);
@@ -242,12 +269,14 @@ export async function revokeShare(request: SharingRequest, partnershipId: string
  */
 export async function removeGuestMember(request: SharingRequest, partnershipId: string, userId: string) {
   const { caller, now } = request;
-  await retrying(request, [...partnershipKeys(partnershipId), keys.user(userId)], async (user, load) => {
+  await retrying(request, async (user, load) => {
     const self = userId === user.userId;
     const { record, state, access } = partnershipContext(user, load, partnershipId, self ? 'view' : 'removeGuestMember');
-    if (self && !access.isGuestMember) authorizePartnership(record, viewerOf(user), 'removeGuestMember');
-    const { state: next, revokedShares } = removeGuestMemberShares(state, userId, now);
+    if (self && !access.isGuestMember) authorizeViewer(record, state, user, 'removeGuestMember');
     const target = load(keys.user(userId));
+    // Their shares in their current membership of the guest workspace (entries of an earlier one are dead already).
+    const joinedAt = target?.workspaceId === record.guestWorkspaceId ? (target.joinedAt as string | undefined) : undefined;
+    const { state: next, revokedShares } = removeGuestMemberShares(state, { userId, joinedAt }, now);
     const at = now.toISOString();
     await transactSharing([
       stateWrite(state, next, record),
@@ -279,15 +308,14 @@ export interface AccessRequestBody {
 export async function requestAccess(request: SharingRequest, partnershipId: string, body: AccessRequestBody) {
   const { caller, now } = request;
   const email = normalizeEmail(body.email);
-  return retrying(request, partnershipKeys(partnershipId), async (user, load) => {
+  return retrying(request, async (user, load) => {
     const { record, state } = partnershipContext(user, load, partnershipId, 'requestAccess');
-    // Round trip 2: the share of the account, the target's e-mail guard.
-    const found = await batchGet([keys.share(partnershipId, body.accountId), keys.emailGuard(email)]);
-    const share = toSharedAccount(found.get(keyId(keys.share(partnershipId, body.accountId))));
+    // Preloaded: the share of the account, the target's e-mail guard.
+    const share = toSharedAccount(load(keys.share(partnershipId, body.accountId)));
     requireManager(share, state, user);
     const own = share!.members[user.userId];
-    // Round trip 3: the target's user record.
-    const targetId = found.get(keyId(keys.emailGuard(email)))?.userId as string | undefined;
+    // Round trip 2: the target's user record.
+    const targetId = load(keys.emailGuard(email))?.userId as string | undefined;
     const targetItem = targetId ? (await batchGet([keys.user(targetId)])).get(keyId(keys.user(targetId))) : undefined;
     const target = targetItem ? toUserRecord(targetItem) : undefined;
     checkAccessTarget(share!, state, target, record.guestWorkspaceId);
@@ -337,12 +365,6 @@ export async function requestAccess(request: SharingRequest, partnershipId: stri
   });
 }
 
-/** Preload keys of /access-requests/{id}/...: the request, its partnership and sharing state (ids carry the partnership). */
-export function accessRequestKeys(accessRequestId: string): Key[] {
-  const partnershipId = keys.scopeOf(accessRequestId);
-  return partnershipId ? [keys.accessRequest(accessRequestId), ...partnershipKeys(partnershipId)] : [];
-}
-
 /**
  * POST /access-requests/{id}/approve|decline by a Partnership Owner. Whoever may not see the
  * partnership gets 404; others 403; a decided request 409 invalid_state. Approval creates the
@@ -351,7 +373,7 @@ export function accessRequestKeys(accessRequestId: string): Key[] {
 export async function decideAccess(request: SharingRequest, accessRequestId: string, action: 'approve' | 'decline', reason: string | undefined) {
   const { caller, now } = request;
   const partnershipId = keys.scopeOf(accessRequestId) ?? '-';
-  return retrying(request, accessRequestKeys(accessRequestId), async (user, load) => {
+  return retrying(request, async (user, load) => {
     // The partnership first: whoever may not decide on it gets the same answer for a real request id
     // as for an invented one.
     const { record, state } = partnershipContext(user, load, partnershipId, 'decideAccessRequest');
@@ -449,7 +471,7 @@ export async function listAccessRequests(request: SharingRequest, partnershipId:
   const result = await prefetched;
   const items = result.items
     .map((item) => toAccessRequest(item)!)
-    .filter((r) => seesAll || r.requestedBy === user.userId || r.userId === user.userId)
+    .filter((r) => seesAccessRequest(r, user, seesAll))
     .map(accessRequestView);
   return { items, nextCursor: result.nextCursor };
 }
@@ -457,8 +479,10 @@ export async function listAccessRequests(request: SharingRequest, partnershipId:
 // ---- the plain guest member's partnership list (hook of shared/services/partnerships.ts) ----------------------
 
 /**
- * Active partnerships that share something with a plain guest member: one Query of the guest's
- * sharing states (gsi1), filtered on `sharedWith` containing the member. Removal drops the state
+ * GET /workspaces/{id}/partnerships?side=guest for a plain guest member (shared/services/partnerships.ts):
+ * active partnerships that share something with them in their current membership of the guest
+ * workspace. One Query of the guest's sharing states (gsi1, only states that share something),
+ * filtered on the member's counted membership; only the summary is read. Removal drops the state
  * from that index, so a removed partnership is never listed.
  */
 export async function listSharedWithMember(
@@ -472,9 +496,10 @@ export async function listSharedWithMember(
     {
       IndexName: indexes.byOwner.name,
       KeyConditionExpression: '#pk = :pk',
-      FilterExpression: 'contains(sharedWith, :me)',
-      ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey },
-      ExpressionAttributeValues: { ':pk': partition, ':me': user.userId },
+      FilterExpression: 'memberJoinedAt.#me = :joinedAt',
+      ProjectionExpression: '#summary',
+      ExpressionAttributeNames: { '#pk': indexes.byOwner.partitionKey, '#me': user.userId, '#summary': 'summary' },
+      ExpressionAttributeValues: { ':pk': partition, ':joinedAt': user.joinedAt ?? '-' },
       ScanIndexForward: false,
     },
     { limit: query.limit, cursor: query.cursor, scope: `${partition}|${user.userId}|${query.status ?? '*'}` },

@@ -158,7 +158,7 @@ export async function invitePartners(
   const at = now.toISOString();
   const status: 'active' | 'pending' = activeAtOnce ? 'active' : 'pending';
   const invitations: InvitationRecord[] = normalized.map((e, i) => ({
-    invitationId: keys.teamScopedId(team.teamId, newId(now.getTime())),
+    invitationId: keys.scopedId(team.teamId, newId(now.getTime())),
     teamId: team.teamId,
     teamName: team.name,
     workspaceId: team.workspaceId,

@@ -63,7 +63,7 @@ async function assigneeCondition(ctx: TeamContext, assigneeId: string): Promise<
 export async function createWorkItem(ctx: TeamContext, input: { title: string; assigneeId?: string }, now: Date) {
   const at = now.toISOString();
   const check = input.assigneeId ? await assigneeCondition(ctx, input.assigneeId) : undefined;
-  const workItemId = keys.teamScopedId(ctx.team.teamId, newId(now.getTime()));
+  const workItemId = keys.scopedId(ctx.team.teamId, newId(now.getTime()));
   const item: WorkItemRecord = {
     workItemId,
     teamId: ctx.team.teamId,

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decideRequest, type PartnershipRecord, type PartnershipStatus } from '../../shared/domain/partnership';
-import { authorizePartnership, type PartnershipAction, type Viewer } from '../../shared/domain/partnership-access';
 import {
   applyGrants,
   checkAccessTarget,
@@ -16,30 +14,19 @@ import {
   removeGuestMemberShares,
   requireManager,
   revokeAccountShares,
-  sharedWithMembers,
   sharesWith,
   visibleToGuestSide,
   type AccessRequestRecord,
   type AccountRecord,
   type Grant,
 } from '../../shared/domain/sharing';
-import { DomainError } from '../../shared/errors';
+import { codeOf } from '../support/domain-errors';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
 const later = new Date('2025-01-02T00:00:00.000Z');
 const ids = { partnershipId: 'p1', hostWorkspaceId: 'host', guestWorkspaceId: 'guest' };
 const account = { accountId: 'host-a1', name: 'CRM' };
 const grant = (userId: string, role: Grant['role'] = 'collaborator', joinedAt: string | null = 'j1'): Grant => ({ userId, email: `${userId}@guest`, role, joinedAt });
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return `${error.kind}:${error.code}`;
-  }
-}
 
 describe('grants', () => {
   it('adds members with the next sequence number and counts their live shares', () => {
@@ -48,7 +35,9 @@ describe('grants', () => {
     expect(first.state.shareCounts).toEqual({ a: 1, b: 1 });
     expect(first.share.members.a).toMatchObject({ role: 'collaborator', seq: 1, sharedBy: 'owner', sharedAt: now.toISOString() });
     expect(first.changes.map((c) => c.change)).toEqual(['added', 'added']);
-    expect(sharedWithMembers(first.state)).toEqual(['a', 'b']);
+    expect(first.state.memberJoinedAt).toEqual({ a: 'j1', b: 'j1' });
+    expect(sharesWith(first.state, { userId: 'a', joinedAt: 'j1' })).toBe(true);
+    expect(sharesWith(first.state, { userId: 'a', joinedAt: 'j2' })).toBe(false);
 
     // A second account for a: its count goes to 2.
     const second = applyGrants(first.state, undefined, { accountId: 'host-a2', name: 'Wiki' }, [grant('a')], 'owner', later);
@@ -114,13 +103,13 @@ describe('revocations are bounded', () => {
     const { state: next, revoked } = revokeAccountShares(state, crm, later);
     expect(revoked.map((m) => m.userId)).toEqual(['a', 'b']);
     expect(next.shareCounts).toEqual({ a: 1 });
-    expect(sharesWith(next, 'b')).toBe(false);
+    expect(sharesWith(next, { userId: 'b', joinedAt: 'j1' })).toBe(false);
     expect(codeOf(() => revokeAccountShares(next, undefined, later))).toBe('not_found:not_found');
   });
 
   it('removing a guest member kills every entry granted before, not later ones', () => {
     const { state, crm, wiki } = base();
-    const { state: next, revokedShares } = removeGuestMemberShares(state, 'a', later);
+    const { state: next, revokedShares } = removeGuestMemberShares(state, { userId: 'a', joinedAt: 'j1' }, later);
     expect(revokedShares).toBe(2);
     expect(next.removedMembers).toEqual({ a: next.seq });
     expect(next.shareCounts).toEqual({ b: 1 });
@@ -128,7 +117,7 @@ describe('revocations are bounded', () => {
     expect(isLiveEntry(wiki.members.a, next)).toBe(false);
     expect(isLiveEntry(crm.members.b, next)).toBe(true);
     expect(liveMembers(crm, next).map((m) => m.userId)).toEqual(['b']);
-    expect(codeOf(() => removeGuestMemberShares(next, 'a', later))).toBe('not_found:not_found');
+    expect(codeOf(() => removeGuestMemberShares(next, { userId: 'a', joinedAt: 'j1' }, later))).toBe('not_found:not_found');
 
     // Shared again: a fresh entry (higher seq) is live; the dead one is pruned from the item.
     const again = applyGrants(next, crm, account, [grant('a')], 'owner', later);
@@ -142,8 +131,8 @@ describe('revocations are bounded', () => {
     const { state, crm } = base();
     const revoked = { ...state, revokedAt: later.toISOString() };
     expect(liveMembers(crm, revoked)).toEqual([]);
-    expect(sharesWith(revoked, 'a')).toBe(false);
-    expect(codeOf(() => removeGuestMemberShares(revoked, 'a', later))).toBe('not_found:not_found');
+    expect(sharesWith(revoked, { userId: 'a', joinedAt: 'j1' })).toBe(false);
+    expect(codeOf(() => removeGuestMemberShares(revoked, { userId: 'a', joinedAt: 'j1' }, later))).toBe('not_found:not_found');
   });
 });
 
@@ -156,7 +145,7 @@ describe('access requests', () => {
     expect(codeOf(() => requireManager(share, state, { userId: 'nobody' }))).toBe('forbidden:forbidden');
     expect(codeOf(() => requireManager(share, state, { userId: 'm', joinedAt: 'j-other' }))).toBe('forbidden:forbidden');
     expect(codeOf(() => requireManager(undefined, state, { userId: 'm', joinedAt: 'j1' }))).toBe('not_found:not_found');
-    const removed = removeGuestMemberShares(state, 'm', later).state;
+    const removed = removeGuestMemberShares(state, { userId: 'm', joinedAt: 'j1' }, later).state;
     expect(codeOf(() => requireManager(share, removed, { userId: 'm', joinedAt: 'j1' }))).toBe('forbidden:forbidden');
   });
 
@@ -185,7 +174,7 @@ describe('logins', () => {
   it('host side: creator and Owner/Admins; other host members 403; not a host member: not decided here', () => {
     expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'host', role: 'member' })).toEqual({ allowed: true, via: 'creator' });
     expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'admin' })).toEqual({ allowed: true, via: 'host_admin' });
-    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'billing_admin' })).toMatchObject({ allowed: false, status: 403 });
+    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'billing_admin' })).toMatchObject({ allowed: false, error: { kind: 'forbidden' } });
     // A creator who left the host workspace is nobody special.
     expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'elsewhere', role: 'owner' })).toBeUndefined();
   });
@@ -196,13 +185,13 @@ describe('logins', () => {
     const active = { status: 'active', guestWorkspaceId: 'guest' };
     expect(decideGuestLogin({ user, partnership: active, state, share })).toEqual({ allowed: true, via: 'share', role: 'collaborator' });
     const refused = (input: Partial<Parameters<typeof decideGuestLogin>[0]>) => decideGuestLogin({ user, partnership: active, state, share, ...input });
-    expect(refused({ partnership: { status: 'removed', guestWorkspaceId: 'guest' } })).toMatchObject({ allowed: false, status: 404, reason: 'partnership_not_active' });
-    expect(refused({ user: { ...user, workspaceId: 'other' } })).toMatchObject({ status: 404, reason: 'not_guest_member' });
-    expect(refused({ user: { ...user, joinedAt: 'j2' } })).toMatchObject({ status: 404, reason: 'membership_changed' });
-    expect(refused({ share: undefined })).toMatchObject({ status: 404, reason: 'not_shared' });
-    expect(refused({ user: { ...user, userId: 'h' } })).toMatchObject({ status: 404, reason: 'not_shared' });
-    expect(refused({ state: removeGuestMemberShares(state, 'g', later).state })).toMatchObject({ status: 404, reason: 'guest_member_removed' });
-    expect(refused({ state: { ...state, revokedAt: later.toISOString() } })).toMatchObject({ status: 404, reason: 'partnership_revoked' });
+    expect(refused({ partnership: { status: 'removed', guestWorkspaceId: 'guest' } })).toMatchObject({ allowed: false, reason: 'partnership_not_active', error: { kind: 'not_found' } });
+    expect(refused({ user: { ...user, workspaceId: 'other' } })).toMatchObject({ reason: 'not_guest_member', error: { kind: 'not_found' } });
+    expect(refused({ user: { ...user, joinedAt: 'j2' } })).toMatchObject({ reason: 'membership_changed', error: { kind: 'not_found' } });
+    expect(refused({ share: undefined })).toMatchObject({ reason: 'not_shared', error: { kind: 'not_found' } });
+    expect(refused({ user: { ...user, userId: 'h' } })).toMatchObject({ reason: 'not_shared', error: { kind: 'not_found' } });
+    expect(refused({ state: removeGuestMemberShares(state, { userId: 'g', joinedAt: 'j1' }, later).state })).toMatchObject({ reason: 'guest_member_removed', error: { kind: 'not_found' } });
+    expect(refused({ state: { ...state, revokedAt: later.toISOString() } })).toMatchObject({ reason: 'partnership_revoked', error: { kind: 'not_found' } });
   });
 });
 
@@ -214,56 +203,5 @@ describe('partnership activity on the guest side', () => {
     expect(visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_guest_acceptance', hostApproval: 'auto' } })).toBe(true);
     expect(visibleToGuestSide({ action: 'partnership.accepted', data: { from: 'awaiting_guest_acceptance', to: 'active' } })).toBe(true);
     expect(visibleToGuestSide({ action: 'account.login', data: { to: 'awaiting_host_approval' } })).toBe(true);
-  });
-});
-
-describe('authorization of the sharing actions (partnership-access.ts)', () => {
-  const base = decideRequest({
-    partnershipId: 'p1',
-    host: { workspaceId: 'host', name: 'Host' },
-    guestWorkspaceId: 'guest',
-    guest: { workspaceId: 'guest', name: 'Guest' },
-    partnerEmail: 'partner@guest',
-    guestAdminEmails: ['partner@guest'],
-    reason: 'r',
-    requester: { userId: 'owner', email: 'owner@host', isHostAdmin: false },
-    now,
-  });
-  const withStatus = (status: PartnershipStatus): PartnershipRecord => ({ ...base, status, guestVisible: true });
-  const viewers: Record<string, Viewer> = {
-    owner: { userId: 'owner', workspaceId: 'host', role: 'member' },
-    hostAdmin: { userId: 'ha', workspaceId: 'host', role: 'admin' },
-    hostMember: { userId: 'hm', workspaceId: 'host', role: 'member' },
-    guestAdmin: { userId: 'ga', workspaceId: 'guest', role: 'owner' },
-    sharedGuest: { userId: 'sg', workspaceId: 'guest', role: 'member' },
-    plainGuest: { userId: 'pg', workspaceId: 'guest', role: 'member' },
-    outsider: { userId: 'x', workspaceId: 'other', role: 'owner' },
-  };
-  const status = (p: PartnershipRecord, who: string, action: PartnershipAction) => {
-    const code = codeOf(() => authorizePartnership(p, viewers[who], action, { sharesWithViewer: who === 'sharedGuest' }));
-    return code === undefined ? 200 : { 'not_found:not_found': 404, 'forbidden:forbidden': 403, 'conflict:invalid_state': 409 }[code];
-  };
-  const table = (p: PartnershipRecord, action: PartnershipAction) => Object.fromEntries(Object.keys(viewers).map((who) => [who, status(p, who, action)]));
-
-  it('active partnership', () => {
-    const p = withStatus('active');
-    const seen = { hostMember: 404, plainGuest: 404, outsider: 404 };
-    expect(table(p, 'share')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 403, sharedGuest: 403, ...seen });
-    expect(table(p, 'revokeShare')).toEqual({ owner: 200, hostAdmin: 200, guestAdmin: 403, sharedGuest: 403, ...seen });
-    expect(table(p, 'removeGuestMember')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 200, sharedGuest: 403, ...seen });
-    expect(table(p, 'requestAccess')).toEqual({ owner: 403, hostAdmin: 403, guestAdmin: 200, sharedGuest: 200, ...seen });
-    expect(table(p, 'decideAccessRequest')).toEqual({ owner: 200, hostAdmin: 403, guestAdmin: 403, sharedGuest: 403, ...seen });
-    expect(table(p, 'viewActivity')).toEqual({ owner: 200, hostAdmin: 200, guestAdmin: 200, sharedGuest: 403, ...seen });
-  });
-
-  it('not active: entitled callers get 409, a shared plain guest member no longer sees it', () => {
-    for (const s of ['awaiting_guest_acceptance', 'removed'] as const) {
-      const p = withStatus(s);
-      expect(status(p, 'owner', 'share')).toBe(409);
-      expect(status(p, 'hostAdmin', 'revokeShare')).toBe(409);
-      expect(status(p, 'guestAdmin', 'removeGuestMember')).toBe(409);
-      expect(status(p, 'owner', 'decideAccessRequest')).toBe(409);
-      expect(status(p, 'sharedGuest', 'requestAccess')).toBe(404);
-    }
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * SPEC §5-§6: a guest member's shares belong to one membership of the guest workspace (leaving and
+ * rejoining it gives nothing back), and every /partnerships/{id} route sees a plain guest member the
+ * same way (404 while nothing is shared with them, 403 for what they may not do once they see it).
+ */
+import { describe, expect, it } from 'vitest';
+import { getItem } from '../../shared/data/dynamo';
+import { keys } from '../../shared/keys';
+import { TABLE } from '../../shared/table';
+import { useLocalWorkflow } from '../support/workflow';
+import { email, expectError, memberRequest, uid, world, type Api } from './partnerships-support';
+
+const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
+
+/** An active partnership owned by the host's plain member, an account of theirs, three plain guest members. */
+async function activeSharing() {
+  const w = await world();
+  const partnershipId = await memberRequest(w);
+  await workflow.waitFor(partnershipId, { state: 'AwaitHostApproval' });
+  expect((await w.host.admin.post(`/partnerships/${partnershipId}/approve`)).status).toBe(200);
+  await workflow.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
+  expect((await w.guest.admin.post(`/partnerships/${partnershipId}/accept`, { acceptTerms: true })).status).toBe(200);
+  await workflow.waitFor(partnershipId, { status: 'SUCCEEDED' });
+  const alice = await w.guest.join('alice', 'member');
+  const bob = await w.guest.join('bob', 'member');
+  const carol = await w.guest.join('carol', 'member');
+  const created = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'CRM' });
+  expect(created.status).toBe(201);
+  return { ...w, partnershipId, accountId: created.body.accountId as string, alice, bob, carol, owner: w.host.member };
+}
+type Sharing = Awaited<ReturnType<typeof activeSharing>>;
+
+async function share(s: Sharing, members: Array<[Api, 'collaborator' | 'manager']>) {
+  const response = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, {
+    accountId: s.accountId,
+    members: members.map(([api, role]) => ({ email: email(api), role })),
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return (response.body.members as any[]).map((m) => m.userId).sort();
+}
+
+const sharedMembers = async (api: Api, s: Sharing) => {
+  const response = await api.get(`/partnerships/${s.partnershipId}/shares`);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return (response.body.items as any[]).flatMap((item) => item.members.map((m: any) => m.userId)).sort();
+};
+const guestList = async (api: Api, s: Sharing) => {
+  const response = await api.get(`/workspaces/${s.guest.workspaceId}/partnerships?side=guest`);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return (response.body.items as any[]).map((p) => p.partnershipId);
+};
+const login = (api: Api, s: Sharing) => api.post(`/accounts/${s.accountId}/logins`);
+const ids = (...apis: Api[]) => apis.map(uid).sort();
+
+async function leaveAndRejoin(s: Sharing, member: Api) {
+  expect((await s.guest.owner.delete(`/workspaces/${s.guest.workspaceId}/members/${uid(member)}`)).status).toBe(204);
+  expect((await s.guest.owner.post(`/workspaces/${s.guest.workspaceId}/members`, { email: email(member) })).status).toBe(201);
+}
+
+describe('a guest member who leaves and rejoins the guest workspace', () => {
+  it('has no share any more: no visibility, no login, not listed; a new share gives access again', async () => {
+    const s = await activeSharing();
+    expect(await share(s, [[s.alice, 'collaborator'], [s.bob, 'manager']])).toEqual(ids(s.alice, s.bob));
+    const requested = await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: s.accountId, email: email(s.carol), role: 'collaborator' });
+    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+    expect((await s.bob.get(`/partnerships/${s.partnershipId}`)).status).toBe(200);
+    expect(await guestList(s.bob, s)).toEqual([s.partnershipId]);
+    expect((await s.bob.get(`/partnerships/${s.partnershipId}/access-requests`)).body.items).toHaveLength(1);
+
+    await leaveAndRejoin(s, s.bob);
+
+    // Nothing of the partnership is visible to them, and the account refuses them.
+    expectError(await s.bob.get(`/partnerships/${s.partnershipId}`), 404, 'not_found');
+    expect(await guestList(s.bob, s)).toEqual([]);
+    expectError(await s.bob.get(`/partnerships/${s.partnershipId}/access-requests`), 404, 'not_found');
+    expectError(await s.bob.get(`/partnerships/${s.partnershipId}/shares`), 404, 'not_found');
+    expectError(await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: s.accountId, email: email(s.carol), role: 'collaborator' }), 404, 'not_found');
+    expectError(await login(s.bob, s), 404, 'not_found');
+    // Whoever sees the shares does not see them as a member any more; there is nothing of theirs to remove.
+    for (const viewer of [s.owner, s.host.admin, s.guest.admin]) expect(await sharedMembers(viewer, s)).toEqual(ids(s.alice));
+    expectError(await s.guest.admin.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.bob)}`), 404, 'not_found');
+    // The others keep theirs.
+    expect((await login(s.alice, s)).status).toBe(201);
+    expect(await guestList(s.alice, s)).toEqual([s.partnershipId]);
+
+    // The next write of the share prunes their entry; the state no longer counts them.
+    expect(await share(s, [[s.alice, 'manager']])).toEqual(ids(s.alice));
+    expect((await getItem(keys.sharingState(s.partnershipId)))?.shareCounts).toEqual({ [uid(s.alice)]: 1 });
+
+    // Shared again in their new membership: access is back, once; the old membership's requests stay behind.
+    expect(await share(s, [[s.bob, 'collaborator']])).toEqual(ids(s.alice, s.bob));
+    expect((await login(s.bob, s)).status).toBe(201);
+    expect((await s.bob.get(`/partnerships/${s.partnershipId}`)).status).toBe(200);
+    expect(await guestList(s.bob, s)).toEqual([s.partnershipId]);
+    expect(await sharedMembers(s.bob, s)).toEqual(ids(s.bob));
+    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice, s.bob));
+    expect((await s.bob.get(`/partnerships/${s.partnershipId}/access-requests`)).body.items).toEqual([]);
+    expect((await getItem(keys.sharingState(s.partnershipId)))?.shareCounts).toEqual({ [uid(s.alice)]: 1, [uid(s.bob)]: 1 });
+  });
+
+  it('who only left is not listed either, and the guest list index holds the state only while something is shared', async () => {
+    const s = await activeSharing();
+    await share(s, [[s.alice, 'collaborator'], [s.bob, 'collaborator']]);
+    expect((await s.guest.owner.delete(`/workspaces/${s.guest.workspaceId}/members/${uid(s.bob)}`)).status).toBe(204);
+    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice));
+    expectError(await login(s.bob, s), 404, 'not_found');
+
+    const indexed = async () => (await getItem(keys.sharingState(s.partnershipId)))?.[TABLE.indexes.byOwner.partitionKey];
+    expect(await indexed()).toBe(keys.sharingGuestPartition(s.guest.workspaceId));
+    expect((await s.owner.delete(`/partnerships/${s.partnershipId}/shares/${s.accountId}`)).status).toBe(204);
+    expect(await indexed()).toBeUndefined();
+    expect(await guestList(s.alice, s)).toEqual([]);
+  });
+});
+
+describe('a plain guest member on the partnership routes', () => {
+  it('sees the partnership while it shares something with them: then 403 for what they may not do, before that 404; nothing changes', async () => {
+    const s = await activeSharing();
+    await share(s, [[s.alice, 'collaborator']]);
+    const base = `/partnerships/${s.partnershipId}`;
+    const attempts: Array<[string, (api: Api) => Promise<{ status: number; body: any }>]> = [
+      ['approve', (api) => api.post(`${base}/approve`)],
+      ['decline', (api) => api.post(`${base}/decline`, { reason: 'no' })],
+      ['accept', (api) => api.post(`${base}/accept`, { acceptTerms: true })],
+      ['resend', (api) => api.post(`${base}/resend`)],
+      ['cancel', (api) => api.post(`${base}/cancel`)],
+      ['remove', (api) => api.delete(base)],
+      ['reminders', (api) => api.post(`${base}/reminders`)],
+      ['owners', (api) => api.post(`${base}/owners`, { userId: uid(s.host.admin) })],
+      ['activity', (api) => api.get(`${base}/activity`)],
+      ['share', (api) => api.post(`${base}/shares`, { accountId: s.accountId, members: [{ email: email(s.carol), role: 'collaborator' }] })],
+      ['revoke', (api) => api.delete(`${base}/shares/${s.accountId}`)],
+      ['remove guest member', (api) => api.delete(`${base}/guest-members/${uid(s.carol)}`)],
+    ];
+    expect((await s.alice.get(base)).status).toBe(200);
+    for (const [what, attempt] of attempts) {
+      const seen = await attempt(s.alice);
+      expect({ what, status: seen.status, code: seen.body?.error?.code }).toEqual({ what, status: 403, code: 'forbidden' });
+      const unseen = await attempt(s.bob);
+      expect({ what, status: unseen.status, code: unseen.body?.error?.code }).toEqual({ what, status: 404, code: 'not_found' });
+    }
+    const after = await s.owner.get(base);
+    expect(after.body).toMatchObject({ status: 'active', lastReminderAt: null });
+    expect(after.body.owners.map((o: any) => o.userId)).toEqual([uid(s.owner)]);
+    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice));
+  });
+});
