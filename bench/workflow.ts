@@ -46,6 +46,16 @@ export async function settle(partnershipId: string, target: { state: string } | 
   await active?.waitFor(partnershipId, target, { timeoutMs: 15_000 });
 }
 
+/**
+ * The runner `settle` waits on: startRunner sets the bench's; test files using bench fixtures pass
+ * their own (undefined: settling off). Returns the one used before, to restore it.
+ */
+export function useRunner(runner: Runner | undefined): Runner | undefined {
+  const previous = active;
+  active = runner;
+  return previous;
+}
+
 export async function startRunner(): Promise<RunnerHandle> {
   if (!existsSync(resolve(REPO_ROOT, RUNNER_MODULE))) return { pending: `${RUNNER_MODULE} not written yet` };
   try {
@@ -62,7 +72,7 @@ export async function startRunner(): Promise<RunnerHandle> {
       sendTaskSuccess: (token: string, output: Record<string, unknown>) => unmeasured(() => runner.sendTaskSuccess(token, output)),
       sendTaskFailure: (token: string, error: string, cause: string) => unmeasured(() => runner.sendTaskFailure(token, error, cause)),
     });
-    active = runner;
+    useRunner(runner);
     return { runner, readyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { pending: `runner failed to start: ${(error as Error).message.split('\n')[0]}` };

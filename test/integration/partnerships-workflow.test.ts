@@ -7,8 +7,7 @@ import type { Context } from 'aws-lambda';
 import { handler as awaitDecision } from '../../functions/workflow/await-decision';
 import { DAY_MS, RECONCILE_AFTER_MS } from '../../shared/domain/partnership';
 import { runReminderJob } from '../../shared/services/reminder-job';
-import { registerLocalWorkflow, type WorkflowPort } from '../../shared/workflow/port';
-import { useLocalWorkflow } from '../support/workflow';
+import { at, useLocalWorkflow } from '../support/workflow';
 import { email, expectError, memberRequest, notes, stored, world } from './partnerships-support';
 
 /** Closed: the AwaitGuestAcceptance task waits before registering its token (a slow Lambda). */
@@ -22,19 +21,6 @@ const workflow = useLocalWorkflow({
     },
   },
 });
-
-const at = (base: string, ms: number) => new Date(Date.parse(base) + ms);
-
-/** The runner, with one call of the port replaced (e.g. failing once). */
-function withPort(override: Partial<WorkflowPort>) {
-  const runner = workflow.runner;
-  registerLocalWorkflow({
-    start: (name, input) => (override.start ?? runner.start.bind(runner))(name, input),
-    sendTaskSuccess: (token, output) => (override.sendTaskSuccess ?? runner.sendTaskSuccess.bind(runner))(token, output),
-    sendTaskFailure: (token, error, cause) => (override.sendTaskFailure ?? runner.sendTaskFailure.bind(runner))(token, error, cause),
-  });
-  return () => registerLocalWorkflow(runner);
-}
 
 describe('the scheduled job', () => {
   it('reminds the deciders 3 days into a stage, once per 3-day interval', async () => {
@@ -148,7 +134,7 @@ describe('races between decisions and the workflow', () => {
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     let failures = 0;
-    const restore = withPort({
+    const restore = workflow.withPort({
       sendTaskSuccess: async () => {
         failures++;
         throw new Error('Step Functions is unavailable');
@@ -178,7 +164,7 @@ describe('races between decisions and the workflow', () => {
 
   it('a request whose execution did not start (or was lost) is restarted by the job as <id>-r1', async () => {
     const w = await world();
-    const restore = withPort({
+    const restore = workflow.withPort({
       start: async () => {
         throw new Error('StartExecution failed');
       },

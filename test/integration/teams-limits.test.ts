@@ -3,24 +3,9 @@
  * write routes at most 4 (batched reads + one TransactWriteItems). Counted at the document client;
  * calls made in parallel (Promise.all) are counted one by one, so the bound here is on calls.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { db } from '../../shared/data/dynamo';
+import { describe, expect, it } from 'vitest';
 import { emailOf, newMember, newWorkspace, uid } from '../support/fixtures-teams';
-
-afterEach(() => vi.restoreAllMocks());
-
-async function count<T>(fn: () => Promise<T>): Promise<{ calls: string[]; result: T }> {
-  const client = db();
-  const original = client.send.bind(client);
-  const calls: string[] = [];
-  vi.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    calls.push(command.constructor.name);
-    return (original as any)(command, ...rest);
-  }) as any);
-  const result = await fn();
-  vi.restoreAllMocks();
-  return { calls, result };
-}
+import { countRoundTrips } from '../support/round-trips';
 
 describe('DynamoDB round trips of the team routes', () => {
   it('stays within the read and write budgets', async () => {
@@ -42,13 +27,13 @@ describe('DynamoDB round trips of the team routes', () => {
       ['GET /me', () => g1.get('/me')],
     ];
     for (const [label, run] of reads) {
-      const { calls, result } = await count(run);
+      const { calls, result } = await countRoundTrips(run);
       expect(result.status, label).toBe(200);
       expect(calls.length, label).toBeGreaterThan(0);
       expect(calls.length, `${label}: ${calls.join(', ')}`).toBeLessThanOrEqual(2);
     }
 
-    const invited = await count(() =>
+    const invited = await countRoundTrips(() =>
       member.post(`/teams/${teamId}/partner-invitations`, {
         invitations: [
           { email: emailOf(g1), permission: 'edit' },
@@ -63,20 +48,20 @@ describe('DynamoDB round trips of the team routes', () => {
     expect(invited.calls.filter((c) => c === 'TransactWriteCommand')).toHaveLength(1);
 
     const invitationId = (invited.result as any).body.items[0].invitationId;
-    const approved = await count(() => host.owner.post(`/partner-invitations/${invitationId}/approve`));
+    const approved = await countRoundTrips(() => host.owner.post(`/partner-invitations/${invitationId}/approve`));
     expect(approved.result.status).toBe(200);
     expect(approved.calls.length, approved.calls.join(', ')).toBeLessThanOrEqual(4);
 
-    const created = await count(() => g1.post(`/teams/${teamId}/work-items`, { title: 'A', assigneeId: uid(member) }));
+    const created = await countRoundTrips(() => g1.post(`/teams/${teamId}/work-items`, { title: 'A', assigneeId: uid(member) }));
     expect(created.result.status).toBe(201);
     expect(created.calls.length, created.calls.join(', ')).toBeLessThanOrEqual(4);
     const workItemId = (created.result as any).body.workItemId;
-    const patched = await count(() => member.patch(`/work-items/${workItemId}`, { assigneeId: uid(g1), status: 'doing' }));
+    const patched = await countRoundTrips(() => member.patch(`/work-items/${workItemId}`, { assigneeId: uid(g1), status: 'doing' }));
     expect(patched.result.status).toBe(200);
     expect(patched.calls.length, patched.calls.join(', ')).toBeLessThanOrEqual(4);
 
     const colleague = await newMember(host);
-    const added = await count(() => member.post(`/teams/${teamId}/members`, { email: emailOf(colleague) }));
+    const added = await countRoundTrips(() => member.post(`/teams/${teamId}/members`, { email: emailOf(colleague) }));
     expect(added.result.status).toBe(201);
     expect(added.calls.length, added.calls.join(', ')).toBeLessThanOrEqual(4);
   });

@@ -4,16 +4,15 @@
  * reading the deciders costs no Query of the members.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db, getItem, tableName } from '../../shared/data/dynamo';
 import { keys } from '../../shared/keys';
 import { as, newActor, registered } from '../support/api';
 import { useLocalWorkflow } from '../support/workflow';
 import { emailOf, expectError, newMember, newWorkspace, notificationsOf, uid, type Api } from '../support/fixtures-teams';
+import { countRoundTrips } from '../support/round-trips';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
-
-afterEach(() => vi.restoreAllMocks());
 
 type Workspace = Awaited<ReturnType<typeof newWorkspace>>;
 
@@ -30,15 +29,9 @@ async function teamOf(member: Api, workspaceId: string) {
  */
 async function decidersOfNextInvitation(inviter: Api, teamId: string, guest: Workspace, candidates: string[]) {
   const invitee = await newMember(guest, 'member', 'invitee');
-  const commands: string[] = [];
-  const client = db();
-  const send = client.send.bind(client);
-  vi.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    commands.push(command.constructor.name);
-    return (send as any)(command, ...rest);
-  }) as any);
-  const invited = await inviter.post(`/teams/${teamId}/partner-invitations`, { invitations: [{ email: emailOf(invitee), permission: 'view' }] });
-  vi.restoreAllMocks();
+  const { calls: commands, result: invited } = await countRoundTrips(() =>
+    inviter.post(`/teams/${teamId}/partner-invitations`, { invitations: [{ email: emailOf(invitee), permission: 'view' }] }),
+  );
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
   expect(invited.body.items[0].status).toBe('pending');
   const told: string[] = [];

@@ -23,22 +23,20 @@ import { dynamoClient, getItem } from '../../shared/data/dynamo';
 import { DAY_MS } from '../../shared/domain/partnership';
 import { keys } from '../../shared/keys';
 import { runReminderJob } from '../../shared/services/reminder-job';
-import { registerLocalWorkflow, type WorkflowPort } from '../../shared/workflow/port';
-import { useLocalWorkflow } from '../support/workflow';
+import { at, useLocalWorkflow } from '../support/workflow';
 import { formatProblems, send, suiteCounters, type SecurityResponse } from './support/harness';
 import { describeChanges, diff, snapshot } from './support/snapshot';
-import { quiesce, victimWorld } from './support/worlds';
+import { expectRecordAndWorkflowAgree, quiesce, victimWorld } from './support/worlds';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 const counters = suiteCounters('faults');
 let w: World;
 
 beforeAll(() => {
-  w = victimWorld('fault');
+  w = victimWorld('fault', workflow.runner);
 });
 
 const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) => send({ actor, method: 'POST', path, body: body ?? {}, headers });
-const at = (iso: string, ms: number) => new Date(Date.parse(iso) + ms);
 const stored = (id: string) => getItem(keys.partnership(id));
 const activityOf = async (id: string) => (await listActivity({ kind: 'partnership', id }, { limit: 100 })).items.map((e) => e.action);
 
@@ -51,38 +49,20 @@ function expectInjected503(response: SecurityResponse) {
   expect(formatProblems(response).filter((p) => !p.startsWith('5xx'))).toEqual([]);
 }
 
-/** The runner with some calls of the port replaced; returns the restore function. */
-function withPort(override: Partial<WorkflowPort>) {
-  const runner = workflow.runner;
-  registerLocalWorkflow({
-    start: (name, input) => (override.start ?? runner.start.bind(runner))(name, input),
-    sendTaskSuccess: (token, output) => (override.sendTaskSuccess ?? runner.sendTaskSuccess.bind(runner))(token, output),
-    sendTaskFailure: (token, error, cause) => (override.sendTaskFailure ?? runner.sendTaskFailure.bind(runner))(token, error, cause),
-  });
-  return () => registerLocalWorkflow(runner);
-}
-
 function expectSpecError(response: SecurityResponse, status: number, code?: string) {
   expect(counters.observe(response)).toEqual([]);
   expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code: code ?? response.body?.error?.code });
 }
 
-async function expectAgree(id: string, status: string, where: { waitingAt: string } | { ended: true }) {
-  await quiesce(workflow.runner);
-  const record = await stored(id);
-  expect(record?.status).toBe(status);
-  expect(record?.resume).toBeUndefined();
-  const execution = workflow.runner.execution((record?.executionName as string) ?? id);
-  if ('waitingAt' in where) expect(execution?.waitingAt).toBe(where.waitingAt);
-  else expect(execution?.status).toBe('SUCCEEDED');
-}
+/** The record has `status`, and it and the execution agree (waiting where the status says, or ended). */
+const expectAgree = (id: string, status: string) => expectRecordAndWorkflowAgree(workflow.runner, id, status);
 
 describe('the workflow resume failing', () => {
   it('keeps failing: the job retries with backoff, delivers once the workflow answers, the decision applies once', async () => {
     const { partnershipId: id } = await w.requestPartnership('member', 'f-guest');
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     let sends = 0;
-    const restore = withPort({
+    const restore = workflow.withPort({
       sendTaskSuccess: async () => {
         sends++;
         throw new Error('Step Functions is unavailable');
@@ -111,7 +91,7 @@ describe('the workflow resume failing', () => {
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitHostApproval');
     const result = await runReminderJob({ now: at(approvedAt!, DAY_MS) });
     expect(result.resumed).toBeGreaterThanOrEqual(1);
-    await expectAgree(id, 'awaiting_guest_acceptance', { waitingAt: 'AwaitGuestAcceptance' });
+    await expectAgree(id, 'awaiting_guest_acceptance');
     expect((await activityOf(id)).filter((a) => a === 'partnership.approved' || a === 'partnership.host_approved')).toHaveLength(1);
     counters.add('faults');
   });
@@ -120,7 +100,7 @@ describe('the workflow resume failing', () => {
     const { partnershipId: id } = await w.requestPartnership('member', 'f-guest');
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     const createdAt = (await stored(id))!.createdAt as string;
-    const restore = withPort({
+    const restore = workflow.withPort({
       sendTaskFailure: async () => {
         throw new Error('Step Functions is unavailable');
       },
@@ -135,7 +115,7 @@ describe('the workflow resume failing', () => {
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitHostApproval');
     expectSpecError(await post(await w.admin(), `/partnerships/${id}/approve`), 409, 'invalid_state');
     await runReminderJob({ now: at(createdAt, 31 * DAY_MS) });
-    await expectAgree(id, 'expired', { ended: true });
+    await expectAgree(id, 'expired');
     expect(workflow.path(id).slice(-2)).toEqual(['RecordExpiry', 'Expired']);
     expect((await activityOf(id)).filter((a) => a.includes('expired'))).toHaveLength(1);
     counters.add('faults');
@@ -150,16 +130,21 @@ describe('a crash between the decision write and the resume', () => {
     let release!: () => void;
     const crashed = new Promise<void>((resolve) => (release = resolve));
     let reached = 0;
-    const restore = withPort({
+    let markReached!: () => void;
+    const reachedResume = new Promise<void>((resolve) => (markReached = resolve));
+    const restore = workflow.withPort({
       sendTaskSuccess: async () => {
         reached++;
+        markReached();
         await crashed;
         throw new Error('the function timed out');
       },
     });
     const inFlight = post(guest.owner, `/partnerships/${id}/accept`, { acceptTerms: true });
     try {
-      for (let i = 0; i < 200 && reached === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      // Bounded by the test's timeout; the request ending first (never reaching the resume) fails at once.
+      const first = await Promise.race([reachedResume.then(() => 'resuming'), inFlight.then((r) => `ended before resuming: ${r.status} ${r.text}`)]);
+      expect(first).toBe('resuming');
       expect(reached).toBe(1);
       const written = await stored(id);
       expect(written).toMatchObject({ status: 'active', resume: { outcome: 'accepted' } });
@@ -171,7 +156,7 @@ describe('a crash between the decision write and the resume', () => {
     // The scheduled job finds the pending resume and delivers it.
     const result = await runReminderJob({ now: at((await stored(id))!.updatedAt as string, 2 * 60_000) });
     expect(result.resumed).toBeGreaterThanOrEqual(1);
-    await expectAgree(id, 'active', { ended: true });
+    await expectAgree(id, 'active');
     const before = await snapshot();
     release();
     const late = await inFlight;
@@ -290,7 +275,7 @@ describe('DynamoDB throttling', () => {
     expect(diff(before, await snapshot())).toEqual([]);
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitHostApproval');
     expect((await post(await w.admin(), `/partnerships/${id}/approve`)).status).toBe(200);
-    await expectAgree(id, 'awaiting_guest_acceptance', { waitingAt: 'AwaitGuestAcceptance' });
+    await expectAgree(id, 'awaiting_guest_acceptance');
     counters.add('faults');
   });
 
@@ -308,7 +293,7 @@ describe('DynamoDB throttling', () => {
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitGuestAcceptance');
     // The stale resume is tidied by the job (its token is closed: counted as done).
     await runReminderJob({ now: at((await stored(id))!.updatedAt as string, 2 * 60_000) });
-    await expectAgree(id, 'awaiting_guest_acceptance', { waitingAt: 'AwaitGuestAcceptance' });
+    await expectAgree(id, 'awaiting_guest_acceptance');
     counters.add('faults');
   });
 

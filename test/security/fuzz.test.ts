@@ -34,9 +34,11 @@ const counters = suiteCounters('fuzz');
 let world: World;
 /** Cursors of other lists (replayed on a list they were not made for). */
 const foreignCursors: string[] = [];
+/** Routes whose list gave a real cursor at limit=1, so that the tampered-cursor cases ran on them. */
+const routesWithRealCursor: string[] = [];
 
 beforeAll(() => {
-  world = victimWorld('fuzz');
+  world = victimWorld('fuzz', workflow.runner);
   counters.counts.fuzzRunsPerRoute = FUZZ_RUNS;
 });
 
@@ -326,6 +328,7 @@ describe('fuzzing every route', () => {
         if (typeof page.body?.nextCursor === 'string') {
           cursors.real = page.body.nextCursor;
           foreignCursors.push(page.body.nextCursor);
+          routesWithRealCursor.push(route.id);
         }
       }
       const outsider = (await freshActors()).no_workspace_user;
@@ -370,4 +373,9 @@ describe('fuzzing every route', () => {
       expect(problems, route.id).toEqual([]);
     });
   }
+
+  // After every route above (tests of a file run in order): the cursor cases must not have been vacuous.
+  it('tampered and foreign cursors were tried: lists gave real cursors at limit=1', () => {
+    expect(routesWithRealCursor.length, 'no list returned a nextCursor at limit=1').toBeGreaterThan(0);
+  });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   attacker = await buildAttackerWorld(workflow.runner);
   await quiesce(workflow.runner);
   attackerKnown = new Set([...(await snapshot()).values()].flatMap(stringsCached));
-  victim = victimWorld('victim');
+  victim = victimWorld('victim', workflow.runner);
 }, 120_000);
 
 const SCOPED_ID = /^([A-Za-z0-9_]{1,40})-([A-Za-z0-9_-]{1,40})$/;

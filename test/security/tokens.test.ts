@@ -3,7 +3,8 @@
  * token authority of local/tokens.ts, on an ephemeral port): every route of the route table with
  * every kind of bad token is 401 unauthenticated in the spec's format, never a 5xx, and reaches no
  * handler (nothing is stored). A valid token of a user removed from a workspace (or a team) gets
- * 404 on everything of that workspace, at once.
+ * 404 on everything of that workspace, at once: every route of the route table on the workspace, its
+ * teams and what belongs to them, with the request the other suites use (test/security/support/declarations.ts).
  */
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -13,9 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServer } from '../../local/server';
 import { createTokenAuthority, type TokenAuthority } from '../../local/tokens';
 import { routes } from '../../shared/routes';
+import { useLocalWorkflow } from '../support/workflow';
+import { victimRequest } from './support/declarations';
 import { formatProblems, suiteCounters, type SecurityResponse } from './support/harness';
 import { describeChanges, diff, snapshot } from './support/snapshot';
+import { victimWorld } from './support/worlds';
 
+// The victim world's fixtures include an active partnership (a shared account): they need the runner.
+const workflow = useLocalWorkflow();
 const counters = suiteCounters('tokens');
 let server: Server;
 let base: string;
@@ -32,8 +38,8 @@ afterAll(async () => {
   server.closeAllConnections();
 });
 
-async function http(method: string, path: string, options: { authorization?: string; body?: unknown } = {}): Promise<SecurityResponse> {
-  const headers: Record<string, string> = {};
+async function http(method: string, path: string, options: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<SecurityResponse> {
+  const headers: Record<string, string> = { ...options.headers };
   if (options.authorization !== undefined) headers.authorization = options.authorization;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
@@ -148,51 +154,51 @@ describe('a valid token of a user who was removed', () => {
     return response.body;
   }
 
-  it('gets 404 on every route of the workspace and its teams once removed, and keeps only GET/PUT /me', async () => {
-    const [owner, leaver, guest] = [person(), person(), person()];
-    const [ownerAuth, leaverAuth, guestAuth] = [await bearer(owner), await bearer(leaver), await bearer(guest)];
-    for (const [who, auth] of [[owner, ownerAuth], [leaver, leaverAuth], [guest, guestAuth]] as const) await must('PUT', '/me', auth, { name: who.sub });
-    const ws = (await must('POST', '/workspaces', ownerAuth, { name: 'Removal Co' })).workspaceId;
-    await must('POST', '/workspaces', guestAuth, { name: 'Guest Co' });
-    await must('POST', `/workspaces/${ws}/members`, ownerAuth, { email: leaver.email, role: 'admin' });
-    const team = (await must('POST', `/workspaces/${ws}/teams`, leaverAuth, { name: 'Private', visibility: 'private' })).teamId;
-    const item = (await must('POST', `/teams/${team}/work-items`, leaverAuth, { title: 'Mine' })).workItemId;
-    const account = (await must('POST', `/workspaces/${ws}/accounts`, leaverAuth, { name: 'Their account' })).accountId;
-    // While a member, the token works.
-    expect((await http('GET', `/workspaces/${ws}`, { authorization: leaverAuth })).status).toBe(200);
-    expect((await http('GET', `/teams/${team}/work-items`, { authorization: leaverAuth })).status).toBe(200);
+  /** Routes on a workspace or on what belongs to it (its teams, their work items and partner invitations, its accounts). */
+  const OF_A_WORKSPACE = /^\/(workspaces\/\{workspaceId\}|teams\/\{teamId\}|work-items\/|partner-invitations\/|accounts\/)/;
 
-    expect((await http('DELETE', `/workspaces/${ws}/members/${leaver.sub}`, { authorization: ownerAuth })).status).toBe(204);
+  it('gets 404 on every route of the workspace, its teams and their objects once removed, and keeps GET /me', async () => {
+    const w = victimWorld('removed', workflow.runner);
+    const workspaceId = await w.workspaceId();
+    const ownerAuth = await bearer({ sub: (await w.owner()).userId, email: (await w.owner()).email });
+    // An Admin of the workspace, with a private team, a work item and an account of their own.
+    const leaver = await w.newMember(await w.host(), 'leaver', 'admin');
+    const leaverAuth = await bearer({ sub: leaver.userId, email: leaver.email });
+    const team = (await must('POST', `/workspaces/${workspaceId}/teams`, leaverAuth, { name: 'Private', visibility: 'private' })).teamId;
+    const item = (await must('POST', `/teams/${team}/work-items`, leaverAuth, { title: 'Mine' })).workItemId;
+    const account = (await must('POST', `/workspaces/${workspaceId}/accounts`, leaverAuth, { name: 'Their account' })).accountId;
+
+    // The other suites' valid request of each such route (by its entitled actor, on the world's objects),
+    // built before the removal; the same request on the leaver's own team, work item and account too.
+    const scoped = routes.filter((r) => OF_A_WORKSPACE.test(r.path));
+    expect(scoped.length).toBeGreaterThan(20);
+    const own: Array<[string, string]> = [
+      [await w.team(), team],
+      [await w.workItem(), item],
+      [await w.sharedAccount(), account],
+    ];
+    const attempts: Array<{ label: string; method: string; path: string; body?: unknown; headers?: Record<string, string> }> = [];
+    for (const route of scoped) {
+      const { request } = await victimRequest(route, w);
+      const label = `${route.id} (${request.method} ${request.path})`;
+      attempts.push({ label, method: request.method, path: request.path, body: request.body, headers: request.headers });
+      const onOwn = own.reduce((path, [theirs, mine]) => path.split(theirs).join(mine), request.path);
+      if (onOwn !== request.path) attempts.push({ label: `${route.id} on their own (${request.method} ${onOwn})`, method: request.method, path: onOwn, body: request.body, headers: request.headers });
+    }
+    // While a member, the token works.
+    expect((await http('GET', `/workspaces/${workspaceId}`, { authorization: leaverAuth })).status).toBe(200);
+    expect((await http('GET', `/teams/${team}/work-items`, { authorization: leaverAuth })).status).toBe(200);
+    expect((await http('POST', `/accounts/${await w.sharedAccount()}/logins`, { authorization: leaverAuth })).status).toBe(201);
+
+    expect((await http('DELETE', `/workspaces/${workspaceId}/members/${leaver.userId}`, { authorization: ownerAuth })).status).toBe(204);
 
     const before = await snapshot();
-    const attempts: Array<[string, string, unknown?]> = [
-      ['GET', `/workspaces/${ws}`],
-      ['GET', `/workspaces/${ws}/members`],
-      ['POST', `/workspaces/${ws}/members`, { email: guest.email }],
-      ['PATCH', `/workspaces/${ws}/members/${owner.sub}`, { role: 'member' }],
-      ['GET', `/workspaces/${ws}/billing`],
-      ['PUT', `/workspaces/${ws}/billing`, { plan: 'enterprise', billingEmail: leaver.email }],
-      ['GET', `/workspaces/${ws}/teams`],
-      ['POST', `/workspaces/${ws}/teams`, { name: 'Again', visibility: 'open' }],
-      ['GET', `/teams/${team}`],
-      ['PATCH', `/teams/${team}`, { name: 'Renamed' }],
-      ['GET', `/teams/${team}/members`],
-      ['GET', `/teams/${team}/work-items`],
-      ['POST', `/teams/${team}/work-items`, { title: 'After removal' }],
-      ['PATCH', `/work-items/${item}`, { status: 'done' }],
-      ['POST', `/teams/${team}/partner-invitations`, { invitations: [{ email: guest.email, permission: 'edit' }] }],
-      ['GET', `/workspaces/${ws}/partner-invitations`],
-      ['GET', `/workspaces/${ws}/partnerships`],
-      ['GET', `/workspaces/${ws}/accounts`],
-      ['POST', `/accounts/${account}/logins`],
-      ['GET', `/workspaces/${ws}/activity`],
-    ];
     const problems: string[] = [];
-    for (const [method, path, body] of attempts) {
-      const response = await http(method, path, { authorization: leaverAuth, body });
+    for (const { label, method, path, body, headers } of attempts) {
+      const response = await http(method, path, { authorization: leaverAuth, body, headers });
       counters.add('removedUserCases');
-      for (const p of formatProblems(response)) problems.push(`${method} ${path}: ${p}`);
-      if (response.status !== 404 || response.body?.error?.code !== 'not_found') problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 160)}`);
+      for (const p of formatProblems(response)) problems.push(`${label}: ${p}`);
+      if (response.status !== 404 || response.body?.error?.code !== 'not_found') problems.push(`${label}: ${response.status} ${response.text.slice(0, 160)}`);
     }
     // Refused logins are logged (SPEC §6): activity entries are the only thing that may appear.
     const changes = diff(before, await snapshot(), (key) => key.startsWith('ACT#'));

@@ -15,13 +15,15 @@
  *     expect(workflow.transitions(id)).toBe(4);
  *   });
  *
+ * Faults: `const restore = workflow.withPort({ sendTaskSuccess: failing })` puts the runner behind the
+ * workflow port with some of its calls replaced; `restore()` registers the plain runner again.
  * Options: `useLocalWorkflow({ handlers: { AwaitHostApproval: stub } })` replaces a task's handler;
  * `retryIntervalMs` shortens retry backoff. waitFor rejects (with the execution's path) when the
  * target can no longer be reached or after `timeoutMs` (default 10 s).
  * The synthesized definition is cached per worker process (one synth, ~1-3 s, per test file).
  */
 import { afterAll, beforeAll } from 'vitest';
-import { registerLocalWorkflow } from '../../shared/workflow/port';
+import { registerLocalWorkflow, type WorkflowPort } from '../../shared/workflow/port';
 import { createWorkflowRunner, type WorkflowRunner, type WorkflowRunnerOptions } from '../../local/workflow-runner';
 import { loadWorkflowDefinition } from '../../local/workflow-definition';
 
@@ -32,10 +34,15 @@ export function synthesizedDefinition(): Record<string, any> {
   return structuredClone(cachedDefinition);
 }
 
+/** `ms` after the ISO instant `iso` (a clock for the scheduled job: `runReminderJob({ now: at(createdAt, DAY_MS) })`). */
+export const at = (iso: string, ms: number) => new Date(Date.parse(iso) + ms);
+
 export interface LocalWorkflow
   extends Pick<WorkflowRunner, 'waitFor' | 'history' | 'transitions' | 'path' | 'execution' | 'start' | 'sendTaskSuccess' | 'sendTaskFailure'> {
   /** The runner itself (after beforeAll). */
   readonly runner: WorkflowRunner;
+  /** Registers the runner as the workflow port with some of its calls replaced; returns the restore function. */
+  withPort(override: Partial<WorkflowPort>): () => void;
 }
 
 export function useLocalWorkflow(options: Omit<WorkflowRunnerOptions, 'definition'> = {}): LocalWorkflow {
@@ -64,5 +71,14 @@ export function useLocalWorkflow(options: Omit<WorkflowRunnerOptions, 'definitio
     start: (...args) => current().start(...args),
     sendTaskSuccess: (...args) => current().sendTaskSuccess(...args),
     sendTaskFailure: (...args) => current().sendTaskFailure(...args),
+    withPort(override) {
+      const runner = current();
+      registerLocalWorkflow({
+        start: (name, input) => (override.start ?? runner.start.bind(runner))(name, input),
+        sendTaskSuccess: (token, output) => (override.sendTaskSuccess ?? runner.sendTaskSuccess.bind(runner))(token, output),
+        sendTaskFailure: (token, error, cause) => (override.sendTaskFailure ?? runner.sendTaskFailure.bind(runner))(token, error, cause),
+      });
+      return () => registerLocalWorkflow(runner);
+    },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, decideRequest, type PartnershipRecord, type PartnershipStatus } from '../../shared/domain/partnership';
 import { accessTo, authorizePartnership, listScopeFor, type PartnershipAction, type Viewer } from '../../shared/domain/partnership-access';
 import { DomainError } from '../../shared/errors';
+import { codeOf } from '../support/domain-errors';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
 const base = decideRequest({
@@ -123,5 +124,48 @@ describe('entitlements: 404 cannot see, 403 not entitled, 409 wrong state', () =
   it('a decided record stays consistent with the access rules', () => {
     const approved = decide(withStatus('awaiting_host_approval'), 'approve', { actorId: 'ha', now }).record;
     expect(outcome(approved, guestAdmin, 'accept')).toBe(200);
+  });
+});
+
+describe('authorization of the sharing actions', () => {
+  // The guest side with both Owner and Admin roles (the same rights), plus plain guest members with and without a share.
+  const viewers: Record<string, Viewer> = {
+    owner,
+    hostAdmin,
+    hostMember,
+    guestAdmin,
+    guestOwner: { userId: 'go', workspaceId: 'guest', role: 'owner' },
+    sharedGuest: { userId: 'sg', workspaceId: 'guest', role: 'member' },
+    plainGuest: { userId: 'pg', workspaceId: 'guest', role: 'member' },
+    outsider,
+  };
+  const status = (p: PartnershipRecord, who: string, action: PartnershipAction) => {
+    const code = codeOf(() => authorizePartnership(p, viewers[who], action, { sharesWithViewer: who === 'sharedGuest' }));
+    return code === undefined ? 200 : { 'not_found:not_found': 404, 'forbidden:forbidden': 403, 'conflict:invalid_state': 409 }[code];
+  };
+  const table = (p: PartnershipRecord, action: PartnershipAction) => Object.fromEntries(Object.keys(viewers).map((who) => [who, status(p, who, action)]));
+
+  it('active partnership', () => {
+    const p = withStatus('active');
+    const seen = { hostMember: 404, plainGuest: 404, outsider: 404 };
+    const guestSide = (both: number) => ({ guestAdmin: both, guestOwner: both });
+    expect(table(p, 'share')).toEqual({ owner: 200, hostAdmin: 403, ...guestSide(403), sharedGuest: 403, ...seen });
+    expect(table(p, 'revokeShare')).toEqual({ owner: 200, hostAdmin: 200, ...guestSide(403), sharedGuest: 403, ...seen });
+    expect(table(p, 'removeGuestMember')).toEqual({ owner: 200, hostAdmin: 403, ...guestSide(200), sharedGuest: 403, ...seen });
+    expect(table(p, 'requestAccess')).toEqual({ owner: 403, hostAdmin: 403, ...guestSide(200), sharedGuest: 200, ...seen });
+    expect(table(p, 'decideAccessRequest')).toEqual({ owner: 200, hostAdmin: 403, ...guestSide(403), sharedGuest: 403, ...seen });
+    expect(table(p, 'viewActivity')).toEqual({ owner: 200, hostAdmin: 200, ...guestSide(200), sharedGuest: 403, ...seen });
+  });
+
+  it('not active: entitled callers get 409, a shared plain guest member no longer sees it', () => {
+    for (const s of ['awaiting_guest_acceptance', 'removed'] as const) {
+      const p = withStatus(s);
+      expect(status(p, 'owner', 'share')).toBe(409);
+      expect(status(p, 'hostAdmin', 'revokeShare')).toBe(409);
+      expect(status(p, 'guestAdmin', 'removeGuestMember')).toBe(409);
+      expect(status(p, 'guestOwner', 'removeGuestMember')).toBe(409);
+      expect(status(p, 'owner', 'decideAccessRequest')).toBe(409);
+      expect(status(p, 'sharedGuest', 'requestAccess')).toBe(404);
+    }
   });
 });

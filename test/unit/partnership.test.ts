@@ -15,7 +15,7 @@ import {
   type PartnershipRecord,
   type RequestInput,
 } from '../../shared/domain/partnership';
-import { DomainError } from '../../shared/errors';
+import { codeOf } from '../support/domain-errors';
 
 const t0 = new Date('2025-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -33,16 +33,6 @@ function request(overrides: Partial<RequestInput> = {}): RequestInput {
     now: t0,
     ...overrides,
   };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 const pending = () => decideRequest(request());
@@ -67,10 +57,10 @@ describe('partnership request', () => {
   });
 
   it.each([
-    ['same_workspace', { guestWorkspaceId: 'host', guest: { workspaceId: 'host', name: 'Host' } }],
-    ['reason_required', { reason: undefined }],
-    ['guest_not_found', { guest: undefined }],
-    ['partner_not_guest_admin', { partnerEmail: 'someone@guest.example' }],
+    ['business_rule:same_workspace', { guestWorkspaceId: 'host', guest: { workspaceId: 'host', name: 'Host' } }],
+    ['business_rule:reason_required', { reason: undefined }],
+    ['business_rule:guest_not_found', { guest: undefined }],
+    ['business_rule:partner_not_guest_admin', { partnerEmail: 'someone@guest.example' }],
   ] as const)('refuses %s', (code, overrides) => {
     expect(codeOf(() => decideRequest(request(overrides as Partial<RequestInput>)))).toBe(code);
   });
@@ -90,8 +80,8 @@ describe('decisions', () => {
   });
 
   it('accept requires acceptTerms: true', () => {
-    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', now: t0 }))).toBe('terms_not_accepted');
-    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: false, now: t0 }))).toBe('terms_not_accepted');
+    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', now: t0 }))).toBe('business_rule:terms_not_accepted');
+    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: false, now: t0 }))).toBe('business_rule:terms_not_accepted');
   });
 
   it('one decline route serves both stages', () => {
@@ -105,11 +95,11 @@ describe('decisions', () => {
   });
 
   it('a decision in the wrong state is 409 invalid_state', () => {
-    expect(codeOf(() => nextStatus('accept', 'awaiting_host_approval'))).toBe('invalid_state');
-    expect(codeOf(() => nextStatus('approve', 'awaiting_guest_acceptance'))).toBe('invalid_state');
-    expect(codeOf(() => nextStatus('resend', 'active'))).toBe('invalid_state');
-    expect(codeOf(() => nextStatus('cancel', 'active'))).toBe('invalid_state');
-    expect(codeOf(() => nextStatus('remove', 'removed'))).toBe('invalid_state');
+    expect(codeOf(() => nextStatus('accept', 'awaiting_host_approval'))).toBe('conflict:invalid_state');
+    expect(codeOf(() => nextStatus('approve', 'awaiting_guest_acceptance'))).toBe('conflict:invalid_state');
+    expect(codeOf(() => nextStatus('resend', 'active'))).toBe('conflict:invalid_state');
+    expect(codeOf(() => nextStatus('cancel', 'active'))).toBe('conflict:invalid_state');
+    expect(codeOf(() => nextStatus('remove', 'removed'))).toBe('conflict:invalid_state');
     expect(nextStatus('remove', 'active')).toBe('removed');
     expect(nextStatus('cancel', 'declined_by_guest')).toBe('cancelled');
   });
@@ -125,7 +115,7 @@ describe('decisions', () => {
     const expiry = decideExpiry(pending(), at(EXPIRY_MS));
     expect(expiry).toMatchObject({ to: 'expired', outcome: 'expired', notification: { template: 'partnership.expired', to: ['requester'] } });
     const active = decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: true, now: t0 }).record;
-    expect(codeOf(() => decideExpiry(active, at(EXPIRY_MS)))).toBe('invalid_state');
+    expect(codeOf(() => decideExpiry(active, at(EXPIRY_MS)))).toBe('conflict:invalid_state');
   });
 });
 

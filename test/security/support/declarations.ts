@@ -188,9 +188,7 @@ export const declarations: Record<string, Declaration> = {
   revokeShare: tenant('a share of a victim account'),
   removeGuestMember: tenant('a guest member of an active victim partnership'),
   createAccessRequest: tenant('a victim account shared with a manager'),
-  listAccessRequests: tenant("an active victim partnership's access requests", {
-    victim: async (w) => ({ request: { actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}/access-requests` } }),
-  }),
+  listAccessRequests: tenant("an active victim partnership's access requests"),
   approveAccessRequest: tenant('a pending access request of the victim'),
   declineAccessRequest: tenant('a pending access request of the victim'),
   listPartnershipActivity: tenant("an active victim partnership's activity"),

@@ -14,8 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { World } from '../../../bench/fixtures';
 import type { BenchEnvironment } from '../../../bench/environment';
+import { useRunner } from '../../../bench/workflow';
 import { localClient } from '../../../local/dynamodb';
 import type { WorkflowRunner } from '../../../local/workflow-runner';
+import { getItem } from '../../../shared/data/dynamo';
+import { keys } from '../../../shared/keys';
 import { as, newActor, registered, type Actor } from '../../support/api';
 
 export const ROLES = [
@@ -66,6 +69,31 @@ export async function quiesce(runner: WorkflowRunner | undefined, timeoutMs = 15
     if (Date.now() > deadline) throw new Error(`workflow executions still moving: ${busy.join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Where an execution waits while its partnership has this status; any other status: the execution ended. */
+const WAITING_AT: Record<string, string> = {
+  awaiting_host_approval: 'AwaitHostApproval',
+  awaiting_guest_acceptance: 'AwaitGuestAcceptance',
+  declined_by_guest: 'AwaitResend',
+};
+
+/**
+ * Once the runner settled, the partnership's record and execution agree: no resume pending, and the
+ * execution waits where the record's status says or (any other status) ended SUCCEEDED. With
+ * `expectedStatus`, the record must also have that status.
+ */
+export async function expectRecordAndWorkflowAgree(runner: WorkflowRunner, partnershipId: string, expectedStatus?: string): Promise<void> {
+  await quiesce(runner);
+  const record = await getItem(keys.partnership(partnershipId));
+  expect(record, `${partnershipId}: no partnership record`).toBeDefined();
+  const status = record!.status as string;
+  if (expectedStatus !== undefined) expect(status, partnershipId).toBe(expectedStatus);
+  expect(record!.resume, `${partnershipId}: a resume is still pending`).toBeUndefined();
+  const execution = runner.execution((record!.executionName as string | undefined) ?? partnershipId);
+  const waitingAt = WAITING_AT[status];
+  if (waitingAt) expect({ status, waitingAt: execution?.waitingAt }).toEqual({ status, waitingAt });
+  else expect({ status, execution: execution?.status }).toEqual({ status, execution: 'SUCCEEDED' });
 }
 
 export async function buildAttackerWorld(runner: WorkflowRunner): Promise<AttackerWorld> {
@@ -142,8 +170,13 @@ export function actorFor(world: AttackerWorld, fresh: { no_workspace_user: Actor
   return world.actors[role];
 }
 
-/** The victim tenant: a bench World over this test file's table. */
-export function victimWorld(label = 'victim'): World {
+/**
+ * The victim tenant: a bench World over this test file's table. Its fixtures settle on `runner` (the
+ * test file's): a partnership they create is returned once its wait task registered its token, so a
+ * test's decision takes the ordinary path unless the test races the registration on purpose.
+ */
+export function victimWorld(label: string, runner: WorkflowRunner): World {
+  useRunner(runner);
   const environment: BenchEnvironment = {
     endpoint: process.env.DYNAMODB_ENDPOINT!,
     tableName: process.env.TABLE_NAME!,
