@@ -8,14 +8,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { table } from '../bench/report';
+import { replaceReadmeSection } from './readme-section';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const REPORTS = resolve(ROOT, 'reports');
 const SUITES_DIR = resolve(REPORTS, 'security');
 const VITEST_JSON = resolve(REPORTS, 'security-vitest.json');
-const README = resolve(ROOT, 'README.md');
-const START = '<!-- security-figures:start -->';
-const END = '<!-- security-figures:end -->';
 
 type Counts = Record<string, number>;
 interface SuiteFile {
@@ -75,35 +74,59 @@ function readVitest(): VitestSummary {
 
 const n = (value: number | undefined) => (value ?? 0).toLocaleString('en-US');
 
-function table(suites: Record<string, SuiteFile>, vitest: VitestSummary, seconds: number): string {
-  const c = (suite: string) => suites[suite]?.counts ?? {};
-  const status = (suite: string) => {
+/** Per suite (its counts come from reports/security/<suite>.json): what it tries, and its cases. */
+const SUITE_ROWS: Array<{ suite: string; title: string; what: string; cases: (c: Counts) => string }> = [
+  {
+    suite: 'tenant-isolation',
+    title: 'Tenant isolation',
+    what: "every route × 13 roles of another tenant (owner … no token) on the victim's objects; same answer as for an unknown id; the victim's own request succeeds",
+    cases: (c) => `${n(c.routes)} routes, ${n(c.matrixCells)} cells, ${n(c.oracleChecks)} oracle checks, ${n(c.controls)} controls, ${n(c.crossReferenceCases)} cross-references`,
+  },
+  {
+    suite: 'tokens',
+    title: 'Tokens (HTTP)',
+    what: 'missing, malformed, expired, not yet valid, wrong iss/aud, alg none, HS256 with the public key, foreign keys... on every route; removed members and partners',
+    cases: (c) => `${n(c.tokenKinds)} kinds, ${n(c.tokenCases)} requests, ${n(c.removedUserCases)} removed-user requests`,
+  },
+  {
+    suite: 'mass-assignment',
+    title: 'Mass assignment',
+    what: 'every write route: a valid body plus privileged fields (role, status, owner, keys...), one by one, together, nested, `__proto__`',
+    cases: (c) => `${n(c.cases)} requests, ${n(c.controls)} controls`,
+  },
+  {
+    suite: 'fuzz',
+    title: 'Fuzz (fast-check)',
+    what: 'bodies, path parameters, query strings and headers, invalid by construction (checked with the route schemas)',
+    cases: (c) => `${n(c.fixedCases)} fixed + ${n(c.randomCases)} random (FUZZ_RUNS=${n(c.fuzzRunsPerRoute)} per route)`,
+  },
+  {
+    suite: 'concurrency',
+    title: 'Concurrency',
+    what: 'conflicting decisions in every stage, idempotent and duplicate creates, partner invitations, share/revoke/login',
+    cases: (c) => `${n(c.races)} races`,
+  },
+  {
+    suite: 'faults',
+    title: 'Faults',
+    what: 'failing workflow resumes, a crash between decision and resume, DynamoDB throttling (transient, persistent, mid-decision), unprocessed keys',
+    cases: (c) => `${n(c.faults)} scenarios`,
+  },
+];
+
+function readmeSection(suites: Record<string, SuiteFile>, vitest: VitestSummary, seconds: number): string {
+  const result = (suite: string) => {
     const file = vitest.files.find((f) => f.file.endsWith(`${suite}.test.ts`));
     if (!file) return 'not run';
     return file.failed ? `**${file.failed} failed**` : `passed (tests ${file.seconds} s)`;
   };
   const total = (key: string) => Object.values(suites).reduce((sum, s) => sum + (s.counts[key] ?? 0), 0);
-  const t = c('tenant-isolation');
-  const k = c('tokens');
-  const m = c('mass-assignment');
-  const f = c('fuzz');
-  const r = c('concurrency');
-  const x = c('faults');
-  const rows = [
-    ['Tenant isolation', `every route × 13 roles of another tenant (owner … no token) on the victim's objects; same answer as for an unknown id; the victim's own request succeeds`, `${n(t.routes)} routes, ${n(t.matrixCells)} cells, ${n(t.oracleChecks)} oracle checks, ${n(t.controls)} controls, ${n(t.crossReferenceCases)} cross-references`, status('tenant-isolation')],
-    ['Tokens (HTTP)', 'missing, malformed, expired, not yet valid, wrong iss/aud, alg none, HS256 with the public key, foreign keys... on every route; removed members and partners', `${n(k.tokenKinds)} kinds, ${n(k.tokenCases)} requests, ${n(k.removedUserCases)} removed-user requests`, status('tokens')],
-    ['Mass assignment', 'every write route: a valid body plus privileged fields (role, status, owner, keys...), one by one, together, nested, `__proto__`', `${n(m.cases)} requests, ${n(m.controls)} controls`, status('mass-assignment')],
-    ['Fuzz (fast-check)', 'bodies, path parameters, query strings and headers, invalid by construction (checked with the route schemas)', `${n(f.fixedCases)} fixed + ${n(f.randomCases)} random (FUZZ_RUNS=${n(f.fuzzRunsPerRoute)} per route)`, status('fuzz')],
-    ['Concurrency', 'conflicting decisions in every stage, idempotent and duplicate creates, partner invitations, share/revoke/login', `${n(r.races)} races`, status('concurrency')],
-    ['Faults', 'failing workflow resumes, a crash between decision and resume, DynamoDB throttling (transient, persistent, mid-decision), unprocessed keys', `${n(x.faults)} scenarios`, status('faults')],
-  ];
+  const rows = SUITE_ROWS.map(({ suite, title, what, cases }) => [title, what, cases(suites[suite]?.counts ?? {}), result(suite)]);
   const lines = [
     `Security and reliability suites (\`test/security\`, part of \`npm test\`), run ${new Date().toISOString().slice(0, 10)}:`,
     `${n(vitest.passed)} of ${n(vitest.tests)} tests passed in ${seconds.toFixed(0)} s.`,
     '',
-    '| Suite | What | Cases | Result |',
-    '|---|---|---|---|',
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    table(['Suite', 'What', 'Cases', 'Result'], rows),
     '',
     `Across all suites: **${n(total('fiveXx'))}** 5xx outside the injected faults, **${n(total('leaks'))}** responses naming another tenant's ids, **${n(total('stateChanges'))}** refused requests that changed state, **${n(total('formatProblems'))}** errors outside the spec's format, **${n(total('oracleMismatches'))}** answers revealing that another tenant's object exists (it got another answer than an unknown id).`,
     '',
@@ -120,19 +143,11 @@ const report = {
   generatedAt: new Date().toISOString(),
   command: 'npm run security:report',
   seconds: Math.round(seconds * 10) / 10,
-  fuzzRuns: Number(process.env.FUZZ_RUNS ?? 15),
+  fuzzRuns: suites.fuzz?.counts.fuzzRunsPerRoute,
   vitest,
   suites,
 };
 writeFileSync(resolve(REPORTS, 'security.json'), `${JSON.stringify(report, null, 2)}\n`);
-
-const readme = readFileSync(README, 'utf8');
-const from = readme.indexOf(START);
-const to = readme.indexOf(END);
-if (from < 0 || to < from) {
-  console.error(`README.md has no ${START} ... ${END} markers`);
-  process.exit(1);
-}
-writeFileSync(README, `${readme.slice(0, from + START.length)}\n${table(suites, vitest, seconds)}\n${readme.slice(to)}`);
+replaceReadmeSection('security-figures', readmeSection(suites, vitest, seconds));
 console.log(`\nreports/security.json and README.md updated (${vitest.passed}/${vitest.tests} passed, ${seconds.toFixed(0)} s).`);
 process.exit(code === 0 && vitest.failed === 0 ? 0 : 1);
