@@ -70,8 +70,7 @@ export async function registerOrUpdate(caller: Caller, name: string, now: Date) 
   if (email !== existing.email && existing.workspaceId && isDirectoryRole(existing.role)) {
     // An Owner/Admin's entry in the workspace's admin directory follows the e-mail (the Put above is
     // conditioned on the record we read, so the role it is based on still holds at commit).
-    const workspaceItem = await getItem(keys.workspace(existing.workspaceId));
-    items.push(...directoryUpdate(existing.workspaceId, workspaceItem, [{ userId: caller.userId, email }]));
+    items.push(...directoryUpdate(existing.workspaceId, [{ userId: caller.userId, email }]));
   }
   if (existing.workspaceId) {
     items.push(

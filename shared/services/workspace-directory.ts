@@ -9,15 +9,12 @@
  * PUT /me); the user record stays the source of truth, and each of those transactions conditions the
  * user record on what the map entry was derived from (role, e-mail), so the two cannot drift apart.
  *
- * Workspaces written before the map existed have none: they are read with the member-index Query
- * (the old way, cost proportional to the members), and the writers leave them without a map. A map
- * is only ever created with its workspace, so "no map" never turns into a half-filled one.
+ * Every workspace is created with its map, so a workspace item without one is a data error (there is
+ * no deployed data from before the map; a migration would be a one-off backfill, not a read path).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, getItem, tableName, type Item, type TransactItem } from '../data/dynamo';
+import { getItem, tableName, type Item, type TransactItem } from '../data/dynamo';
 import type { WorkspaceRole } from '../domain/identity';
 import { keys } from '../keys';
-import { TABLE } from '../table';
 
 export const ADMINS_ATTRIBUTE = 'admins';
 
@@ -26,7 +23,7 @@ export type AdminDirectory = Record<string, string>;
 /** Owner and Admins decide (partner invitations, partnership stages) and so are in the directory. */
 export const isDirectoryRole = (role: WorkspaceRole | undefined) => role === 'owner' || role === 'admin';
 
-/** The map of a loaded workspace item; undefined for a workspace written before the map existed. */
+/** The map of a loaded workspace item. */
 export function adminDirectoryOf(workspaceItem: Item | undefined): AdminDirectory | undefined {
   const map = workspaceItem?.[ADMINS_ATTRIBUTE];
   return map && typeof map === 'object' && !Array.isArray(map) ? (map as AdminDirectory) : undefined;
@@ -34,37 +31,14 @@ export function adminDirectoryOf(workspaceItem: Item | undefined): AdminDirector
 
 /**
  * E-mails of the workspace's Owner and Admins. Pass the workspace item when the route already loaded
- * it (then no read at all); otherwise one GetItem. A workspace without the map: the member Query.
+ * it (then no read at all); otherwise one GetItem.
  */
 export async function workspaceAdminEmails(workspaceId: string, workspaceItem?: Item): Promise<string[]> {
   const item = workspaceItem ?? (await getItem(keys.workspace(workspaceId)));
   if (!item) return [];
   const directory = adminDirectoryOf(item);
-  if (directory) return [...new Set(Object.values(directory))].sort();
-  return adminEmailsFromMembers(workspaceId);
-}
-
-/** Fallback for workspaces without the map: the member index filtered on role (pages of 1 MB). */
-async function adminEmailsFromMembers(workspaceId: string): Promise<string[]> {
-  const emails: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: TABLE.indexes.byOwner.name,
-        KeyConditionExpression: '#pk = :pk',
-        FilterExpression: '#role IN (:owner, :admin) AND workspaceId = :ws',
-        ProjectionExpression: 'email',
-        ExpressionAttributeNames: { '#pk': TABLE.indexes.byOwner.partitionKey, '#role': 'role' },
-        ExpressionAttributeValues: { ':pk': keys.workspaceMembersPartition(workspaceId), ':owner': 'owner', ':admin': 'admin', ':ws': workspaceId },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) if (typeof item.email === 'string') emails.push(item.email);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return emails.sort();
+  if (!directory) throw new Error(`workspace ${workspaceId} has no admin directory`);
+  return [...new Set(Object.values(directory))].sort();
 }
 
 // ---- writing ------------------------------------------------------------------------------------
@@ -89,12 +63,9 @@ export function directoryUpdateParts(changes: DirectoryChange[]) {
   return { set, remove, names, values };
 }
 
-/**
- * The Update of the workspace item that applies `changes` to its map, or nothing when there is
- * nothing to change or the workspace has no map (written before it existed: read by Query).
- */
-export function directoryUpdate(workspaceId: string, workspaceItem: Item | undefined, changes: DirectoryChange[]): TransactItem[] {
-  if (changes.length === 0 || !adminDirectoryOf(workspaceItem)) return [];
+/** The Update of the workspace item that applies `changes` to its map, or nothing when there is nothing to change. */
+export function directoryUpdate(workspaceId: string, changes: DirectoryChange[]): TransactItem[] {
+  if (changes.length === 0) return [];
   const parts = directoryUpdateParts(changes);
   const clauses = [parts.set.length ? `SET ${parts.set.join(', ')}` : '', parts.remove.length ? `REMOVE ${parts.remove.join(', ')}` : ''];
   return [

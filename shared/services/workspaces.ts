@@ -29,7 +29,7 @@ import { notificationItems } from '../notify/outbox';
 import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../keys';
 import { TABLE } from '../table';
 import { toUserRecord } from './identity';
-import { ADMINS_ATTRIBUTE, adminDirectoryOf, directoryUpdate, directoryUpdateParts, isDirectoryRole, roleChangeEntry } from './workspace-directory';
+import { ADMINS_ATTRIBUTE, directoryUpdate, directoryUpdateParts, isDirectoryRole, roleChangeEntry } from './workspace-directory';
 
 // ---- views --------------------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ export async function addMember(
     [
       actorStillHas(caller.userId, workspaceId, ['owner', 'admin']),
       joinWorkspace(member, workspace, input.role, at),
-      ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, undefined, input.role)),
+      ...directoryUpdate(workspaceId, roleChangeEntry(member, undefined, input.role)),
       ...activityItems([scopeOf(workspaceId)], {
         actorId: caller.userId,
         action: 'workspace.member_added',
@@ -285,7 +285,7 @@ export async function changeRole(
       data: { from: member.role, to: role },
       at,
     }),
-    ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, member.role, role)),
+    ...directoryUpdate(workspaceId, roleChangeEntry(member, member.role, role)),
   ];
   // An Admin changing their own role: the update's own condition (role = seen) covers the actor.
   if (!self) items.unshift(actorStillHas(caller.userId, workspaceId, ['owner', 'admin']));
@@ -323,7 +323,7 @@ export async function removeMember(caller: Caller, actor: UserRecord, workspaceI
       at,
     }),
     // The update above is conditioned on the role seen: an Admin leaves the directory with it.
-    ...directoryUpdate(workspaceId, workspaceItem, roleChangeEntry(member, member.role, undefined)),
+    ...directoryUpdate(workspaceId, roleChangeEntry(member, member.role, undefined)),
   ];
   if (!self) items.unshift(actorStillHas(caller.userId, workspaceId, ['owner', 'admin']));
   await transact(items, (index, current) => {
@@ -349,9 +349,9 @@ export async function transferOwnership(
   const workspace = toWorkspaceRecord(workspaceItem);
   const member = target as UserRecord;
   const at = now.toISOString();
-  // The old Owner stays in the admin directory (as Admin); the new one joins it (if the map exists).
+  // The old Owner stays in the admin directory (as Admin); the new one joins it.
   const directory = directoryUpdateParts(
-    isDirectoryRole(member.role) || !adminDirectoryOf(workspaceItem) ? [] : [{ userId: member.userId, email: member.email }],
+    isDirectoryRole(member.role) ? [] : [{ userId: member.userId, email: member.email }],
   );
   await transact(
     [

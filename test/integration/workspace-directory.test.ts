@@ -3,9 +3,8 @@
  * when a decision is needed gets the notification, through every change of roles and e-mails, and
  * reading the deciders costs no Query of the members.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { db, getItem, tableName } from '../../shared/data/dynamo';
+import { getItem } from '../../shared/data/dynamo';
 import { keys } from '../../shared/keys';
 import { as, newActor, registered } from '../support/api';
 import { useLocalWorkflow } from '../support/workflow';
@@ -151,30 +150,6 @@ describe('the admin directory follows every change of Owner/Admins', () => {
     expect(reminded.body.recipients).toBe(1);
     expect((await notificationsOf(host.owner)).filter((n) => n.template === 'partnership.reminder')).toHaveLength(1);
     expect((await notificationsOf(hostAdmin)).filter((n) => n.template === 'partnership.reminder')).toHaveLength(0);
-  });
-});
-
-describe('a workspace written before the directory existed', () => {
-  it('is read with the member Query and stays writable (role changes, removal, e-mail change)', async () => {
-    const ws = await newWorkspace('old-owner');
-    const guest = await newWorkspace('old-guest');
-    const inviter = await newMember(ws, 'member', 'old-inviter');
-    const promoted = await newMember(ws, 'member', 'old-promoted');
-    const teamId = await teamOf(inviter, ws.workspaceId);
-    await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.workspace(ws.workspaceId), UpdateExpression: 'REMOVE admins' }));
-
-    expect((await ws.owner.patch(`/workspaces/${ws.workspaceId}/members/${uid(promoted)}`, { role: 'admin' })).status).toBe(200);
-    let next = await decidersOfNextInvitation(inviter, teamId, guest, [emailOf(ws.owner), emailOf(promoted)]);
-    expect(next.told).toEqual(sorted(emailOf(ws.owner), emailOf(promoted)));
-    expect(next.commands).toContain('QueryCommand');
-
-    const renamed = { userId: uid(promoted), email: `renamed.${uid(promoted).toLowerCase()}@example.com` };
-    expect((await as(renamed).put('/me', { name: 'Renamed' })).status).toBe(200);
-    expect((await ws.owner.delete(`/workspaces/${ws.workspaceId}/members/${uid(promoted)}`)).status).toBe(204);
-    next = await decidersOfNextInvitation(inviter, teamId, guest, [emailOf(ws.owner), emailOf(promoted), renamed.email]);
-    expect(next.told).toEqual([emailOf(ws.owner)]);
-    // Still no map: it is only ever created with the workspace.
-    expect((await getItem(keys.workspace(ws.workspaceId)))?.admins).toBeUndefined();
   });
 });
 
