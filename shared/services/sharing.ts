@@ -199,8 +199,11 @@ export async function shareAccount(request: SharingRequest, partnershipId: strin
  * One Query of the partnership's share items, one per account, oldest account first (account ids are
  * time-ordered). Owners and host/guest Owner/Admins see every live member; a plain guest member sees
  * the accounts shared with them: every member of those they manage, only their own entry otherwise.
- * Only live members are shown: entries of removed members and of members who left the guest
- * workspace since (even if they rejoined it) are left out, so a page may hold fewer than `limit` accounts.
+ * Only live entries are shown (not revoked, not removed, of the membership the sharing state counts), so
+ * a page may hold fewer than `limit` accounts. Two round trips whatever the number of members: the
+ * members' own user records are not read, so a member who left the guest workspace stays listed until
+ * an owner revokes or removes them, while login and visibility already refuse them (those check the
+ * caller's own, current membership).
  */
 export async function listShares(request: SharingRequest, partnershipId: string, prefetched: Promise<Page<Item>>) {
   const { user, loaded } = request;
@@ -218,13 +221,7 @@ export async function listShares(request: SharingRequest, partnershipId: string,
     }
     shown.push({ share, members });
   }
-  // Round trip 3, when other members are shown: their user records (who is still a guest member).
-  const users = await memberUsers(shown.flatMap(({ members }) => members.map((m) => m.userId)), user);
-  const items = [];
-  for (const { share, members } of shown) {
-    const current = members.filter((m) => isCurrentMember(m, users.get(m.userId), record.guestWorkspaceId));
-    if (current.length) items.push(shareView(share, current));
-  }
+  const items = shown.filter(({ members }) => members.length > 0).map(({ share, members }) => shareView(share, members));
   return { items, nextCursor: result.nextCursor };
 }
 
@@ -274,8 +271,9 @@ export async function removeGuestMember(request: SharingRequest, partnershipId: 
     const { record, state, access } = partnershipContext(user, load, partnershipId, self ? 'view' : 'removeGuestMember');
     if (self && !access.isGuestMember) authorizeViewer(record, state, user, 'removeGuestMember');
     const target = load(keys.user(userId));
-    // Their shares in their current membership of the guest workspace (entries of an earlier one are dead already).
-    const joinedAt = target?.workspaceId === record.guestWorkspaceId ? (target.joinedAt as string | undefined) : undefined;
+    // The entries the sharing state counts for them, whatever their membership now: the share list shows
+    // them until they are removed (or the share is written again), so removing them must work too.
+    const joinedAt = (Object.hasOwn(state.memberJoinedAt, userId) ? state.memberJoinedAt[userId] : undefined) ?? undefined;
     const { state: next, revokedShares } = removeGuestMemberShares(state, { userId, joinedAt }, now);
     const at = now.toISOString();
     await transactSharing([

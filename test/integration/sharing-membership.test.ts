@@ -76,16 +76,18 @@ describe('a guest member who leaves and rejoins the guest workspace', () => {
     expectError(await s.bob.get(`/partnerships/${s.partnershipId}/shares`), 404, 'not_found');
     expectError(await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: s.accountId, email: email(s.carol), role: 'collaborator' }), 404, 'not_found');
     expectError(await login(s.bob, s), 404, 'not_found');
-    // Whoever sees the shares does not see them as a member any more; there is nothing of theirs to remove.
-    for (const viewer of [s.owner, s.host.admin, s.guest.admin]) expect(await sharedMembers(viewer, s)).toEqual(ids(s.alice));
-    expectError(await s.guest.admin.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.bob)}`), 404, 'not_found');
+    // The share list (two round trips, no member records read) still shows their entry as granted, until
+    // the share is written again or they are removed; it gives them nothing.
+    for (const viewer of [s.owner, s.host.admin, s.guest.admin]) expect(await sharedMembers(viewer, s)).toEqual(ids(s.alice, s.bob));
     // The others keep theirs.
     expect((await login(s.alice, s)).status).toBe(201);
     expect(await guestList(s.alice, s)).toEqual([s.partnershipId]);
 
-    // The next write of the share prunes their entry; the state no longer counts them.
+    // The next write of the share prunes their entry; the state no longer counts them, and there is nothing to remove.
     expect(await share(s, [[s.alice, 'manager']])).toEqual(ids(s.alice));
     expect((await getItem(keys.sharingState(s.partnershipId)))?.shareCounts).toEqual({ [uid(s.alice)]: 1 });
+    for (const viewer of [s.owner, s.host.admin, s.guest.admin]) expect(await sharedMembers(viewer, s)).toEqual(ids(s.alice));
+    expectError(await s.guest.admin.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.bob)}`), 404, 'not_found');
 
     // Shared again in their new membership: access is back, once; the old membership's requests stay behind.
     expect(await share(s, [[s.bob, 'collaborator']])).toEqual(ids(s.alice, s.bob));
@@ -98,12 +100,16 @@ describe('a guest member who leaves and rejoins the guest workspace', () => {
     expect((await getItem(keys.sharingState(s.partnershipId)))?.shareCounts).toEqual({ [uid(s.alice)]: 1, [uid(s.bob)]: 1 });
   });
 
-  it('who only left is not listed either, and the guest list index holds the state only while something is shared', async () => {
+  it('who only left loses access at once, stays listed until removed, and the guest list index holds the state only while something is shared', async () => {
     const s = await activeSharing();
     await share(s, [[s.alice, 'collaborator'], [s.bob, 'collaborator']]);
     expect((await s.guest.owner.delete(`/workspaces/${s.guest.workspaceId}/members/${uid(s.bob)}`)).status).toBe(204);
-    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice));
     expectError(await login(s.bob, s), 404, 'not_found');
+    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice, s.bob));
+    // Whoever sees the entry can remove it.
+    expect((await s.guest.owner.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.bob)}`)).status).toBe(204);
+    expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice));
+    expect((await getItem(keys.sharingState(s.partnershipId)))?.shareCounts).toEqual({ [uid(s.alice)]: 1 });
 
     const indexed = async () => (await getItem(keys.sharingState(s.partnershipId)))?.[TABLE.indexes.byOwner.partitionKey];
     expect(await indexed()).toBe(keys.sharingGuestPartition(s.guest.workspaceId));
