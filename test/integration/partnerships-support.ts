@@ -4,6 +4,7 @@ import { getItem } from '../../shared/data/dynamo';
 import { keys } from '../../shared/keys';
 import { listNotifications } from '../../shared/notify/outbox';
 import { registered } from '../support/api';
+import type { LocalWorkflow } from '../support/workflow';
 
 export type Api = Awaited<ReturnType<typeof registered>>;
 
@@ -45,6 +46,17 @@ export async function memberRequest(w: World, requester: Api = w.host.member) {
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   expect(response.body.status).toBe('awaiting_host_approval');
   return response.body.partnershipId as string;
+}
+
+/** A member's request taken through host approval and guest acceptance: an active partnership. */
+export async function activePartnership(w: World, workflow: LocalWorkflow) {
+  const partnershipId = await memberRequest(w);
+  await workflow.waitFor(partnershipId, { state: 'AwaitHostApproval' });
+  expect((await w.host.admin.post(`/partnerships/${partnershipId}/approve`)).status).toBe(200);
+  await workflow.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
+  expect((await w.guest.admin.post(`/partnerships/${partnershipId}/accept`, { acceptTerms: true })).status).toBe(200);
+  await workflow.waitFor(partnershipId, { status: 'SUCCEEDED' });
+  return partnershipId;
 }
 
 /** A host Admin's request (host approval skipped). */

@@ -8,19 +8,14 @@ import { getItem } from '../../shared/data/dynamo';
 import { keys } from '../../shared/keys';
 import { TABLE } from '../../shared/table';
 import { useLocalWorkflow } from '../support/workflow';
-import { email, expectError, memberRequest, uid, world, type Api } from './partnerships-support';
+import { activePartnership, email, expectError, uid, world, type Api } from './partnerships-support';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
 /** An active partnership owned by the host's plain member, an account of theirs, three plain guest members. */
 async function activeSharing() {
   const w = await world();
-  const partnershipId = await memberRequest(w);
-  await workflow.waitFor(partnershipId, { state: 'AwaitHostApproval' });
-  expect((await w.host.admin.post(`/partnerships/${partnershipId}/approve`)).status).toBe(200);
-  await workflow.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
-  expect((await w.guest.admin.post(`/partnerships/${partnershipId}/accept`, { acceptTerms: true })).status).toBe(200);
-  await workflow.waitFor(partnershipId, { status: 'SUCCEEDED' });
+  const partnershipId = await activePartnership(w, workflow);
   const alice = await w.guest.join('alice', 'member');
   const bob = await w.guest.join('bob', 'member');
   const carol = await w.guest.join('carol', 'member');

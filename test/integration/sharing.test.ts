@@ -4,7 +4,7 @@ import { listActivity } from '../../shared/data/activity';
 import { getItem } from '../../shared/data/dynamo';
 import { keys } from '../../shared/keys';
 import { useLocalWorkflow } from '../support/workflow';
-import { adminRequest, email, expectError, memberRequest, notes, uid, world, type Api, type World } from './partnerships-support';
+import { activePartnership, adminRequest, email, expectError, notes, uid, world, type Api, type World } from './partnerships-support';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
@@ -14,12 +14,7 @@ const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
  */
 async function sharingWorld() {
   const w = await world();
-  const partnershipId = await memberRequest(w);
-  await workflow.waitFor(partnershipId, { state: 'AwaitHostApproval' });
-  expect((await w.host.admin.post(`/partnerships/${partnershipId}/approve`)).status).toBe(200);
-  await workflow.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
-  expect((await w.guest.admin.post(`/partnerships/${partnershipId}/accept`, { acceptTerms: true })).status).toBe(200);
-  await workflow.waitFor(partnershipId, { status: 'SUCCEEDED' });
+  const partnershipId = await activePartnership(w, workflow);
   const [alice, bob] = [await w.guest.join('alice', 'member'), await w.guest.join('bob', 'member')];
   const accountId = await newAccount(w, w.host.member, 'CRM');
   return { ...w, partnershipId, accountId, alice, bob, owner: w.host.member };

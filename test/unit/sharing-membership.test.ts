@@ -12,7 +12,7 @@ import {
   type AccessRequestRecord,
   type Grant,
 } from '../../shared/domain/sharing';
-import { DomainError } from '../../shared/errors';
+import { codeOf } from '../support/domain-errors';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
 const later = new Date('2025-01-02T00:00:00.000Z');
@@ -21,15 +21,6 @@ const crm = { accountId: 'host-a1', name: 'CRM' };
 const wiki = { accountId: 'host-a2', name: 'Wiki' };
 const grant = (userId: string, joinedAt: string, role: Grant['role'] = 'collaborator'): Grant => ({ userId, email: `${userId}@guest`, role, joinedAt });
 
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return `${error.kind}:${error.code}`;
-  }
-};
 
 describe('counts are about one membership', () => {
   it('a grant in a new membership starts over; entries of the old one neither count nor live', () => {
