@@ -224,7 +224,6 @@ function buildRequestMiddleware(
   };
 }
 
-/** Runs the Powertools idempotency middleware only for requests that carry an Idempotency-Key. */
 /**
  * Requests whose own `before` acquired the idempotency record. Only they may delete it on error:
  * Powertools 2.35's middleware deletes it in onError even when its `before` refused the request (in
@@ -232,6 +231,8 @@ function buildRequestMiddleware(
  * record, so a retry ran the handler again (powertools-lambda-typescript#5675, fixed after 2.35).
  */
 const acquired = new WeakSet<object>();
+
+/** Runs the Powertools idempotency middleware only for requests that carry an Idempotency-Key. */
 function optionalIdempotency(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse> {
   const applies = (event: HttpEvent) => Boolean(route.idempotent && event.headers?.[SCOPE_HEADER]);
   return {

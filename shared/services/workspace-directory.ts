@@ -23,12 +23,6 @@ export type AdminDirectory = Record<string, string>;
 /** Owner and Admins decide (partner invitations, partnership stages) and so are in the directory. */
 export const isDirectoryRole = (role: WorkspaceRole | undefined) => role === 'owner' || role === 'admin';
 
-/** The map of a loaded workspace item. */
-export function adminDirectoryOf(workspaceItem: Item | undefined): AdminDirectory | undefined {
-  const map = workspaceItem?.[ADMINS_ATTRIBUTE];
-  return map && typeof map === 'object' && !Array.isArray(map) ? (map as AdminDirectory) : undefined;
-}
-
 /**
  * E-mails of the workspace's Owner and Admins. Pass the workspace item when the route already loaded
  * it (then no read at all); otherwise one GetItem.
@@ -36,8 +30,8 @@ export function adminDirectoryOf(workspaceItem: Item | undefined): AdminDirector
 export async function workspaceAdminEmails(workspaceId: string, workspaceItem?: Item): Promise<string[]> {
   const item = workspaceItem ?? (await getItem(keys.workspace(workspaceId)));
   if (!item) return [];
-  const directory = adminDirectoryOf(item);
-  if (!directory) throw new Error(`workspace ${workspaceId} has no admin directory`);
+  const directory = item[ADMINS_ATTRIBUTE] as AdminDirectory | undefined;
+  if (!directory || typeof directory !== 'object') throw new Error(`workspace ${workspaceId} has no admin directory`);
   return [...new Set(Object.values(directory))].sort();
 }
 
