@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../local/router';
 import { routes } from '../shared/routes';
-import { keys } from '../shared/keys';
+import { keys } from '../shared/store/keys';
 import { measureBundles } from './bundles';
 import { startEnvironment, type BenchEnvironment } from './environment';
 import { World } from './fixtures';

@@ -15,7 +15,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE, keyAttributeNames } from '../shared/table';
+import { TABLE, keyAttributeNames } from '../shared/store/table';
 
 export class LocalSetupError extends Error {}
 

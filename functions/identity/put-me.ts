@@ -1,8 +1,8 @@
+import { putMe } from '../../shared/features/identity/routes';
+import { registerOrUpdate } from '../../shared/features/identity/service';
 import { httpHandler, HttpResult } from '../../shared/http/handler';
-import { putMe } from '../../shared/routes/identity';
-import { registerOrUpdate } from '../../shared/services/identity';
 
-export const handler = httpHandler(putMe, async ({ caller, body, now }) => {
-  const { user, created } = await registerOrUpdate(caller, body.name, now);
+export const handler = httpHandler(putMe, async ({ ctx, body }) => {
+  const { user, created } = await registerOrUpdate(ctx, body);
   return new HttpResult(created ? 201 : 200, user);
 });

@@ -8,7 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db, tableName } from '../../shared/data/dynamo';
 import { logger } from '../../shared/http/logger';
-import { ENTITY } from '../../shared/keys';
+import { ENTITY } from '../../shared/store/keys';
 import { sendNotificationEmail } from '../../shared/notify/ses';
 
 type Deps = { send: typeof sendNotificationEmail; now: () => Date };

@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { approvePartnerInvitation } from '../../shared/routes/teams';
 import { approveInvitation } from '../../shared/services/team-partners';
 
-export const handler = httpHandler(approvePartnerInvitation, async (request) =>
+export const handler = legacyHttpHandler(approvePartnerInvitation, async (request) =>
   approveInvitation(request, request.params.invitationId, request.now),
 );

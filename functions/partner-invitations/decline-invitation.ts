@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { declinePartnerInvitation } from '../../shared/routes/teams';
 import { declineInvitation } from '../../shared/services/team-partners';
 
-export const handler = httpHandler(declinePartnerInvitation, async (request) =>
+export const handler = legacyHttpHandler(declinePartnerInvitation, async (request) =>
   declineInvitation(request, request.params.invitationId, request.body.reason, request.now),
 );

@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { getPartnerInvitation } from '../../shared/routes/teams';
 import { invitationContext, invitationView } from '../../shared/services/team-partners';
 
-export const handler = httpHandler(getPartnerInvitation, async (request) =>
+export const handler = legacyHttpHandler(getPartnerInvitation, async (request) =>
   invitationView(invitationContext(request, request.params.invitationId).invitation),
 );

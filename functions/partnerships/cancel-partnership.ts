@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { cancelPartnership } from '../../shared/routes/partnerships';
 import { decidePartnership } from '../../shared/services/partnerships';
 
-export const handler = httpHandler(cancelPartnership, async ({ caller, user, params, loaded, now }) =>
+export const handler = legacyHttpHandler(cancelPartnership, async ({ caller, user, params, loaded, now }) =>
   decidePartnership(caller, user, loaded, params.partnershipId, 'cancel', {}, now),
 );

@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { declinePartnership } from '../../shared/routes/partnerships';
 import { decidePartnership } from '../../shared/services/partnerships';
 
-export const handler = httpHandler(declinePartnership, async ({ caller, user, params, body, loaded, now }) =>
+export const handler = legacyHttpHandler(declinePartnership, async ({ caller, user, params, body, loaded, now }) =>
   decidePartnership(caller, user, loaded, params.partnershipId, 'decline', body, now),
 );

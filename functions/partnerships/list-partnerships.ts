@@ -1,5 +1,5 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { listPartnerships } from '../../shared/routes/partnerships';
 import { listPartnerships as list } from '../../shared/services/partnerships';
 
-export const handler = httpHandler(listPartnerships, async ({ user, params, query }) => list(user, params.workspaceId, query));
+export const handler = legacyHttpHandler(listPartnerships, async ({ user, params, query }) => list(user, params.workspaceId, query));

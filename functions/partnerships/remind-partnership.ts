@@ -1,7 +1,7 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { remindPartnership } from '../../shared/routes/partnerships';
 import { remindDeciders } from '../../shared/services/partnerships';
 
-export const handler = httpHandler(remindPartnership, async ({ caller, user, params, loaded, now }) =>
+export const handler = legacyHttpHandler(remindPartnership, async ({ caller, user, params, loaded, now }) =>
   remindDeciders(caller, user, loaded, params.partnershipId, now),
 );

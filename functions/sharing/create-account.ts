@@ -1,5 +1,5 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { createAccount } from '../../shared/routes/sharing';
 import { createAccount as create } from '../../shared/services/accounts';
 
-export const handler = httpHandler(createAccount, async (request) => create(request, request.params.workspaceId, request.body));
+export const handler = legacyHttpHandler(createAccount, async (request) => create(request, request.params.workspaceId, request.body));

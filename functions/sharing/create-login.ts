@@ -1,5 +1,5 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { createLogin } from '../../shared/routes/sharing';
 import { createLogin as login } from '../../shared/services/accounts';
 
-export const handler = httpHandler(createLogin, async (request) => login(request, request.params.accountId));
+export const handler = legacyHttpHandler(createLogin, async (request) => login(request, request.params.accountId));

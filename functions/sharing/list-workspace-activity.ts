@@ -1,8 +1,8 @@
-import { httpHandler } from '../../shared/http/handler';
+import { legacyHttpHandler } from '../../shared/http/handler';
 import { listWorkspaceActivity } from '../../shared/routes/sharing';
 import { activityPage, workspaceActivity } from '../../shared/services/accounts';
 
-export const handler = httpHandler(
+export const handler = legacyHttpHandler(
   listWorkspaceActivity,
   { prefetch: ({ params, query }) => activityPage('workspace', params.workspaceId, query) },
   async ({ user, params, prefetched }) => workspaceActivity(user, params.workspaceId, prefetched),

@@ -1,12 +1,12 @@
 import type { WorkItemRecord } from '../../shared/domain/teams';
 import { notFound } from '../../shared/errors';
-import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
+import { legacyHttpHandler } from '../../shared/http/handler';
+import { keys } from '../../shared/store/keys';
 import { updateWorkItem } from '../../shared/routes/teams';
 import { teamContext } from '../../shared/services/teams';
 import { updateWorkItem as update } from '../../shared/services/work-items';
 
-export const handler = httpHandler(updateWorkItem, async (request) => {
+export const handler = legacyHttpHandler(updateWorkItem, async (request) => {
   const teamId = keys.scopeOf(request.params.workItemId);
   if (!teamId) throw notFound('work item');
   const ctx = teamContext(request, teamId, 'canWriteWorkItems', 'Your permission in this team does not allow editing work items.');

@@ -1,8 +1,5 @@
+import { changeWorkspaceMemberRole } from '../../shared/features/workspaces/routes';
+import { changeRole } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
-import { changeWorkspaceMemberRole } from '../../shared/routes/identity';
-import { changeRole } from '../../shared/services/workspaces';
 
-export const handler = httpHandler(changeWorkspaceMemberRole, async ({ caller, user, params, body, loaded, now }) =>
-  changeRole(caller, user, params.workspaceId, loaded(keys.user(params.userId)), body.role, loaded(keys.workspace(params.workspaceId)), now),
-);
+export const handler = httpHandler(changeWorkspaceMemberRole, ({ ctx, params, body }) => changeRole(ctx, params.workspaceId, params.userId, body.role));

@@ -1,5 +1,5 @@
+import { createWorkspace } from '../../shared/features/workspaces/routes';
+import { createWorkspace as create } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
-import { createWorkspace } from '../../shared/routes/identity';
-import { createWorkspace as create } from '../../shared/services/workspaces';
 
-export const handler = httpHandler(createWorkspace, async ({ caller, user, body, now }) => create(caller, user, body.name, now));
+export const handler = httpHandler(createWorkspace, ({ ctx, body }) => create(ctx, body));

@@ -1,8 +1,5 @@
+import { getWorkspaceBilling } from '../../shared/features/workspaces/routes';
+import { readBilling } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
-import { getWorkspaceBilling } from '../../shared/routes/identity';
-import { readBilling } from '../../shared/services/workspaces';
 
-export const handler = httpHandler(getWorkspaceBilling, async ({ user, params, loaded }) =>
-  readBilling(user, params.workspaceId, loaded(keys.workspace(params.workspaceId))),
-);
+export const handler = httpHandler(getWorkspaceBilling, ({ ctx, params }) => readBilling(ctx, params.workspaceId));

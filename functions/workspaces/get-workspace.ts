@@ -1,8 +1,5 @@
+import { getWorkspace } from '../../shared/features/workspaces/routes';
+import { readWorkspace } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/keys';
-import { getWorkspace } from '../../shared/routes/identity';
-import { readWorkspace } from '../../shared/services/workspaces';
 
-export const handler = httpHandler(getWorkspace, async ({ user, params, loaded }) =>
-  readWorkspace(user, params.workspaceId, loaded(keys.workspace(params.workspaceId))),
-);
+export const handler = httpHandler(getWorkspace, ({ ctx, params }) => readWorkspace(ctx, params.workspaceId));

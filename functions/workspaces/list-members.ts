@@ -1,9 +1,5 @@
+import { listWorkspaceMembers } from '../../shared/features/workspaces/routes';
+import { listMembers } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
-import { listWorkspaceMembers } from '../../shared/routes/identity';
-import { listMembers, membersPage } from '../../shared/services/workspaces';
 
-export const handler = httpHandler(
-  listWorkspaceMembers,
-  { prefetch: ({ params, query }) => membersPage(params.workspaceId, { limit: query.limit, cursor: query.cursor }) },
-  async ({ user, params, prefetched }) => listMembers(user, params.workspaceId, prefetched),
-);
+export const handler = httpHandler(listWorkspaceMembers, ({ ctx, params, query }) => listMembers(ctx, params.workspaceId, query));

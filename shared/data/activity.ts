@@ -4,7 +4,7 @@
  * partnership); it is written once per scope so each log is a plain Query, newest first.
  */
 import { newId } from '../ids';
-import { ENTITY, keys, type ActivityScope } from '../keys';
+import { ENTITY, keys, type ActivityScope } from '../store/keys';
 import { put, queryPage, type TransactItem } from './dynamo';
 
 export interface ActivityInput {

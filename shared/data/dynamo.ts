@@ -2,7 +2,6 @@
  * The DynamoDB document client (module scope, created on first use so the environment can be set
  * first) and the few operations the service uses. No Scan: lists are Queries with cursors.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -13,39 +12,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { config } from '../config';
 import { DomainError } from '../errors';
-import type { Key } from '../keys';
-import { TABLE } from '../table';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import type { Key } from '../store/keys';
+import { TABLE } from '../store/table';
+import { decodeCursor, encodeCursor } from '../store/cursor';
 
 export type Item = Record<string, any>;
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-let rawClient: DynamoDBClient | undefined;
-let documentClient: DynamoDBDocumentClient | undefined;
+export { db, dynamoClient, tableName } from '../store/client';
+import { db, tableName } from '../store/client';
 
-export function dynamoClient(): DynamoDBClient {
-  if (!rawClient) {
-    const cfg = config();
-    rawClient = new DynamoDBClient({
-      region: cfg.region,
-      ...(cfg.dynamoEndpoint
-        ? { endpoint: cfg.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-        : {}),
-    });
-  }
-  return rawClient;
-}
-
-export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(dynamoClient(), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return documentClient;
-}
-
-export const tableName = () => config().tableName;
 export const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;
 
 export async function getItem<T extends Item = Item>(key: Key, consistent = true): Promise<T | undefined> {

@@ -3,24 +3,22 @@
  *   1. error mapping    typed domain errors -> the spec's error format; anything else -> bare 500
  *   2. logger           Powertools structured logs with the request id
  *   3. request          header normalisation, JWT claims, size limits, JSON parsing, zod validation
- *                       (unknown fields rejected), and for registered routes one BatchGetItem of the
- *                       caller's user record plus the route's preload keys (403 not_registered),
- *                       with the handler's `prefetch` read (if any) running beside it
+ *                       (unknown fields refused), then a use-case context (shared/context.ts) for the caller
  *   4. idempotency      Powertools idempotency, only when an Idempotency-Key header is sent
- *   5. the route        plain async function: (request) => response body
+ *   5. the route        (request) => the use case's result; the caller's registration is checked by
+ *                       the use case (ctx.me(), batched with its first reads) and again here after it
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { batchGet, dynamoClient, keyId, tableName, type Item } from '../data/dynamo';
+import { UseCaseContext, type Caller } from '../context';
 import type { UserRecord } from '../domain/identity';
-import { notRegistered, unauthenticated, validationFailed } from '../errors';
-import { IDEMPOTENCY_PARTITION, keys, type Key } from '../keys';
-import { TABLE } from '../table';
+import { unauthenticated, validationFailed } from '../errors';
+import type { Item } from '../store/client';
+import { idempotencyConfig, idempotencyPersistence } from '../store/idempotency';
+import { keys, type Key } from '../store/keys';
 import { JSON_HEADERS, mapError } from './errors';
 import { logger } from './logger';
 import type { RouteSpec } from './route';
@@ -28,30 +26,28 @@ import { MAX_BODY_BYTES } from './schemas';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
+export type { Caller } from '../context';
 
-export interface Caller {
-  userId: string;
-  email: string;
-}
-
-export interface HttpRequest<P, Q, B, R = undefined> {
+/** What a route function gets: the validated request and the use-case context of its caller. */
+export interface HttpRequest<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  headers: Record<string, string>;
+  ctx: UseCaseContext;
+}
+
+/** The old request shape (routes not yet moved to use cases with a context): everything read before the route runs. */
+export interface LegacyRequest<P = unknown, Q = unknown, B = unknown, R = undefined> extends HttpRequest<P, Q, B> {
   caller: Caller;
   /** The caller's user record. Set on every `registered` route (the default). */
   user: UserRecord;
   /** Items fetched with the user record (route.preload); undefined when absent. */
-  loaded: <T extends Item = Item>(key: Key) => T | undefined;
+  loaded: <T = Record<string, any>>(key: Key) => T | undefined;
   /** The route's preload keys: a use case that decides again after a lost race reloads them. */
   preloadKeys: Key[];
-  /**
-   * The result of the handler's `prefetch` (resolves to undefined without one). It was read before
-   * anyone checked the caller's rights: await it only once the route has authorized the request, so
-   * a refused request ends with the same 404/403 and never shows (nor fails on) prefetched data.
-   */
+  /** The result of the handler's `prefetch`: await it only once the route has authorized the request. */
   prefetched: Promise<R>;
-  headers: Record<string, string>;
   now: Date;
   requestId: string;
 }
@@ -65,7 +61,8 @@ export class HttpResult {
   ) {}
 }
 
-type RouteFn<P, Q, B, R> = (request: HttpRequest<P, Q, B, R>) => Promise<unknown>;
+type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
+type LegacyRouteFn<P, Q, B, R> = (request: LegacyRequest<P, Q, B, R>) => Promise<unknown>;
 
 export interface HandlerOptions<P, Q, R> {
   /**
@@ -77,27 +74,13 @@ export interface HandlerOptions<P, Q, R> {
 }
 
 const REQUEST = Symbol('request');
-type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown, unknown> };
+type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
 
 // Module scope: created once per container, reused across invocations.
 let idempotency: ReturnType<typeof makeHandlerIdempotent> | undefined;
 function idempotencyMiddleware() {
-  idempotency ??= makeHandlerIdempotent({
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: tableName(),
-      keyAttr: TABLE.partitionKey,
-      sortKeyAttr: TABLE.sortKey,
-      staticPkValue: IDEMPOTENCY_PARTITION,
-      expiryAttr: TABLE.ttlAttribute,
-      awsSdkV3Client: dynamoClient(),
-    }),
-    config: new IdempotencyConfig({
-      // The scope header is set by this module (never by the client): route + caller + key.
-      eventKeyJmesPath: 'headers."x-idempotency-scope"',
-      payloadValidationJmesPath: 'body',
-      expiresAfterSeconds: 24 * 60 * 60,
-    }),
-  });
+  // The scope header is set by this module (never by the client): route + caller + key.
+  idempotency ??= makeHandlerIdempotent({ persistenceStore: idempotencyPersistence(), config: idempotencyConfig('headers."x-idempotency-scope"') });
   return idempotency;
 }
 
@@ -160,66 +143,97 @@ function startPrefetch(prefetch: HandlerOptions<any, any, unknown>['prefetch'], 
   return pending;
 }
 
-function buildRequestMiddleware(
+interface ParsedRequest {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  caller: Caller;
+  headers: Record<string, string>;
+}
+
+/** Headers, claims, size limit, JSON, zod validation (unknown fields refused): a 400 lists every problem. */
+function parseRequest(route: RouteSpec<any, any, any>, event: HttpEvent): ParsedRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  delete headers[SCOPE_HEADER];
+
+  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const userId = typeof claims.sub === 'string' ? claims.sub : '';
+  const email = typeof claims.email === 'string' ? claims.email : '';
+  if (!userId || !email) throw unauthenticated('The token must carry sub and email claims.');
+
+  const details: unknown[] = [];
+  const params = parseWith(route.params, event.pathParameters ?? {}, 'path', details);
+  const query = parseWith(route.query, event.queryStringParameters ?? {}, 'query', details);
+  // A route without a query schema takes no query parameters: unknown fields are refused everywhere.
+  if (!route.query) for (const name of Object.keys(event.queryStringParameters ?? {})) details.push({ field: `query.${name}`, issue: 'unknown query parameter' });
+  const rawBody = readBody(event, route.body !== undefined);
+  if (!route.body && rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) && Object.keys(rawBody).length === 0)) {
+    details.push({ field: 'body', issue: 'this route takes no body' });
+  }
+  const body = parseWith(route.body, rawBody, 'body', details);
+  if (details.length > 0) throw validationFailed(details);
+  return { params, query, body, caller: { userId, email }, headers };
+}
+
+/** Scopes an Idempotency-Key to the route and the caller (Powertools reads the scope from the event). */
+function scopeIdempotencyKey(route: RouteSpec<any, any, any>, event: HttpEvent, parsed: ParsedRequest): void {
+  const headers = parsed.headers;
+  if (route.idempotent && headers[IDEMPOTENCY_HEADER]) {
+    const key = headers[IDEMPOTENCY_HEADER];
+    if (key.length > 255) throw validationFailed([{ field: 'header.idempotency-key', issue: 'too long (maximum 255)' }]);
+    headers[SCOPE_HEADER] = `${route.id}:${parsed.caller.userId}:${key}`;
+  }
+  event.headers = headers;
+}
+
+function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
+  return {
+    before: async (request) => {
+      const parsed = parseRequest(route, request.event);
+      scopeIdempotencyKey(route, request.event, parsed);
+      const ctx = UseCaseContext.forCaller(parsed.caller, new Date());
+      request.context[REQUEST] = { params: parsed.params, query: parsed.query, body: parsed.body, headers: parsed.headers, ctx };
+    },
+  };
+}
+
+/** The old request shape: the caller and the route's preload keys read before the route runs. */
+function buildLegacyRequestMiddleware(
   route: RouteSpec<any, any, any>,
   options: HandlerOptions<any, any, unknown>,
 ): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
   return {
     before: async (request) => {
       const event = request.event;
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
-      delete headers[SCOPE_HEADER];
-
-      const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
-      const userId = typeof claims.sub === 'string' ? claims.sub : '';
-      const email = typeof claims.email === 'string' ? claims.email : '';
-      if (!userId || !email) throw unauthenticated('The token must carry sub and email claims.');
-
-      const details: unknown[] = [];
-      const params = parseWith(route.params, event.pathParameters ?? {}, 'path', details);
-      const query = parseWith(route.query, event.queryStringParameters ?? {}, 'query', details);
-      // A route without a query schema takes no query parameters: unknown fields are refused everywhere.
-      if (!route.query) for (const name of Object.keys(event.queryStringParameters ?? {})) details.push({ field: `query.${name}`, issue: 'unknown query parameter' });
-      const rawBody = readBody(event, route.body !== undefined);
-      if (!route.body && rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) && Object.keys(rawBody).length === 0)) {
-        details.push({ field: 'body', issue: 'this route takes no body' });
-      }
-      const body = parseWith(route.body, rawBody, 'body', details);
-      if (details.length > 0) throw validationFailed(details);
-
-      const prefetched = startPrefetch(options.prefetch, { params, query, callerId: userId });
+      const parsed = parseRequest(route, event);
+      const { params, query, body, caller, headers } = parsed;
+      const ctx = UseCaseContext.forCaller(caller, new Date());
+      const prefetched = startPrefetch(options.prefetch, { params, query, callerId: caller.userId });
       let user: UserRecord | undefined;
       let loaded = new Map<string, Item>();
-      const preloadKeys = route.preload?.({ params, body, callerId: userId }) ?? [];
+      const preloadKeys = route.preload?.({ params, body, callerId: caller.userId }) ?? [];
       if ((route.auth ?? 'registered') === 'registered') {
-        const userKey = keys.user(userId);
-        loaded = await batchGet([userKey, ...preloadKeys]);
-        user = loaded.get(keyId(userKey)) as UserRecord | undefined;
-        if (!user) throw notRegistered();
+        const all = [keys.user(caller.userId), ...preloadKeys];
+        const items = await ctx.store.loader.loadMany(all);
+        all.forEach((key, i) => items[i] && loaded.set(keyId(key), items[i]));
+        user = await ctx.me();
       }
-
-      if (route.idempotent && headers[IDEMPOTENCY_HEADER]) {
-        const key = headers[IDEMPOTENCY_HEADER];
-        if (key.length > 255) throw validationFailed([{ field: 'header.idempotency-key', issue: 'too long (maximum 255)' }]);
-        headers[SCOPE_HEADER] = `${route.id}:${userId}:${key}`;
-      }
-      // Powertools reads the key from the event; give it the normalised headers.
-      event.headers = headers;
-
+      scopeIdempotencyKey(route, event, parsed);
       request.context[REQUEST] = {
         params,
         query,
         body,
-        caller: { userId, email },
+        ctx,
+        caller,
         user: user as UserRecord,
-        loaded: <T extends Item>(key: Key) => loaded.get(keyId(key)) as T | undefined,
+        loaded: <T,>(key: Key) => loaded.get(keyId(key)) as T | undefined,
         preloadKeys,
         prefetched,
         headers,
-        now: new Date(),
+        now: ctx.now,
         requestId: request.context.awsRequestId ?? event.requestContext?.requestId ?? '',
-      };
+      } as LegacyRequest;
     },
   };
 }
@@ -275,33 +289,51 @@ function toResponse(route: RouteSpec<any, any, any>, result: unknown): HttpRespo
 
 export type WrappedHandler = middy.MiddyfiedHandler<HttpEvent, HttpResponse, Error, ContextWithRequest>;
 
-/**
- * Wraps a route function into a Lambda handler for API Gateway HTTP API (payload v2) events.
- * The same exported handler runs deployed and in the local server.
- */
-export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
-  route: RouteSpec<P, Q, B>,
-  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>, undefined>,
-): WrappedHandler;
-/** With a prefetch: the options come first, so that the prefetch's type reaches `request.prefetched`. */
-export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType, R>(
-  route: RouteSpec<P, Q, B>,
-  options: Required<HandlerOptions<z.output<P>, z.output<Q>, R>>,
-  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>, R>,
-): WrappedHandler;
-export function httpHandler(
-  route: RouteSpec<any, any, any>,
-  fnOrOptions: RouteFn<any, any, any, any> | HandlerOptions<any, any, unknown>,
-  maybeFn?: RouteFn<any, any, any, any>,
-): WrappedHandler {
-  const [options, fn] = typeof fnOrOptions === 'function' ? [{}, fnOrOptions] : [fnOrOptions, maybeFn!];
+function wrap(route: RouteSpec<any, any, any>, request: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest>, fn: (request: any) => Promise<unknown>): WrappedHandler {
   const base = async (_event: HttpEvent, context: ContextWithRequest): Promise<HttpResponse> => {
-    const request = context[REQUEST] as HttpRequest<unknown, unknown, unknown, unknown>;
-    return toResponse(route, await fn(request));
+    const req = context[REQUEST] as HttpRequest<unknown, unknown, unknown>;
+    const result = await fn(req);
+    // Every registered route answers 403 not_registered to an unknown caller, whatever its use case read.
+    if ((route.auth ?? 'registered') === 'registered' && !req.ctx.callerVerified) await req.ctx.me();
+    return toResponse(route, result);
   };
   return middy<HttpEvent, HttpResponse, Error, ContextWithRequest>(base)
     .use(errorMapping)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(buildRequestMiddleware(route, options))
+    .use(request)
     .use(optionalIdempotency(route));
 }
+
+/**
+ * Wraps a route function into a Lambda handler for API Gateway HTTP API (payload v2) events. The
+ * same exported handler runs deployed and in the local server:
+ *
+ *   export const handler = httpHandler(getTeam, ({ ctx, params }) => readTeam(ctx, params.teamId));
+ */
+export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  route: RouteSpec<P, Q, B>,
+  fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>>,
+): WrappedHandler {
+  return wrap(route, buildRequestMiddleware(route), fn);
+}
+
+/** The old wrapper (caller + preload keys read first); routes move to httpHandler feature by feature. */
+export function legacyHttpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  route: RouteSpec<P, Q, B>,
+  fn: LegacyRouteFn<z.output<P>, z.output<Q>, z.output<B>, undefined>,
+): WrappedHandler;
+export function legacyHttpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType, R>(
+  route: RouteSpec<P, Q, B>,
+  options: Required<HandlerOptions<z.output<P>, z.output<Q>, R>>,
+  fn: LegacyRouteFn<z.output<P>, z.output<Q>, z.output<B>, R>,
+): WrappedHandler;
+export function legacyHttpHandler(
+  route: RouteSpec<any, any, any>,
+  fnOrOptions: LegacyRouteFn<any, any, any, any> | HandlerOptions<any, any, unknown>,
+  maybeFn?: LegacyRouteFn<any, any, any, any>,
+): WrappedHandler {
+  const [options, fn] = typeof fnOrOptions === 'function' ? [{}, fnOrOptions] : [fnOrOptions, maybeFn!];
+  return wrap(route, buildLegacyRequestMiddleware(route, options), fn);
+}
+
+const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;

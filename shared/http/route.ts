@@ -4,7 +4,7 @@
  * validates with its schemas, and scripts/openapi.ts documents it.
  */
 import type * as z from 'zod/mini';
-import type { Key } from '../keys';
+import type { Key } from '../store/keys';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

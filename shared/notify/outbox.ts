@@ -4,7 +4,7 @@
  * local outbox locally) reads them afterwards.
  */
 import { newId } from '../ids';
-import { ENTITY, keys, normalizeEmail } from '../keys';
+import { ENTITY, keys, normalizeEmail } from '../store/keys';
 import { put, queryPage, type TransactItem } from '../data/dynamo';
 import { renderSubject, type TemplateName } from './templates';
 

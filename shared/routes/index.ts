@@ -2,10 +2,11 @@
  * The route table: every route of the HTTP API, defined once. Used by infra/ (one function per
  * route), local/ (the local server's router), scripts/openapi.ts and the tests.
  */
+import { identityRoutes } from '../features/identity/routes';
+import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
-import { identityRoutes } from './identity';
-import { teamRoutes } from './teams';
 import { partnershipRoutes } from './partnerships';
 import { sharingRoutes } from './sharing';
+import { teamRoutes } from './teams';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...workspaceRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];

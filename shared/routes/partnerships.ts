@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { PARTNERSHIP_STATUSES } from '../domain/partnership';
 import { defineRoute } from '../http/route';
 import * as s from '../http/schemas';
-import { keys } from '../keys';
+import { keys } from '../store/keys';
 
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });

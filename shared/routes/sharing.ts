@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { ACCESS_REQUEST_STATUSES, SHARE_ROLES } from '../domain/sharing';
 import { defineRoute } from '../http/route';
 import * as s from '../http/schemas';
-import { keys } from '../keys';
+import { keys } from '../store/keys';
 
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });

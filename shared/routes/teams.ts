@@ -9,7 +9,7 @@ import {
 } from '../domain/teams';
 import { defineRoute } from '../http/route';
 import * as s from '../http/schemas';
-import { keys, type Key } from '../keys';
+import { keys, type Key } from '../store/keys';
 
 const teamParams = z.strictObject({ teamId: s.id() });
 const workspaceParams = z.strictObject({ workspaceId: s.id() });

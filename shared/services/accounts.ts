@@ -16,8 +16,8 @@ import {
 import { conflict, notFound } from '../errors';
 import { statusOf } from '../http/errors';
 import { newId } from '../ids';
-import { ENTITY, keys, type ActivityScope } from '../keys';
-import { TABLE } from '../table';
+import { ENTITY, keys, type ActivityScope } from '../store/keys';
+import { TABLE } from '../store/table';
 import { toRecord } from './partnership-store';
 import { partnershipContext, retrying, type SharingRequest } from './sharing';
 import {

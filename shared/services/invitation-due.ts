@@ -10,9 +10,9 @@ import { activityItems } from '../data/activity';
 import { tableName, transact, type TransactItem } from '../data/dynamo';
 import { dueAction, type InvitationRecord } from '../domain/teams';
 import { conflict, DomainError } from '../errors';
-import { keys } from '../keys';
+import { keys } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
-import { TABLE } from '../table';
+import { TABLE } from '../store/table';
 import { workspaceAdminEmails } from './workspace-directory';
 import { workspaceScope } from './teams';
 

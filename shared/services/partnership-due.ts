@@ -21,8 +21,8 @@ import {
   type PartnershipRecord,
 } from '../domain/partnership';
 import { logger } from '../http/logger';
-import { ENTITY, keys } from '../keys';
-import { TABLE } from '../table';
+import { ENTITY, keys } from '../store/keys';
+import { TABLE } from '../store/table';
 import { resolveRecipients, StaleRecord, toRecord, writeChange, dueAssignment, updateItem } from './partnership-store';
 import { deliverResume, expirePartnership, startExecution } from './partnership-workflow';
 

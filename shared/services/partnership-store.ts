@@ -15,9 +15,9 @@ import {
   type Recipients,
 } from '../domain/partnership';
 import { conflict, DomainError } from '../errors';
-import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../keys';
+import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
-import { TABLE } from '../table';
+import { TABLE } from '../store/table';
 import { workspaceAdminEmails } from './workspace-directory';
 
 // ---- mapping ------------------------------------------------------------------------------------------

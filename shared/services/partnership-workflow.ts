@@ -15,7 +15,7 @@ import {
   type Stage,
 } from '../domain/partnership';
 import { logger } from '../http/logger';
-import { keys } from '../keys';
+import { keys } from '../store/keys';
 import { TaskClosedError, workflow } from '../workflow/port';
 import { EXPIRED_ERROR } from '../workflow/tasks';
 import { dueAssignment, resolveRecipients, StaleRecord, toRecord, updateItem, writeChange } from './partnership-store';

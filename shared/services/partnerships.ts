@@ -23,7 +23,7 @@ import { listScopeFor, viewerOf, type PartnershipAccess } from '../domain/partne
 import { businessRule, conflict, notFound, rateLimited } from '../errors';
 import type { Caller } from '../http/handler';
 import { newId } from '../ids';
-import { keys, type ActivityScope } from '../keys';
+import { keys, type ActivityScope } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
 import {
   notificationData,

@@ -7,8 +7,8 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../data/dynamo';
-import { ENTITY } from '../keys';
-import { TABLE } from '../table';
+import { ENTITY } from '../store/keys';
+import { TABLE } from '../store/table';
 import { processDueInvitation } from './invitation-due';
 import { processDuePartnership } from './partnership-due';
 

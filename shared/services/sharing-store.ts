@@ -15,8 +15,8 @@ import {
   type SharingState,
 } from '../domain/sharing';
 import { DomainError } from '../errors';
-import { ENTITY, keys, type ActivityScope } from '../keys';
-import { TABLE } from '../table';
+import { ENTITY, keys, type ActivityScope } from '../store/keys';
+import { TABLE } from '../store/table';
 import { partnershipSummary, type PartnershipSummary } from './partnership-store';
 
 // ---- mapping ------------------------------------------------------------------------------------------

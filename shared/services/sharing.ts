@@ -31,9 +31,9 @@ import {
   type SharingState,
 } from '../domain/sharing';
 import { businessRule, notFound, notRegistered } from '../errors';
-import type { HttpRequest } from '../http/handler';
+import type { LegacyRequest as HttpRequest } from '../http/handler';
 import { newId } from '../ids';
-import { ENTITY, keys, normalizeEmail, type Key } from '../keys';
+import { ENTITY, keys, normalizeEmail, type Key } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
 import { toUserRecord } from './identity';
 import { notificationData, toRecord, type PartnershipSummary } from './partnership-store';

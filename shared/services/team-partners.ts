@@ -13,11 +13,11 @@ import {
   type PartnerRecord,
 } from '../domain/teams';
 import { businessRule, conflict, DomainError, forbidden, notFound } from '../errors';
-import type { HttpRequest } from '../http/handler';
+import type { LegacyRequest as HttpRequest } from '../http/handler';
 import { newId } from '../ids';
-import { ENTITY, keys, normalizeEmail } from '../keys';
+import { ENTITY, keys, normalizeEmail } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
-import { TABLE } from '../table';
+import { TABLE } from '../store/table';
 import { teamContext, workspaceScope, type PartnerItem, type TeamContext } from './teams';
 import { workspaceAdminEmails } from './workspace-directory';
 

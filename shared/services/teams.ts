@@ -13,11 +13,11 @@ import {
   type TeamVisibility,
 } from '../domain/teams';
 import { businessRule, conflict, forbidden, notFound, validationFailed } from '../errors';
-import type { HttpRequest } from '../http/handler';
+import type { LegacyRequest as HttpRequest } from '../http/handler';
 import { newId } from '../ids';
-import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../keys';
+import { ENTITY, keys, normalizeEmail, type ActivityScope } from '../store/keys';
 import { notificationItems } from '../notify/outbox';
-import { TABLE } from '../table';
+import { TABLE } from '../store/table';
 
 export type TeamItem = TeamRecord & { pk: string; sk: string; memberIds?: Set<string> };
 export type TeamMemberItem = TeamMemberRecord & { pk: string; sk: string; email?: string };

@@ -5,7 +5,7 @@ import type { UserRecord } from '../domain/identity';
 import { checkAssignee, type WorkItemRecord, type WorkItemStatus } from '../domain/teams';
 import { businessRule, conflict, notFound, validationFailed } from '../errors';
 import { newId } from '../ids';
-import { ENTITY, keys } from '../keys';
+import { ENTITY, keys } from '../store/keys';
 import { workspaceScope, type PartnerItem, type TeamContext, type TeamMemberItem } from './teams';
 
 type WorkItemItem = WorkItemRecord & { pk: string; sk: string };

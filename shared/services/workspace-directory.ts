@@ -14,7 +14,7 @@
  */
 import { getItem, tableName, type Item, type TransactItem } from '../data/dynamo';
 import type { WorkspaceRole } from '../domain/identity';
-import { keys } from '../keys';
+import { keys } from '../store/keys';
 
 export const ADMINS_ATTRIBUTE = 'admins';
 

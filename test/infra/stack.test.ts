@@ -13,7 +13,7 @@ import { buildStack, synthTemplate } from '../../infra/synth';
 import type { PartnershipsStack } from '../../infra/stack';
 import type { RouteSpec } from '../../shared/http/route';
 import { routes } from '../../shared/routes';
-import { TABLE } from '../../shared/table';
+import { TABLE } from '../../shared/store/table';
 import {
   type Resources,
   allStatements,

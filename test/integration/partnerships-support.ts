@@ -1,7 +1,7 @@
 /** Fixtures of the host-guest partnership tests: two workspaces with a user of each role, and helpers. */
 import { expect } from 'vitest';
 import { getItem } from '../../shared/data/dynamo';
-import { keys } from '../../shared/keys';
+import { keys } from '../../shared/store/keys';
 import { listNotifications } from '../../shared/notify/outbox';
 import { registered } from '../support/api';
 import type { LocalWorkflow } from '../support/workflow';

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getItem } from '../../shared/data/dynamo';
-import { keys } from '../../shared/keys';
-import { TABLE } from '../../shared/table';
+import { keys } from '../../shared/store/keys';
+import { TABLE } from '../../shared/store/table';
 import { useLocalWorkflow } from '../support/workflow';
 import { activePartnership, email, expectError, uid, world, type Api } from './partnerships-support';
 

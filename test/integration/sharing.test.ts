@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { listActivity } from '../../shared/data/activity';
 import { getItem } from '../../shared/data/dynamo';
-import { keys } from '../../shared/keys';
+import { keys } from '../../shared/store/keys';
 import { useLocalWorkflow } from '../support/workflow';
 import { activePartnership, adminRequest, email, expectError, notes, uid, world, type Api, type World } from './partnerships-support';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getItem } from '../../shared/data/dynamo';
-import { keys } from '../../shared/keys';
+import { keys } from '../../shared/store/keys';
 import { as, newActor, registered } from '../support/api';
 import { useLocalWorkflow } from '../support/workflow';
 import { emailOf, expectError, newMember, newWorkspace, notificationsOf, uid, type Api } from '../support/fixtures-teams';

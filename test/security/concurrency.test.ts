@@ -18,7 +18,7 @@ import type { Actor } from '../../bench/api';
 import { useRunner } from '../../bench/workflow';
 import { listActivity } from '../../shared/data/activity';
 import { getItem } from '../../shared/data/dynamo';
-import { keys } from '../../shared/keys';
+import { keys } from '../../shared/store/keys';
 import { useLocalWorkflow } from '../support/workflow';
 import { send, suiteCounters, type SecurityResponse } from './support/harness';
 import { expectRecordAndWorkflowAgree, quiesce, victimWorld } from './support/worlds';

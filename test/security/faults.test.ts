@@ -21,7 +21,7 @@ import type { Actor } from '../../bench/api';
 import { listActivity } from '../../shared/data/activity';
 import { dynamoClient, getItem } from '../../shared/data/dynamo';
 import { DAY_MS } from '../../shared/domain/partnership';
-import { keys } from '../../shared/keys';
+import { keys } from '../../shared/store/keys';
 import { runReminderJob } from '../../shared/services/reminder-job';
 import { at, useLocalWorkflow } from '../support/workflow';
 import { formatProblems, send, suiteCounters, type SecurityResponse } from './support/harness';

@@ -10,7 +10,7 @@ import { matchRoute } from '../../local/router';
 import { db, tableName } from '../../shared/data/dynamo';
 import type { WorkspaceRole } from '../../shared/domain/identity';
 import { newId } from '../../shared/ids';
-import { ENTITY, keys } from '../../shared/keys';
+import { ENTITY, keys } from '../../shared/store/keys';
 import { listNotifications } from '../../shared/notify/outbox';
 import { registered } from './api';
 

@@ -18,7 +18,7 @@ import { useRunner } from '../../../bench/workflow';
 import { localClient } from '../../../local/dynamodb';
 import type { WorkflowRunner } from '../../../local/workflow-runner';
 import { getItem } from '../../../shared/data/dynamo';
-import { keys } from '../../../shared/keys';
+import { keys } from '../../../shared/store/keys';
 import { as, newActor, registered, type Actor } from '../../support/api';
 
 export const ROLES = [

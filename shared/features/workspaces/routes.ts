@@ -1,29 +1,8 @@
-/** Routes of SPEC §2 (users, workspaces, members, roles, billing). */
+/** Routes of SPEC §2: workspaces, members, roles, ownership, billing. */
 import * as z from 'zod/mini';
-import { ASSIGNABLE_ROLES, BILLING_PLANS, WORKSPACE_ROLES } from '../domain/identity';
-import { defineRoute } from '../http/route';
-import * as s from '../http/schemas';
-import { keys } from '../keys';
-
-export const putMe = defineRoute({
-  id: 'putMe',
-  method: 'PUT',
-  path: '/me',
-  entry: 'functions/identity/put-me.ts',
-  summary: 'Register or update the caller (from the token sub and email).',
-  auth: 'authenticated',
-  body: z.strictObject({ name: s.name() }),
-  access: { table: 'readWrite' },
-});
-
-export const getMe = defineRoute({
-  id: 'getMe',
-  method: 'GET',
-  path: '/me',
-  entry: 'functions/identity/get-me.ts',
-  summary: 'The caller, their workspace and role, and the teams where they are a partner.',
-  access: { table: 'read' },
-});
+import { ASSIGNABLE_ROLES, BILLING_PLANS, WORKSPACE_ROLES } from '../../domain/identity';
+import { defineRoute } from '../../http/route';
+import * as s from '../../http/schemas';
 
 // ---- workspaces ------------------------------------------------------------------------------
 
@@ -74,7 +53,6 @@ export const getWorkspace = defineRoute({
   summary: 'A workspace the caller belongs to (its id is what a host needs for a partnership request).',
   params: workspaceParams,
   response: workspaceResponse,
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'read' },
 });
 
@@ -101,7 +79,6 @@ export const addWorkspaceMember = defineRoute({
   response: memberResponse,
   successStatus: 201,
   idempotent: true,
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
@@ -114,8 +91,6 @@ export const changeWorkspaceMemberRole = defineRoute({
   params: memberParams,
   body: z.strictObject({ role: assignableRole() }),
   response: memberResponse,
-  // The workspace comes along for its admin directory (shared/services/workspace-directory.ts).
-  preload: ({ params }) => [keys.user(params.userId), keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
@@ -127,8 +102,6 @@ export const removeWorkspaceMember = defineRoute({
   summary: 'Owner/Admin remove a member; a member may remove themselves; the Owner cannot be removed.',
   params: memberParams,
   successStatus: 204,
-  // The workspace comes along for its admin directory (shared/services/workspace-directory.ts).
-  preload: ({ params }) => [keys.user(params.userId), keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
@@ -141,8 +114,6 @@ export const transferWorkspaceOwnership = defineRoute({
   params: workspaceParams,
   body: z.strictObject({ userId: s.id() }),
   response: workspaceResponse,
-  // The new Owner's id is in the body, which preload cannot see: the service reads that user once.
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
@@ -154,7 +125,6 @@ export const getWorkspaceBilling = defineRoute({
   summary: 'Billing settings (Owner, Admin, Billing Admin).',
   params: workspaceParams,
   response: billingResponse,
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'read' },
 });
 
@@ -167,13 +137,10 @@ export const putWorkspaceBilling = defineRoute({
   params: workspaceParams,
   body: z.strictObject({ plan: z.enum(BILLING_PLANS), billingEmail: s.email() }),
   response: billingResponse,
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'readWrite' },
 });
 
-export const identityRoutes = [
-  putMe,
-  getMe,
+export const workspaceRoutes = [
   createWorkspace,
   getWorkspace,
   listWorkspaceMembers,

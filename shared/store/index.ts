@@ -1,0 +1,31 @@
+/**
+ * The store: one repository per aggregate over one per-request loader. A use case gets a Store from
+ * its context (shared/context.ts); a Store lives as long as one request, job item or workflow task.
+ *
+ *   users           users, e-mail guards, workspaces and their admin directories   (store/users.ts)
+ *   activity log and notification outbox: plain functions over a Transaction        (store/activity.ts)
+ */
+import { Loader } from './loader';
+import { Transaction } from './transaction';
+import { UsersRepository } from './users';
+
+export class Store {
+  readonly loader = new Loader();
+  readonly users = new UsersRepository(this.loader);
+
+  /** @param beforeCommit run before every commit (the context's check that the caller was verified). */
+  constructor(private readonly beforeCommit: () => void = () => undefined) {}
+
+  transaction(): Transaction {
+    return new Transaction(this.beforeCommit);
+  }
+
+  /** Forgets every read of this request (optimistic retries read again). */
+  clear(): void {
+    this.loader.clear();
+  }
+}
+
+export { optimistic } from './concurrency';
+export { ConcurrentChange, type FailureHandlers, Transaction } from './transaction';
+export type { Page, PageRequest } from './query';
