@@ -12,8 +12,12 @@ import { ConcurrentChange } from './transaction';
 
 export const MAX_ATTEMPTS = 4;
 
-/** The version condition and its increment, for a record read at version `seen`. */
-export const versionIs = (seen: number): Condition => eq('version', seen);
+/**
+ * The version condition and its increment, for a record read at version `seen`. `attribute` names
+ * the version attribute of an item that has another name for it (the sharing state's `seq`, which is
+ * also the sequence number its grants remember).
+ */
+export const versionIs = (seen: number, attribute = 'version'): Condition => eq(attribute, seen);
 export const nextVersion = () => increment(1);
 
 export interface Rereadable {

@@ -122,7 +122,9 @@ export const keys = {
   //   PS#<id>                  / LISTING#OWNER#<userId>   summary copy per Partnership Owner
   //                  gsi1: WS#<host>#PS#OWNER#<userId> / <createdAt>#<id>   (plain members' list)
   //   PSGUARD#<host>#<guest>   / PSGUARD                  one non-terminal partnership per (host, guest)
-  partnership: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'PARTNERSHIP' }),
+  partnership: (partnershipId: string): Key => ({ pk: keys.partnershipPartition(partnershipId), sk: 'PARTNERSHIP' }),
+  /** The partition of a partnership: its record, list entries, sharing state, shares and access requests. */
+  partnershipPartition: (partnershipId: string) => `PS#${partnershipId}`,
   partnershipGuestListing: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'LISTING#GUEST' }),
   partnershipOwnerListing: (partnershipId: string, userId: string): Key => ({
     pk: `PS#${partnershipId}`,
@@ -140,9 +142,18 @@ export const keys = {
     [TABLE.indexes.byOwner.partitionKey]: partition,
     [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${partnershipId}`,
   }),
+  /** The due index's one partition (gsi2pk of every item awaiting something). */
+  duePartition: 'DUE',
+  /** gsi2 sort keys up to this one are due at `at` ('~' sorts after every character of "<ISO>#<TYPE>#<id>"). */
+  dueUpTo: (at: string) => `${at}~`,
+  /** The parts of a due sort key "<dueAt>#<TYPE>#<id>", or undefined when it is not one. */
+  dueKeyParts: (dueKey: string): { dueAt: string; type: string; id: string } | undefined => {
+    const match = /^([^#]+)#([^#]+)#(.+)$/.exec(dueKey);
+    return match ? { dueAt: match[1], type: match[2], id: match[3] } : undefined;
+  },
   /** Due index attributes (gsi2) of a partnership awaiting something (reminder, expiry, resume, reconcile). */
   partnershipDue: (dueAt: string, partnershipId: string) => ({
-    [TABLE.indexes.due.partitionKey]: 'DUE',
+    [TABLE.indexes.due.partitionKey]: keys.duePartition,
     [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.partnership}#${partnershipId}`,
   }),
 

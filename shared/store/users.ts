@@ -39,6 +39,8 @@ export const USER_CONDITIONS = {
   actorHasRole: 'actor.has_role',
   /** The user is still a member of the workspace. */
   inWorkspace: 'user.in_workspace',
+  /** The user still has the workspace, role and joinedAt that were read. */
+  membershipUnchanged: 'user.membership_unchanged',
 } as const;
 
 export const WORKSPACE_CONDITIONS = {
@@ -229,6 +231,18 @@ export class UsersRepository {
   /** The acting user still has one of `roles` in the workspace when the transaction commits. */
   requireRole(tx: Transaction, userId: string, workspaceId: string, roles: readonly WorkspaceRole[]): void {
     tx.check(keys.user(userId), and(eq('workspaceId', workspaceId), isIn('role', roles)), USER_CONDITIONS.actorHasRole);
+  }
+
+  /**
+   * The user still has the membership a decision was based on when the transaction commits: the same
+   * workspace, role and `joinedAt` (leaving and rejoining is another membership).
+   */
+  requireMembershipUnchanged(tx: Transaction, user: Pick<UserRecord, 'userId' | 'workspaceId' | 'role' | 'joinedAt'>, name: string = USER_CONDITIONS.membershipUnchanged): void {
+    tx.check(
+      keys.user(user.userId),
+      and(eq('workspaceId', user.workspaceId ?? '-'), eq('role', user.role ?? '-'), eq('joinedAt', user.joinedAt ?? '-')),
+      name,
+    );
   }
 
   /** The user is still a member of the workspace when the transaction commits. */
