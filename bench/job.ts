@@ -1,5 +1,5 @@
 /**
- * The scheduled reminder/expiry job (shared/services/reminder-job.ts), run once with an injected
+ * The scheduled reminder/expiry job (shared/features/jobs/reminder-job.ts), run once with an injected
  * `now`: items read (via the counting middleware) and time per run, with `due` pending stages due
  * and then again with `undue` more that are not due yet. Runs in its own table so the route fixtures'
  * pending stages do not count.
@@ -21,7 +21,7 @@ import { batchWriteAll, cloneRows, rowsOwnedBy, scanAll, type Row } from './seed
 import type { BenchSettings } from './settings';
 import type { Runner } from './workflow';
 
-const JOB_MODULE = 'shared/services/reminder-job.ts';
+const JOB_MODULE = 'shared/features/jobs/reminder-job.ts';
 const JOB_TABLE = 'bench_job';
 
 export interface JobRun {

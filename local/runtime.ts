@@ -14,7 +14,7 @@ import { errorResponse } from '../shared/http/errors';
 import { email } from '../shared/http/schemas';
 import { registerLocalWorkflow } from '../shared/workflow/port';
 import { listNotifications } from '../shared/notify/outbox';
-import { runReminderJob } from '../shared/services/reminder-job';
+import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 
 export interface LocalServiceOptions {

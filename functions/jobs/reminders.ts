@@ -4,7 +4,7 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/logger';
-import { runReminderJob } from '../../shared/services/reminder-job';
+import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 
 export const handler = async (event: Partial<ScheduledEvent> = {}) => {
   const parsed = event.time ? new Date(event.time) : new Date();

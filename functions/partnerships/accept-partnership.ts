@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { acceptPartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { acceptPartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(acceptPartnership, async ({ caller, user, params, body, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'accept', body, now),
-);
+export const handler = httpHandler(acceptPartnership, ({ ctx, params, body }) => decidePartnership(ctx, params.partnershipId, 'accept', body));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { addPartnershipOwner } from '../../shared/routes/partnerships';
-import { addPartnershipOwner as addOwner } from '../../shared/services/partnerships';
+import { addPartnershipOwner } from '../../shared/features/partnerships/routes';
+import { addPartnershipOwner as addOwner } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(addPartnershipOwner, async ({ caller, user, params, body, loaded, now }) =>
-  addOwner(caller, user, loaded, params.partnershipId, body.userId, now),
-);
+export const handler = httpHandler(addPartnershipOwner, ({ ctx, params, body }) => addOwner(ctx, params.partnershipId, body.userId));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { approvePartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { approvePartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(approvePartnership, async ({ caller, user, params, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'approve', {}, now),
-);
+export const handler = httpHandler(approvePartnership, ({ ctx, params }) => decidePartnership(ctx, params.partnershipId, 'approve'));

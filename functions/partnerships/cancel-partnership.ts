@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { cancelPartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { cancelPartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(cancelPartnership, async ({ caller, user, params, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'cancel', {}, now),
-);
+export const handler = httpHandler(cancelPartnership, ({ ctx, params }) => decidePartnership(ctx, params.partnershipId, 'cancel'));

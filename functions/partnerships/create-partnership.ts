@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { keys } from '../../shared/store/keys';
-import { createPartnership } from '../../shared/routes/partnerships';
-import { requestPartnership } from '../../shared/services/partnerships';
+import { createPartnership } from '../../shared/features/partnerships/routes';
+import { requestPartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createPartnership, async ({ caller, user, params, body, loaded, now }) =>
-  requestPartnership(caller, user, params.workspaceId, loaded(keys.workspace(params.workspaceId)), body, now),
-);
+export const handler = httpHandler(createPartnership, ({ ctx, params, body }) => requestPartnership(ctx, params.workspaceId, body));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { declinePartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { declinePartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(declinePartnership, async ({ caller, user, params, body, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'decline', body, now),
-);
+export const handler = httpHandler(declinePartnership, ({ ctx, params, body }) => decidePartnership(ctx, params.partnershipId, 'decline', body));

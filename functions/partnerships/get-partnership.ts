@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { getPartnership } from '../../shared/routes/partnerships';
-import { readPartnership } from '../../shared/services/partnerships';
+import { getPartnership } from '../../shared/features/partnerships/routes';
+import { readPartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(getPartnership, async ({ user, params, loaded }) =>
-  readPartnership(user, loaded, params.partnershipId),
-);
+export const handler = httpHandler(getPartnership, ({ ctx, params }) => readPartnership(ctx, params.partnershipId));

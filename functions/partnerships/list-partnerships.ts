@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listPartnerships } from '../../shared/routes/partnerships';
-import { listPartnerships as list } from '../../shared/services/partnerships';
+import { listPartnerships } from '../../shared/features/partnerships/routes';
+import { listPartnerships as list } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(listPartnerships, async ({ user, params, query }) => list(user, params.workspaceId, query));
+export const handler = httpHandler(listPartnerships, ({ ctx, params, query }) => list(ctx, params.workspaceId, query));

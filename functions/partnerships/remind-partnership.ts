@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { remindPartnership } from '../../shared/routes/partnerships';
-import { remindDeciders } from '../../shared/services/partnerships';
+import { remindPartnership } from '../../shared/features/partnerships/routes';
+import { remindDeciders } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(remindPartnership, async ({ caller, user, params, loaded, now }) =>
-  remindDeciders(caller, user, loaded, params.partnershipId, now),
-);
+export const handler = httpHandler(remindPartnership, ({ ctx, params }) => remindDeciders(ctx, params.partnershipId));

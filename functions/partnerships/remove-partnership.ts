@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { removePartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { removePartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(removePartnership, async ({ caller, user, params, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'remove', {}, now),
-);
+export const handler = httpHandler(removePartnership, ({ ctx, params }) => decidePartnership(ctx, params.partnershipId, 'remove'));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { resendPartnership } from '../../shared/routes/partnerships';
-import { decidePartnership } from '../../shared/services/partnerships';
+import { resendPartnership } from '../../shared/features/partnerships/routes';
+import { decidePartnership } from '../../shared/features/partnerships/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(resendPartnership, async ({ caller, user, params, loaded, now }) =>
-  decidePartnership(caller, user, loaded, params.partnershipId, 'resend', {}, now),
-);
+export const handler = httpHandler(resendPartnership, ({ ctx, params }) => decidePartnership(ctx, params.partnershipId, 'resend'));

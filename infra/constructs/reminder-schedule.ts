@@ -1,6 +1,6 @@
 /**
  * The hourly reminder / expiry / reconciliation job: an EventBridge rule invoking
- * functions/jobs/reminders.ts (shared/services/reminder-job.ts). The job reads the due index, writes
+ * functions/jobs/reminders.ts (shared/features/jobs/reminder-job.ts). The job reads the due index, writes
  * reminders and expiries, fails expired stages' tasks (SendTaskFailure 'Expired'), re-sends failed
  * resumes (SendTaskSuccess) and restarts lost executions (StartExecution).
  */

@@ -355,6 +355,59 @@ export function decide(p: PartnershipRecord, action: DecisionAction, input: Deci
   return { action, from: p.status, to, stage: stageOf(p.status), outcome: OUTCOME[action], record, activity, notification };
 }
 
+/** The resume a decision owes the workflow: only when the decided stage holds a registered task token. */
+export function owedResume(prev: PartnershipRecord, stage: Stage | undefined, outcome: string, now: Date): PendingResume | undefined {
+  if (!stage || !prev.taskToken || prev.taskStage !== stage) return undefined;
+  return { token: prev.taskToken, stage, outcome, attempts: 0, retryAt: new Date(now.getTime() + RESUME_RETRY_MS).toISOString() };
+}
+
+/**
+ * POST /partnerships/{id}/owners (the actor is an owner, authorized before): the target must be a
+ * member of the host workspace, not an owner yet, and the owners at most MAX_OWNERS.
+ */
+export function decideAddOwner(
+  p: PartnershipRecord,
+  target: { userId: string; email: string; workspaceId?: string } | undefined,
+  input: { actorId: string; now: Date },
+): PartnershipRecord {
+  if (!target || target.workspaceId !== p.hostWorkspaceId) {
+    throw businessRule('not_host_member', 'A co-owner must be a member of the host workspace.', [
+      { field: 'body.userId', issue: 'not a member of the host workspace' },
+    ]);
+  }
+  if (p.owners.some((o) => o.userId === target.userId)) throw conflict('already_owner', 'This user is already a Partnership Owner.');
+  if (p.owners.length >= MAX_OWNERS) throw businessRule('too_many_owners', `A partnership has at most ${MAX_OWNERS} owners.`);
+  const at = input.now.toISOString();
+  return {
+    ...p,
+    owners: [...p.owners, { userId: target.userId, email: target.email.toLowerCase(), addedAt: at, addedBy: input.actorId }],
+    version: p.version + 1,
+    updatedAt: at,
+  };
+}
+
+/** The job restarts the execution of a stage whose wait task never registered a token (or whose execution was lost). */
+export function decideRestart(p: PartnershipRecord, now: Date): PartnershipRecord {
+  const restarts = p.executionRestarts + 1;
+  return {
+    ...p,
+    executionRestarts: restarts,
+    executionName: executionNameFor(p.partnershipId, restarts),
+    tokenExpectedSince: now.toISOString(),
+    version: p.version + 1,
+  };
+}
+
+/** The job's automatic reminder of a stage's deciders, on the stage's 3-day grid. */
+export function decideAutomaticReminder(p: PartnershipRecord, now: Date): PartnershipRecord {
+  return {
+    ...p,
+    remindersSent: p.remindersSent + 1,
+    nextReminderAt: nextReminderAfter(p.stageEnteredAt ?? p.updatedAt, now),
+    version: p.version + 1,
+  };
+}
+
 /** The job (or RecordExpiry) expires a waiting stage undecided for 30 days. */
 export function decideExpiry(p: PartnershipRecord, now: Date): Transition {
   const stage = stageOf(p.status);

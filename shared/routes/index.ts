@@ -3,9 +3,9 @@
  * route), local/ (the local server's router), scripts/openapi.ts and the tests.
  */
 import { identityRoutes } from '../features/identity/routes';
+import { partnershipRoutes } from '../features/partnerships/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
-import { partnershipRoutes } from './partnerships';
 import { sharingRoutes } from './sharing';
 import { teamRoutes } from './teams';
 

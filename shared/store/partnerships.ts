@@ -273,7 +273,11 @@ export class PartnershipsRepository {
 
   /** Moves the due index to the record's next due time (on condition of the version read). */
   syncDue(tx: Transaction, record: PartnershipRecord): void {
-    tx.update(keys.partnership(record.partnershipId), { set: dueAttributes(record) }, { condition: versionIs(record.version), name: PARTNERSHIP_CONDITIONS.unchanged });
+    tx.update(
+      keys.partnership(record.partnershipId),
+      { set: { version: nextVersion(), ...dueAttributes(record) } },
+      { condition: versionIs(record.version), name: PARTNERSHIP_CONDITIONS.unchanged },
+    );
   }
 
   /** The partnership is active when the transaction commits (PARTNERSHIP_CONDITIONS.isActive). */

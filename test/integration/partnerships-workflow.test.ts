@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { handler as awaitDecision } from '../../functions/workflow/await-decision';
 import { DAY_MS, RECONCILE_AFTER_MS } from '../../shared/domain/partnership';
-import { runReminderJob } from '../../shared/services/reminder-job';
+import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { at, useLocalWorkflow } from '../support/workflow';
 import { email, expectError, memberRequest, notes, stored, world } from './partnerships-support';
 

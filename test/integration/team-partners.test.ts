@@ -4,7 +4,7 @@ import { listActivity } from '../../shared/data/activity';
 import { db, getItem, tableName } from '../../shared/data/dynamo';
 import { keys } from '../../shared/store/keys';
 import { processDueInvitation } from '../../shared/services/invitation-due';
-import { runReminderJob } from '../../shared/services/reminder-job';
+import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { TABLE } from '../../shared/store/table';
 import { registered } from '../support/api';
 import { emailOf, expectError, newMember, newWorkspace, notificationsOf, uid, type Api } from '../support/fixtures-teams';

@@ -22,7 +22,7 @@ import { listActivity } from '../../shared/data/activity';
 import { dynamoClient, getItem } from '../../shared/data/dynamo';
 import { DAY_MS } from '../../shared/domain/partnership';
 import { keys } from '../../shared/store/keys';
-import { runReminderJob } from '../../shared/services/reminder-job';
+import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { at, useLocalWorkflow } from '../support/workflow';
 import { formatProblems, send, suiteCounters, type SecurityResponse } from './support/harness';
 import { describeChanges, diff, snapshot } from './support/snapshot';

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName, transact } from '../../shared/data/dynamo';
 import { notificationItems } from '../../shared/notify/outbox';
-import { registerDueProcessor, runReminderJob, type DueOutcome } from '../../shared/services/reminder-job';
+import { registerDueProcessor, runReminderJob, type DueOutcome } from '../../shared/features/jobs/reminder-job';
 import { localWorkflow } from '../../shared/workflow/port';
 import { startLocalService, type LocalService } from '../../local/runtime';
 

@@ -1,17 +1,11 @@
 /** Routes of SPEC §5 (host-guest partnerships, three-stage approval). */
 import * as z from 'zod/mini';
-import { PARTNERSHIP_STATUSES } from '../domain/partnership';
-import { defineRoute } from '../http/route';
-import * as s from '../http/schemas';
-import { keys } from '../store/keys';
+import { PARTNERSHIP_STATUSES } from '../../domain/partnership';
+import { defineRoute } from '../../http/route';
+import * as s from '../../http/schemas';
 
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
-/**
- * Every /partnerships/{id} route loads the partnership and its sharing state with the caller (one
- * BatchGet): a plain guest member sees an active partnership while it shares something with them.
- */
-const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => keys.partnershipWithSharing(params.partnershipId);
 
 const summary = z.object({
   partnershipId: z.string(),
@@ -52,7 +46,6 @@ export const createPartnership = defineRoute({
   response: partnershipView,
   successStatus: 201,
   idempotent: true,
-  preload: ({ params }) => [keys.workspace(params.workspaceId)],
   access: { table: 'readWrite', workflow: ['start'] },
 });
 
@@ -81,7 +74,6 @@ export const getPartnership = defineRoute({
   summary: 'A partnership, for whoever may see it.',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
   access: { table: 'read' },
 });
 
@@ -93,7 +85,6 @@ export const approvePartnership = defineRoute({
   summary: 'Host Owner/Admin approves the request (stage 2): the guest partner is invited.',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -106,7 +97,6 @@ export const declinePartnership = defineRoute({
   params: partnershipParams,
   body: z.strictObject({ reason: z.optional(s.text(500)) }),
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -120,7 +110,6 @@ export const acceptPartnership = defineRoute({
   // Not a literal: `false` or a missing field is the business error terms_not_accepted (422).
   body: z.strictObject({ acceptTerms: z.optional(z.boolean()) }),
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -132,7 +121,6 @@ export const resendPartnership = defineRoute({
   summary: 'After a guest decline, a Partnership Owner or host Owner/Admin sends the invitation again (back to stage 3).',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -144,7 +132,6 @@ export const cancelPartnership = defineRoute({
   summary: 'A Partnership Owner cancels the partnership before it is active.',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -156,7 +143,6 @@ export const removePartnership = defineRoute({
   summary: 'A Partnership Owner, host Owner/Admin or guest Owner/Admin ends the partnership (every share is revoked).',
   params: partnershipParams,
   response: partnershipView,
-  preload: preloadPartnership,
   access: decisionAccess,
 });
 
@@ -174,7 +160,6 @@ export const remindPartnership = defineRoute({
     recipients: z.number(),
     nextReminderAllowedAt: z.string(),
   }),
-  preload: preloadPartnership,
   access: { table: 'readWrite' },
 });
 
@@ -188,7 +173,6 @@ export const addPartnershipOwner = defineRoute({
   body: z.strictObject({ userId: s.id() }),
   response: partnershipView,
   successStatus: 201,
-  preload: preloadPartnership,
   access: { table: 'readWrite' },
 });
 

@@ -1,0 +1,85 @@
+/**
+ * The scheduled reminder / expiry / reconciliation job (hourly deployed; `POST /local/jobs/reminders`
+ * locally). Reads only what is due: the due index (store/due.ts), page by page, and hands each item to
+ * the processor of its type, each with its own system context (`system:reminder-job`, the job's clock)
+ * and so its own reads. Processors are the features' due use cases: partnerships (reminders, expiry,
+ * workflow resumes and restarts; docs/WORKFLOW.md) and pending team partner invitations.
+ */
+import { UseCaseContext } from '../../context';
+import { processDuePartnership } from '../partnerships/due';
+import { duePage, type DueItem } from '../../store/due';
+import { ENTITY } from '../../store/keys';
+import { processDueInvitation } from './team-partner-due';
+
+export type DueOutcome = 'reminded' | 'expired' | 'resumed' | 'skipped';
+export type DueProcessor = (due: DueItem, ctx: UseCaseContext) => Promise<DueOutcome>;
+
+const JOB_ACTOR = 'system:reminder-job';
+
+const processors = new Map<string, DueProcessor>([
+  [ENTITY.partnership, (due, ctx) => processDuePartnership(ctx, { partnershipId: due.id, dueKey: due.dueKey })],
+  [ENTITY.partnerInvitation, (due, ctx) => processDueInvitation(ctx, { invitationId: due.id, dueKey: due.dueKey })],
+]);
+
+/** Adds or replaces the processor of an item type (tests, new features). */
+export function registerDueProcessor(type: string, processor: DueProcessor): void {
+  processors.set(type, processor);
+}
+
+export interface ReminderJobResult {
+  reminded: number;
+  expired: number;
+  resumed: number;
+  skipped: number;
+  /** Items whose processor threw (left on the index: the next run retries them). */
+  failed: number;
+  /** Items DynamoDB read (ScannedCount of the due-index queries). */
+  scanned: number;
+  pages: number;
+}
+
+export interface ReminderJobOptions {
+  now?: Date;
+  /** Items per Query page (default 100). */
+  pageSize?: number;
+  /** Items processed at once within a page (default 8). */
+  concurrency?: number;
+  log?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+/** Runs the job once. `runReminderJob(date)` is short for `runReminderJob({ now: date })`. */
+export async function runReminderJob(input: ReminderJobOptions | Date = {}): Promise<ReminderJobResult> {
+  const options: ReminderJobOptions = input instanceof Date ? { now: input } : input;
+  const now = options.now ?? new Date();
+  const pageSize = options.pageSize ?? 100;
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const result: ReminderJobResult = { reminded: 0, expired: 0, resumed: 0, skipped: 0, failed: 0, scanned: 0, pages: 0 };
+
+  const process = async (due: DueItem) => {
+    const processor = processors.get(due.type);
+    if (!processor) {
+      result.skipped += 1;
+      options.log?.('no processor for due item', { type: due.type, pk: due.pk });
+      return;
+    }
+    try {
+      result[await processor(due, UseCaseContext.forSystem(JOB_ACTOR, now))] += 1;
+    } catch (error) {
+      result.failed += 1;
+      options.log?.('due item failed', { type: due.type, pk: due.pk, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  let cursor: string | undefined;
+  do {
+    const page = await duePage(now.toISOString(), { limit: pageSize, cursor });
+    result.pages += 1;
+    result.scanned += page.scanned;
+    result.skipped += page.malformed;
+    for (let i = 0; i < page.items.length; i += concurrency) {
+      await Promise.all(page.items.slice(i, i + concurrency).map(process));
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return result;
+}

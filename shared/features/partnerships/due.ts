@@ -1,0 +1,96 @@
+/**
+ * What the scheduled job does with a partnership the due index names (shared/features/jobs/reminder-job.ts).
+ * In this order:
+ *   1. resume: re-sends a decision's SendTaskSuccess (or the expiry's SendTaskFailure) that did not
+ *      complete; a closed task counts as done (the same `deliverResume` the decision routes use);
+ *   2. expiry: a stage undecided for 30 days is recorded `expired` (requester notified, pair freed),
+ *      then its wait task is failed with `Expired` (the same `expirePartnership` RecordExpiry uses);
+ *   3. reconciliation: a waiting stage without a registered task token for RECONCILE_AFTER (the start
+ *      failed, or the execution was lost) gets a new execution `<id>-r<n>`, which goes straight to the
+ *      stage the record is in;
+ *   4. reminders: 3 days into a stage its deciders are reminded, then every 3 days.
+ * Finally the due index is moved to the next due time (or removed). Every write is conditioned on what
+ * was read: when the partnership changed meanwhile (a decision, a token registered), the next run sees it.
+ */
+import type { UseCaseContext } from '../../context';
+import { decideAutomaticReminder, decidersOf, decideRestart, planDue, type PartnershipRecord } from '../../domain/partnership';
+import { logger } from '../../http/logger';
+import { ConcurrentChange } from '../../store';
+import { wantedDueKey } from '../../store/partnerships';
+import { recipientsOf, writeChange } from './changes';
+import { deliverResume, expirePartnership, startExecution } from './workflow';
+
+export type DueResult = 'reminded' | 'expired' | 'resumed' | 'skipped';
+
+export async function processDuePartnership(ctx: UseCaseContext, due: { partnershipId: string; dueKey: string }): Promise<DueResult> {
+  const { partnerships } = ctx.store;
+  const { partnershipId } = due;
+  // The index copy may lag: decide on the item itself.
+  let record = await partnerships.get(partnershipId);
+  if (!record) return 'skipped';
+  let result: DueResult = 'skipped';
+  try {
+    if (planDue(record, ctx.now).resume) {
+      if (await deliverResume(ctx, record, { fromJob: true })) result = 'resumed';
+      ctx.store.clear();
+      record = (await partnerships.get(partnershipId)) ?? record;
+    }
+    const plan = planDue(record, ctx.now);
+    if (plan.expire) return (await expirePartnership(ctx, partnershipId, { endWorkflow: true })) ? 'expired' : result;
+    if (plan.restart) {
+      record = await restartExecution(ctx, record);
+      result = 'resumed';
+    }
+    if (plan.remind) {
+      record = await remindDeciders(ctx, record);
+      result = 'reminded';
+    }
+    await syncDueIndex(ctx, record);
+    return result;
+  } catch (error) {
+    // Changed meanwhile: the next run decides on the new state.
+    if (error instanceof ConcurrentChange) return result;
+    throw error;
+  }
+}
+
+/** A new execution for a stage whose wait task never registered (recorded first: two runs never start two). */
+async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord): Promise<PartnershipRecord> {
+  const next = decideRestart(record, ctx.now);
+  const tx = ctx.store.transaction();
+  writeChange(ctx, tx, record, next, {
+    action: 'partnership.workflow_restarted',
+    data: { executionName: next.executionName, reason: 'no task token registered' },
+  });
+  await tx.commit();
+  logger.info('restarting the partnership workflow', { partnershipId: record.partnershipId, executionName: next.executionName, status: record.status });
+  await startExecution(next);
+  return next;
+}
+
+/** The automatic reminder of the stage's deciders, on the stage's 3-day grid. */
+async function remindDeciders(ctx: UseCaseContext, record: PartnershipRecord): Promise<PartnershipRecord> {
+  const next = decideAutomaticReminder(record, ctx.now);
+  const tx = ctx.store.transaction();
+  writeChange(ctx, tx, record, next, {
+    action: 'partnership.reminder_sent',
+    data: { reminder: next.remindersSent },
+    notification: {
+      template: 'partnership.reminder',
+      to: await recipientsOf(ctx, decidersOf(record.status), record, undefined),
+      data: { reminder: next.remindersSent, automatic: true },
+    },
+  });
+  await tx.commit();
+  return next;
+}
+
+/** Moves the due index to the record's next due time when the item does not carry it already. */
+async function syncDueIndex(ctx: UseCaseContext, record: PartnershipRecord): Promise<void> {
+  ctx.store.clear();
+  const current = await ctx.store.partnerships.getWithDue(record.partnershipId);
+  if (!current || current.dueKey === wantedDueKey(record)) return;
+  const tx = ctx.store.transaction();
+  ctx.store.partnerships.syncDue(tx, current.record);
+  await tx.commit();
+}

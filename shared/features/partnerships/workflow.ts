@@ -1,0 +1,198 @@
+/**
+ * The partnership side of the approval workflow (docs/WORKFLOW.md): starting an execution, resuming it
+ * after a recorded decision, the wait tasks' token registration and the expiry. The record is the truth
+ * about what was decided; these use cases make the execution follow it. The decision routes, the
+ * workflow tasks (functions/workflow/*) and the scheduled job all call these same use cases.
+ */
+import type { UseCaseContext } from '../../context';
+import {
+  decideExpiry,
+  deriveOutcome,
+  owedResume,
+  resumeRetryAt,
+  stageOf,
+  STAGE_STATUS,
+  type PartnershipRecord,
+  type PartnershipStatus,
+  type PendingResume,
+  type Stage,
+} from '../../domain/partnership';
+import { logger } from '../../http/logger';
+import { optimistic } from '../../store';
+import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partnerships';
+import type { Transaction } from '../../store/transaction';
+import { TaskClosedError, workflow } from '../../workflow/port';
+import { EXPIRED_ERROR } from '../../workflow/tasks';
+import { recipientsOf, writeChange } from './changes';
+
+const isClosed = (error: unknown) =>
+  error instanceof TaskClosedError || ['TaskClosedError', 'TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((error as Error | undefined)?.name ?? '');
+
+/** A named condition failed because the data moved on; the use case that wrote it has nothing left to do. */
+class MovedOn extends Error {
+  constructor(readonly current?: PartnershipRecord) {
+    super('the partnership moved on');
+  }
+}
+
+// ---- start ------------------------------------------------------------------------------------------
+
+/** Starts (or, after a loss, restarts) the partnership's execution. Never throws: the job reconciles. */
+export async function startExecution(record: PartnershipRecord): Promise<boolean> {
+  try {
+    await workflow().start(record.executionName, {
+      partnershipId: record.partnershipId,
+      hostApprovalRequired: record.status === 'awaiting_host_approval',
+    });
+    return true;
+  } catch (error) {
+    logger.warn('could not start the partnership workflow; the scheduled job will retry', {
+      partnershipId: record.partnershipId,
+      executionName: record.executionName,
+      error: error as Error,
+    });
+    return false;
+  }
+}
+
+// ---- resume -----------------------------------------------------------------------------------------
+
+/** Sends what the resume owes: SendTaskSuccess({outcome}), or SendTaskFailure('Expired'). */
+async function send(resume: PendingResume): Promise<void> {
+  if (resume.outcome === 'expired') {
+    await workflow().sendTaskFailure(resume.token, EXPIRED_ERROR, 'No decision within 30 days.');
+  } else {
+    await workflow().sendTaskSuccess(resume.token, { outcome: resume.outcome });
+  }
+}
+
+/**
+ * Delivers the pending resume of `record` (as just written), after the decision's commit. Done (or the
+ * task already closed): the resume is cleared. Failed: it stays, due again later, for the scheduled job
+ * (which, `fromJob`, also pushes its retry further). Returns whether it was delivered.
+ */
+export async function deliverResume(ctx: UseCaseContext, record: PartnershipRecord, options: { fromJob?: boolean } = {}): Promise<boolean> {
+  const resume = record.resume;
+  if (!resume) return true;
+  try {
+    await send(resume);
+  } catch (error) {
+    if (!isClosed(error)) {
+      logger.warn('could not resume the partnership workflow; the scheduled job will retry', {
+        partnershipId: record.partnershipId,
+        outcome: resume.outcome,
+        error: error as Error,
+      });
+      if (options.fromJob) {
+        const attempts = resume.attempts + 1;
+        await writeIfStill(ctx, (tx) => ctx.store.partnerships.postponeResume(tx, record, attempts, resumeRetryAt(attempts, ctx.now)));
+      }
+      return false;
+    }
+  }
+  try {
+    await writeIfStill(ctx, (tx) => ctx.store.partnerships.clearResume(tx, record, resume.token));
+  } catch (error) {
+    // Delivered: the decision stands and the execution moved on, so this is not the caller's error.
+    // The resume stays due; the job's re-send on the closed token counts as done and clears it.
+    logger.warn('could not clear a delivered resume; the scheduled job will', { partnershipId: record.partnershipId, error: error as Error });
+  }
+  return true;
+}
+
+/** Writes a resume's bookkeeping; when another write replaced or cleared the resume meanwhile, there is nothing to do. */
+async function writeIfStill(ctx: UseCaseContext, build: (tx: Transaction) => void): Promise<void> {
+  const tx = ctx.store.transaction();
+  build(tx);
+  try {
+    await tx.commit({ [PARTNERSHIP_CONDITIONS.resumeIs]: () => new MovedOn() });
+  } catch (error) {
+    if (!(error instanceof MovedOn)) throw error;
+  }
+}
+
+// ---- the wait tasks (functions/workflow/await-decision.ts) ----------------------------------------------
+
+/**
+ * Stores the task token while the status is still the one the stage waits on. Otherwise the decision
+ * is already recorded: the outcome is derived from the status and sent on this token at once.
+ */
+export async function registerTaskToken(ctx: UseCaseContext, event: { partnershipId: string; stage: Stage; taskToken: string }): Promise<string> {
+  const { partnershipId, stage, taskToken } = event;
+  const waitsOn: PartnershipStatus | undefined = STAGE_STATUS[stage];
+  if (!waitsOn) throw new Error(`unknown stage ${String(stage)}`);
+  const moved = await optimistic(ctx.store, async () => {
+    const tx = ctx.store.transaction();
+    ctx.store.partnerships.registerTaskToken(tx, partnershipId, { token: taskToken, stage, waitsOn, at: ctx.at });
+    try {
+      await tx.commit({ [PARTNERSHIP_CONDITIONS.awaitsStage]: (current) => new MovedOn(partnershipFromItem(current)) });
+      return undefined;
+    } catch (error) {
+      if (error instanceof MovedOn) return error;
+      throw error;
+    }
+  });
+  if (!moved) return 'registered';
+  const current = moved.current ?? (await ctx.store.partnerships.get(partnershipId));
+  try {
+    if (!current) {
+      await workflow().sendTaskFailure(taskToken, 'PartnershipNotFound', `No partnership ${partnershipId}.`);
+      return 'not_found';
+    }
+    const outcome = deriveOutcome(stage, current.status);
+    if (outcome === 'expired') await workflow().sendTaskFailure(taskToken, EXPIRED_ERROR, 'The stage expired before the task registered.');
+    else if (outcome) await workflow().sendTaskSuccess(taskToken, { outcome });
+    else await workflow().sendTaskFailure(taskToken, 'InvalidState', `Stage ${stage} cannot follow status ${current.status}.`);
+    return outcome ?? 'invalid_state';
+  } catch (error) {
+    if (isClosed(error)) return 'closed';
+    throw error;
+  }
+}
+
+// ---- expiry -----------------------------------------------------------------------------------------
+
+/**
+ * Records the expiry of a waiting stage (one transaction: status, pair guard, activity, requester
+ * notified) and, with `endWorkflow`, ends its wait task with SendTaskFailure('Expired'). Returns false
+ * when the partnership is no longer in a waiting stage (a decision won). The scheduled job and
+ * RecordExpiry both call it.
+ */
+export async function expirePartnership(ctx: UseCaseContext, partnershipId: string, options: { endWorkflow: boolean }): Promise<boolean> {
+  const expired = await optimistic(ctx.store, async () => {
+    const current = await ctx.store.partnerships.get(partnershipId);
+    if (!current || !stageOf(current.status)) return undefined;
+    const transition = decideExpiry(current, ctx.now);
+    const next = transition.record;
+    next.resume = options.endWorkflow ? owedResume(current, transition.stage, 'expired', ctx.now) : undefined;
+    const tx = ctx.store.transaction();
+    writeChange(ctx, tx, current, next, {
+      action: transition.activity,
+      notification: transition.notification && {
+        template: transition.notification.template,
+        to: await recipientsOf(ctx, transition.notification.to, next, undefined),
+      },
+    });
+    await tx.commit();
+    return next;
+  });
+  if (!expired) return false;
+  if (expired.resume) await deliverResume(ctx, expired, { fromJob: true });
+  return true;
+}
+
+// ---- RecordExpiry (functions/workflow/record-expiry.ts) ----------------------------------------------------
+
+/**
+ * The Catch of an `Expired` (or States.Timeout) task failure. The job normally records the expiry
+ * before failing the task, so this usually finds the partnership expired already and does nothing;
+ * otherwise (a wait task timed out) it expires the waiting stage itself.
+ */
+export async function recordExpiry(ctx: UseCaseContext, partnershipId: string): Promise<{ partnershipId: string; expired: boolean }> {
+  const record = await ctx.store.partnerships.get(partnershipId);
+  if (!record) return { partnershipId, expired: false };
+  if (record.status === 'expired') return { partnershipId, expired: true };
+  const expired = await expirePartnership(ctx, partnershipId, { endWorkflow: false });
+  if (!expired) logger.warn('RecordExpiry: the partnership is no longer waiting; nothing to expire', { partnershipId, status: record.status });
+  return { partnershipId, expired };
+}
