@@ -3,7 +3,7 @@
  * The event's `time` is the clock, so a delayed or replayed invocation acts as of its schedule.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/logger';
 import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 
 export const handler = async (event: Partial<ScheduledEvent> = {}) => {

@@ -4,12 +4,10 @@
  * the first failure on (bisect + retries + DLQ are configured on the event source).
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { db, tableName } from '../../shared/data/dynamo';
-import { logger } from '../../shared/http/logger';
-import { ENTITY } from '../../shared/store/keys';
+import { logger } from '../../shared/logger';
 import { sendNotificationEmail } from '../../shared/notify/ses';
+import { markNotificationDelivered, notificationFromStream } from '../../shared/store/activity';
 
 type Deps = { send: typeof sendNotificationEmail; now: () => Date };
 
@@ -18,22 +16,14 @@ export async function deliver(event: DynamoDBStreamEvent, deps: Deps = { send: s
   for (const record of event.Records ?? []) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
-    const item = unmarshall(image as any);
-    if (item.type !== ENTITY.notification || item.deliveryStatus === 'delivered') continue;
+    // The stream's AttributeValue type (aws-lambda) and the SDK's describe the same JSON.
+    const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
     try {
-      const messageId = await deps.send({ to: item.to, template: item.template, subject: item.subject, data: item.data ?? {} });
-      await db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET deliveryStatus = :delivered, deliveredAt = :at, messageId = :id',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':delivered': 'delivered', ':at': deps.now().toISOString(), ':id': messageId ?? null },
-        }),
-      ).catch((error: Error) => {
-        // Sent, but the row is gone (TTL): nothing to mark.
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-      });
+      const notification = notificationFromStream(item);
+      if (!notification || notification.deliveryStatus === 'delivered') continue;
+      const messageId = await deps.send({ to: notification.to, template: notification.template, subject: notification.subject, data: notification.data });
+      // False when the row is gone (TTL) meanwhile: sent, nothing to mark.
+      await markNotificationDelivered(notification, deps.now().toISOString(), messageId);
     } catch (error) {
       logger.warn('notification delivery failed', { pk: item.pk, sk: item.sk, template: item.template, error: (error as Error).name });
       // Stop at the first failure: the records after it are retried too, in order.

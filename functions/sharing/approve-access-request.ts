@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { approveAccessRequest } from '../../shared/routes/sharing';
-import { decideAccess } from '../../shared/services/sharing';
+import { approveAccessRequest } from '../../shared/features/sharing/routes';
+import { decideAccess } from '../../shared/features/sharing/access-requests';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(approveAccessRequest, async (request) =>
-  decideAccess(request, request.params.accessRequestId, 'approve', undefined),
-);
+export const handler = httpHandler(approveAccessRequest, ({ ctx, params }) => decideAccess(ctx, params.accessRequestId, 'approve', undefined));

@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createAccessRequest } from '../../shared/routes/sharing';
-import { requestAccess } from '../../shared/services/sharing';
+import { createAccessRequest } from '../../shared/features/sharing/routes';
+import { requestAccess } from '../../shared/features/sharing/access-requests';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createAccessRequest, async (request) => requestAccess(request, request.params.partnershipId, request.body));
+export const handler = httpHandler(createAccessRequest, ({ ctx, params, body }) => requestAccess(ctx, params.partnershipId, body));

@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createAccount } from '../../shared/routes/sharing';
-import { createAccount as create } from '../../shared/services/accounts';
+import { createAccount } from '../../shared/features/sharing/routes';
+import { createAccount as create } from '../../shared/features/sharing/accounts';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createAccount, async (request) => create(request, request.params.workspaceId, request.body));
+export const handler = httpHandler(createAccount, ({ ctx, params, body }) => create(ctx, params.workspaceId, body));

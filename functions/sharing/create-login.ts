@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createLogin } from '../../shared/routes/sharing';
-import { createLogin as login } from '../../shared/services/accounts';
+import { createLogin } from '../../shared/features/sharing/routes';
+import { createLogin as login } from '../../shared/features/sharing/accounts';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createLogin, async (request) => login(request, request.params.accountId));
+export const handler = httpHandler(createLogin, ({ ctx, params }) => login(ctx, params.accountId));

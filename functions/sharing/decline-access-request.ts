@@ -1,7 +1,7 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { declineAccessRequest } from '../../shared/routes/sharing';
-import { decideAccess } from '../../shared/services/sharing';
+import { declineAccessRequest } from '../../shared/features/sharing/routes';
+import { decideAccess } from '../../shared/features/sharing/access-requests';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(declineAccessRequest, async (request) =>
-  decideAccess(request, request.params.accessRequestId, 'decline', request.body.reason),
+export const handler = httpHandler(declineAccessRequest, ({ ctx, params, body }) =>
+  decideAccess(ctx, params.accessRequestId, 'decline', body.reason),
 );

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listAccessRequests } from '../../shared/routes/sharing';
-import { accessRequestsPage, listAccessRequests as list } from '../../shared/services/sharing';
+import { listAccessRequests } from '../../shared/features/sharing/routes';
+import { listAccessRequests as list } from '../../shared/features/sharing/access-requests';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listAccessRequests,
-  { prefetch: ({ params, query }) => accessRequestsPage(params.partnershipId, query) },
-  async (request) => list(request, request.params.partnershipId, request.prefetched),
-);
+export const handler = httpHandler(listAccessRequests, ({ ctx, params, query }) => list(ctx, params.partnershipId, query));

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listAccounts } from '../../shared/routes/sharing';
-import { accountsPage, listAccounts as list } from '../../shared/services/accounts';
+import { listAccounts } from '../../shared/features/sharing/routes';
+import { listAccounts as list } from '../../shared/features/sharing/accounts';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listAccounts,
-  { prefetch: ({ params, query }) => accountsPage(params.workspaceId, query) },
-  async ({ user, params, prefetched }) => list(user, params.workspaceId, prefetched),
-);
+export const handler = httpHandler(listAccounts, ({ ctx, params, query }) => list(ctx, params.workspaceId, query));

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listPartnershipActivity } from '../../shared/routes/sharing';
-import { activityPage, partnershipActivity } from '../../shared/services/accounts';
+import { listPartnershipActivity } from '../../shared/features/sharing/routes';
+import { partnershipActivity } from '../../shared/features/sharing/activity';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listPartnershipActivity,
-  { prefetch: ({ params, query }) => activityPage('partnership', params.partnershipId, query) },
-  async (request) => partnershipActivity(request, request.params.partnershipId, request.prefetched),
-);
+export const handler = httpHandler(listPartnershipActivity, ({ ctx, params, query }) => partnershipActivity(ctx, params.partnershipId, query));

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listShares } from '../../shared/routes/sharing';
-import { listShares as list, sharesPage } from '../../shared/services/sharing';
+import { listShares } from '../../shared/features/sharing/routes';
+import { listShares as list } from '../../shared/features/sharing/shares';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listShares,
-  { prefetch: ({ params, query }) => sharesPage(params.partnershipId, query) },
-  async (request) => list(request, request.params.partnershipId, request.prefetched),
-);
+export const handler = httpHandler(listShares, ({ ctx, params, query }) => list(ctx, params.partnershipId, query));

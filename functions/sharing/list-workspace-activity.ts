@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listWorkspaceActivity } from '../../shared/routes/sharing';
-import { activityPage, workspaceActivity } from '../../shared/services/accounts';
+import { listWorkspaceActivity } from '../../shared/features/sharing/routes';
+import { workspaceActivity } from '../../shared/features/sharing/activity';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listWorkspaceActivity,
-  { prefetch: ({ params, query }) => activityPage('workspace', params.workspaceId, query) },
-  async ({ user, params, prefetched }) => workspaceActivity(user, params.workspaceId, prefetched),
-);
+export const handler = httpHandler(listWorkspaceActivity, ({ ctx, params, query }) => workspaceActivity(ctx, params.workspaceId, query));

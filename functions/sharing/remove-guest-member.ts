@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { removeGuestMember } from '../../shared/routes/sharing';
-import { removeGuestMember as remove } from '../../shared/services/sharing';
+import { removeGuestMember } from '../../shared/features/sharing/routes';
+import { removeGuestMember as remove } from '../../shared/features/sharing/shares';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(removeGuestMember, async (request) => remove(request, request.params.partnershipId, request.params.userId));
+export const handler = httpHandler(removeGuestMember, ({ ctx, params }) => remove(ctx, params.partnershipId, params.userId));

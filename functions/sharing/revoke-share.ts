@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { revokeShare } from '../../shared/routes/sharing';
-import { revokeShare as revoke } from '../../shared/services/sharing';
+import { revokeShare } from '../../shared/features/sharing/routes';
+import { revokeShare as revoke } from '../../shared/features/sharing/shares';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(revokeShare, async (request) => revoke(request, request.params.partnershipId, request.params.accountId));
+export const handler = httpHandler(revokeShare, ({ ctx, params }) => revoke(ctx, params.partnershipId, params.accountId));

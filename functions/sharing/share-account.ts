@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { shareAccount } from '../../shared/routes/sharing';
-import { shareAccount as share } from '../../shared/services/sharing';
+import { shareAccount } from '../../shared/features/sharing/routes';
+import { shareAccount as share } from '../../shared/features/sharing/shares';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(shareAccount, async (request) => share(request, request.params.partnershipId, request.body));
+export const handler = httpHandler(shareAccount, ({ ctx, params, body }) => share(ctx, params.partnershipId, body));

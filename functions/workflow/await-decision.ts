@@ -6,7 +6,7 @@
  */
 import { UseCaseContext } from '../../shared/context';
 import { registerTaskToken } from '../../shared/features/partnerships/workflow';
-import { logger } from '../../shared/http/logger';
+import { logger } from '../../shared/logger';
 import type { AwaitDecisionEvent } from '../../shared/workflow/tasks';
 
 export const handler = async (event: AwaitDecisionEvent): Promise<{ partnershipId: string; stage: string; result: string }> => {

@@ -327,7 +327,7 @@ export interface AccessRequestRecord {
 }
 
 /** The caller asks for access to `share` for someone else: they need a live manager entry on it. */
-export function requireManager(share: SharedAccountRecord | undefined, state: SharingState, viewer: Membership) {
+export function requireManager(share: SharedAccountRecord | undefined, state: SharingState, viewer: Membership): asserts share is SharedAccountRecord {
   const entry = share ? own(share.members, viewer.userId) : undefined;
   if (!share) throw notFound('shared account');
   if (!entry || !isLiveEntry(entry, state) || entry.joinedAt !== (viewer.joinedAt ?? null)) {
@@ -337,7 +337,7 @@ export function requireManager(share: SharedAccountRecord | undefined, state: Sh
 }
 
 /** The target of an access request: a guest member without live access yet. */
-export function checkAccessTarget(share: SharedAccountRecord, state: SharingState, target: Membership | undefined, guestWorkspaceId: string) {
+export function checkAccessTarget(share: SharedAccountRecord, state: SharingState, target: Membership | undefined, guestWorkspaceId: string): asserts target is Membership {
   if (!target || target.workspaceId !== guestWorkspaceId) {
     throw businessRule('not_guest_member', 'Access can be requested only for a member of the guest workspace.', [
       { field: 'body.email', issue: 'not a member of the guest workspace' },

@@ -1,4 +1,2 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-
-/** One structured logger for the service (module scope; level from POWERTOOLS_LOG_LEVEL). */
-export const logger = new Logger({ serviceName: 'partnerships' });
+/** The service's logger (shared/logger.ts), where the HTTP wrapper has always imported it from. */
+export { logger } from '../logger';

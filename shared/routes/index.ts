@@ -4,9 +4,9 @@
  */
 import { identityRoutes } from '../features/identity/routes';
 import { partnershipRoutes } from '../features/partnerships/routes';
+import { sharingRoutes } from '../features/sharing/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
-import { sharingRoutes } from './sharing';
 import { teamRoutes } from './teams';
 
 export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...workspaceRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];

@@ -159,8 +159,8 @@ export const keys = {
 
   // ---- accounts, shares, access requests (issue 5) ---------------------------------------------
   //   WS#<ws>#ACCOUNTS / ACCOUNT#<accountId>    account, a host-workspace resource (list: one Query, oldest first)
-  //   PS#<id>          / SHARING                sharing state of a partnership: sequence number (optimistic
-  //                                             concurrency of every sharing write), live share count per
+  //   PS#<id>          / SHARING                sharing state of a partnership: sequence number `seq` (its version:
+  //                                             optimistic concurrency of every sharing write), live share count per
   //                                             guest member with the membership (joinedAt) it counts,
   //                                             removed members, the revoked marker
   //                  gsi1 (while something is shared and not revoked): WS#<guest>#PS#SHARING / <createdAt>#<id>
@@ -168,7 +168,7 @@ export const keys = {
   //   PS#<id>          / AREQ#<accessRequestId>  access request (history; status moves on)
   //   GRANT#<grantId>  / LOGIN_GRANT             login grant (15 minutes; TTL)
   // Account ids are "<workspaceId>-<suffix>" and access request ids "<partnershipId>-<suffix>" (scopedId), so a
-  // route loads the account (or the request with its partnership) by id in the wrapper's one BatchGet.
+  // use case loads the account (or the request with its partnership) by id in one BatchGet.
   account: (accountId: string): Key => ({
     pk: keys.accountsPartition(scopeOf(accountId) ?? '-'),
     sk: `ACCOUNT#${accountId}`,
@@ -176,11 +176,6 @@ export const keys = {
   accountsPartition: (workspaceId: string) => `WS#${workspaceId}#ACCOUNTS`,
   accountPrefix: 'ACCOUNT#',
   sharingState: (partnershipId: string): Key => ({ pk: `PS#${partnershipId}`, sk: 'SHARING' }),
-  /**
-   * What every /partnerships/{id}... route loads with the caller (one BatchGet): the partnership and
-   * its sharing state (a plain guest member sees the partnership while it shares something with them).
-   */
-  partnershipWithSharing: (partnershipId: string): Key[] => [keys.partnership(partnershipId), keys.sharingState(partnershipId)],
   sharingGuestPartition: (guestWorkspaceId: string) => `WS#${guestWorkspaceId}#PS#SHARING`,
   /** gsi1 attributes of a sharing state: the list of a plain guest member (filtered on their membership). */
   sharingGuestIndex: (guestWorkspaceId: string, createdAt: string, partnershipId: string) => ({
@@ -193,11 +188,6 @@ export const keys = {
     pk: `PS#${scopeOf(accessRequestId) ?? '-'}`,
     sk: `AREQ#${accessRequestId}`,
   }),
-  /** /access-requests/{id}/...: the request with its partnership and sharing state; nothing when the id has no partnership. */
-  accessRequestWithSharing: (accessRequestId: string): Key[] => {
-    const partnershipId = scopeOf(accessRequestId);
-    return partnershipId ? [keys.accessRequest(accessRequestId), ...keys.partnershipWithSharing(partnershipId)] : [];
-  },
   accessRequestPrefix: 'AREQ#',
   loginGrant: (grantId: string): Key => ({ pk: `GRANT#${grantId}`, sk: 'LOGIN_GRANT' }),
 };

@@ -40,3 +40,8 @@ export function authorize(me: StoredUser, record: PartnershipRecord | undefined,
   const access = authorizePartnership(record, viewerOf(me), action, { sharesWithViewer: sharesWith(state, me) });
   return { me, record, state, access, seesAll: access.isOwner || access.isHostAdmin || access.isGuestAdmin };
 }
+
+/** Authorizes another action on a context already read (e.g. a guest member's own removal that falls back to the owners' right). */
+export function requireAction(context: PartnershipContext, action: PartnershipAction): PartnershipAccess {
+  return authorizePartnership(context.record, viewerOf(context.me), action, { sharesWithViewer: sharesWith(context.state, context.me) });
+}

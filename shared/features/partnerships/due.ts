@@ -14,7 +14,7 @@
  */
 import type { UseCaseContext } from '../../context';
 import { decideAutomaticReminder, decidersOf, decideRestart, planDue, type PartnershipRecord } from '../../domain/partnership';
-import { logger } from '../../http/logger';
+import { logger } from '../../logger';
 import { ConcurrentChange } from '../../store';
 import { wantedDueKey } from '../../store/partnerships';
 import { recipientsOf, writeChange } from './changes';

@@ -17,7 +17,7 @@ import {
   type PendingResume,
   type Stage,
 } from '../../domain/partnership';
-import { logger } from '../../http/logger';
+import { logger } from '../../logger';
 import { optimistic } from '../../store';
 import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partnerships';
 import type { Transaction } from '../../store/transaction';

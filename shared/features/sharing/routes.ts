@@ -1,18 +1,13 @@
 /** Routes of SPEC §6 (accounts shared through an active partnership, logins, access requests, activity). */
 import * as z from 'zod/mini';
-import { ACCESS_REQUEST_STATUSES, SHARE_ROLES } from '../domain/sharing';
-import { defineRoute } from '../http/route';
-import * as s from '../http/schemas';
-import { keys } from '../store/keys';
+import { ACCESS_REQUEST_STATUSES, SHARE_ROLES } from '../../domain/sharing';
+import { defineRoute } from '../../http/route';
+import * as s from '../../http/schemas';
 
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
 const accessRequestParams = z.strictObject({ accessRequestId: s.id() });
 
-/** A /partnerships/{id}/... sharing route loads the partnership and its sharing state with the caller (one BatchGet). */
-const preloadPartnership = ({ params }: { params: { partnershipId: string } }) => keys.partnershipWithSharing(params.partnershipId);
-/** Access request ids carry their partnership: the request, the partnership and its sharing state in one BatchGet. */
-const preloadAccessRequest = ({ params }: { params: { accessRequestId: string } }) => keys.accessRequestWithSharing(params.accessRequestId);
 
 const accountView = z.object({
   accountId: z.string(),
@@ -94,7 +89,6 @@ export const createLogin = defineRoute({
   params: z.strictObject({ accountId: s.id() }),
   response: z.object({ grantId: z.string(), accountId: z.string(), expiresAt: z.string(), loginUrl: z.nullable(z.string()), via: z.string() }),
   successStatus: 201,
-  preload: ({ params }) => (keys.scopeOf(params.accountId) ? [keys.account(params.accountId)] : []),
   access: { table: 'readWrite' },
 });
 
@@ -114,13 +108,6 @@ export const shareAccount = defineRoute({
   response: shareView,
   successStatus: 201,
   idempotent: true,
-  // With the account, its share in this partnership and the members' e-mail guards (one round trip less).
-  preload: ({ params, body }) => [
-    ...keys.partnershipWithSharing(params.partnershipId),
-    keys.account(body.accountId),
-    keys.share(params.partnershipId, body.accountId),
-    ...body.members.map((m) => keys.emailGuard(m.email)),
-  ],
   access: { table: 'readWrite' },
 });
 
@@ -133,7 +120,6 @@ export const listShares = defineRoute({
   params: partnershipParams,
   query: s.listQuery(),
   response: s.pageOf(shareView),
-  preload: preloadPartnership,
   access: { table: 'read' },
 });
 
@@ -145,7 +131,6 @@ export const revokeShare = defineRoute({
   summary: "A Partnership Owner or host Owner/Admin revokes every share of the account in this partnership, at once.",
   params: z.strictObject({ partnershipId: s.id(), accountId: s.id() }),
   successStatus: 204,
-  preload: ({ params }) => [...keys.partnershipWithSharing(params.partnershipId), keys.share(params.partnershipId, params.accountId)],
   access: { table: 'readWrite' },
 });
 
@@ -157,7 +142,6 @@ export const removeGuestMember = defineRoute({
   summary: "A Partnership Owner or guest Owner/Admin (or the member themselves) removes a guest member: all their shares in the partnership end at once.",
   params: z.strictObject({ partnershipId: s.id(), userId: s.id() }),
   successStatus: 204,
-  preload: ({ params }) => [...keys.partnershipWithSharing(params.partnershipId), keys.user(params.userId)],
   access: { table: 'readWrite' },
 });
 
@@ -174,12 +158,6 @@ export const createAccessRequest = defineRoute({
   response: accessRequestView,
   successStatus: 201,
   idempotent: true,
-  // With the account's share and the target's e-mail guard (one round trip less).
-  preload: ({ params, body }) => [
-    ...keys.partnershipWithSharing(params.partnershipId),
-    keys.share(params.partnershipId, body.accountId),
-    keys.emailGuard(body.email),
-  ],
   access: { table: 'readWrite' },
 });
 
@@ -192,7 +170,6 @@ export const listAccessRequests = defineRoute({
   params: partnershipParams,
   query: z.strictObject({ status: z.optional(z.enum(ACCESS_REQUEST_STATUSES)), limit: s.limit(), cursor: s.cursor() }),
   response: s.pageOf(accessRequestView),
-  preload: preloadPartnership,
   access: { table: 'read' },
 });
 
@@ -204,7 +181,6 @@ export const approveAccessRequest = defineRoute({
   summary: 'A Partnership Owner approves an access request: the member becomes a collaborator of the account.',
   params: accessRequestParams,
   response: accessRequestView,
-  preload: preloadAccessRequest,
   access: { table: 'readWrite' },
 });
 
@@ -217,7 +193,6 @@ export const declineAccessRequest = defineRoute({
   params: accessRequestParams,
   body: z.strictObject({ reason: z.optional(s.text(500)) }),
   response: accessRequestView,
-  preload: preloadAccessRequest,
   access: { table: 'readWrite' },
 });
 
@@ -232,7 +207,6 @@ export const listPartnershipActivity = defineRoute({
   params: partnershipParams,
   query: s.listQuery(),
   response: s.pageOf(activityEntry),
-  preload: preloadPartnership,
   access: { table: 'read' },
 });
 
