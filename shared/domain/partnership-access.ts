@@ -39,7 +39,7 @@ const isAdminRole = (role: WorkspaceRole | undefined) => role === 'owner' || rol
 /**
  * A plain guest member sees an active partnership while it shares something with them in their
  * current membership of the guest workspace (computed from the partnership's sharing state by
- * shared/services/sharing.ts `partnershipContext`).
+ * shared/features/partnerships/access.ts `partnershipContext`).
  */
 const guestMemberCanSee = (context: ViewerContext): boolean => context.sharesWithViewer === true;
 
