@@ -1,6 +1,6 @@
 /**
  * Counts DynamoDB round trips with a middleware on the service's module-scope client
- * (shared/data/dynamo.ts dynamoClient(); the document client and the Powertools idempotency store
+ * (shared/store/client.ts dynamoClient(); the document client and the Powertools idempotency store
  * share its middleware stack). Every command sent counts once, so a BatchGetItem retried for
  * unprocessed keys counts once per attempt. Items read are taken from the responses (Query/Scan
  * ScannedCount, GetItem 1, BatchGetItem the items returned).

@@ -4,7 +4,7 @@
  */
 import { ensureTable, localClient, startDynamoLocal, type DynamoLocal } from '../local/dynamodb';
 import { resetConfigForTests } from '../shared/config';
-import { dynamoClient } from '../shared/data/dynamo';
+import { dynamoClient } from '../shared/store/client';
 import { installCounter } from './dynamo-counter';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 

@@ -16,8 +16,9 @@ import { REPO_ROOT } from '../local/router';
 import { resetConfigForTests } from '../shared/config';
 import { measure, type CommandRecord } from './dynamo-counter';
 import type { BenchEnvironment } from './environment';
-import { World } from './fixtures';
-import { batchWriteAll, cloneRows, rowsOwnedBy, scanAll, type Row } from './seed';
+import { scanAll } from '../test/support/table';
+import { World } from '../test/support/world';
+import { batchWriteAll, cloneRows, rowsOwnedBy, type Row } from './seed';
 import type { BenchSettings } from './settings';
 import type { Runner } from './workflow';
 
@@ -86,11 +87,9 @@ export async function measureJob(env: BenchEnvironment, runner: Runner | undefin
   await ensureTable(env.endpoint, JOB_TABLE);
   process.env.TABLE_NAME = JOB_TABLE;
   resetConfigForTests();
-  const jobEnv = { ...env, tableName: JOB_TABLE };
   try {
-    const world = new World('job', 0, jobEnv, settings.seedParallelism);
+    const world = new World('job', runner);
     const { partnershipId } = await world.requestPartnership('member', 'job-guest');
-    await runner?.waitFor(partnershipId, { state: 'AwaitHostApproval' }, { timeoutMs: 15_000 }).catch(() => undefined);
     const table = await scanAll(env.raw, JOB_TABLE);
     const template = rowsOwnedBy(table, partnershipId);
     const dueRow = template.find((r) => r.gsi2pk === 'DUE');

@@ -3,8 +3,8 @@
  * (docs/DESIGN.md, SPEC §8): printed by `npm run bench` and written to docs/PERFORMANCE.md.
  */
 import { EMPTY_ID, SDK_ID, type BundleResult } from './bundles';
-import type { FillReport } from './fixtures';
 import type { JobResult } from './job';
+import type { FillReport } from './seed';
 import type { Baseline, RouteResult, WorldMeasurement } from './routes';
 import { formatKb, formatMs, percentile } from './stats';
 import type { LifecycleResult } from './workflow';

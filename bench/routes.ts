@@ -6,11 +6,11 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RouteSpec } from '../shared/http/route';
-import { call, FixtureUnavailable, type ApiResponse } from './api';
-import { builderFor, type BuiltRequest } from './builders';
+import { FixtureUnavailable, send, type ApiResponse } from '../test/support/api';
+import { builderFor, type BuiltRequest } from '../test/support/builders';
+import type { World } from '../test/support/world';
 import { describeCommands, measure } from './dynamo-counter';
 import type { BenchEnvironment } from './environment';
-import type { World } from './fixtures';
 import type { BenchSettings } from './settings';
 import { percentile } from './stats';
 
@@ -63,7 +63,7 @@ async function measureInWorld(
     // A read is the same request every time; a write prepares fresh preconditions each time.
     const request = kind === 'read' ? (reusable ??= await builder(world, i)) : await builder(world, i);
     const raw = kind === 'read' && rawGetItem ? await rawGetItem() : undefined;
-    const measured = await measure<ApiResponse>(() => call(request));
+    const measured = await measure<ApiResponse>(() => send(request));
     await request.cleanup?.();
     if (i < warmup) continue;
     if (raw !== undefined) result.rawLatencies.push(raw);
@@ -91,7 +91,7 @@ export async function measureRoutes(
     const row: RouteResult = { id: route.id, method: route.method, path: route.path, kind };
     results.push(row);
     if (!builderFor(route)) {
-      row.notMeasured = 'missing builder: add one to bench/builders.ts';
+      row.notMeasured = 'missing builder: add one to test/support/builders.ts';
       log(`  ${route.id}: missing builder`);
       continue;
     }

@@ -17,10 +17,11 @@ import { routes } from '../shared/routes';
 import { keys } from '../shared/store/keys';
 import { measureBundles } from './bundles';
 import { startEnvironment, type BenchEnvironment } from './environment';
-import { World } from './fixtures';
+import { World } from '../test/support/world';
 import { measureJob } from './job';
 import { renderReport, type BenchReport } from './report';
 import { measureRoutes, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
+import { fillLists } from './seed';
 import { readSettings } from './settings';
 import { measureLifecycles, startRunner, type RunnerHandle } from './workflow';
 
@@ -60,16 +61,18 @@ async function main() {
       if (!handle.runner) report.notes.push(`Workflow runner not available (${handle.pending}): partnership fixtures that need it are not measured.`);
     }
     if (env && (settings.sections.has('routes') || settings.sections.has('workflow'))) {
-      const small = new World('small', settings.smallRows, env, settings.seedParallelism);
-      const large = new World('large', settings.largeRows, env, settings.seedParallelism);
+      const small = new World('small', handle.runner);
+      const large = new World('large', handle.runner);
       if (settings.sections.has('routes')) {
         log(`fixtures: small world (+${settings.smallRows} rows per list)...`);
         await small.build();
+        const smallFills = await fillLists(small, env, settings.smallRows, settings.seedParallelism);
         log(`fixtures: large world (+${settings.largeRows} rows per list)...`);
         const fillStarted = Date.now();
         await large.build();
+        const largeFills = await fillLists(large, env, settings.largeRows, settings.seedParallelism);
         log(`  built in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s`);
-        report.fills = { small: small.fills, large: large.fills };
+        report.fills = { small: smallFills, large: largeFills };
         const owner = await large.owner().catch(() => undefined);
         const timedGetItem = rawGetItem(env, owner ? keys.user(owner.userId) : { pk: 'none', sk: 'none' });
         report.baseline = await rawGetItemBaseline(timedGetItem, settings);

@@ -10,9 +10,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../local/router';
-import { must } from './api';
+import { approvePartnership, type World } from '../test/support/world';
 import { unmeasured } from './dynamo-counter';
-import type { World } from './fixtures';
 
 /** What the bench uses of local/workflow-runner.ts's WorkflowRunner. */
 export interface Runner {
@@ -35,27 +34,6 @@ export interface RunnerHandle {
 
 const RUNNER_MODULE = 'local/workflow-runner.ts';
 
-let active: Runner | undefined;
-
-/**
- * Waits until the partnership's execution waits at `state` (its token registered) or reached
- * `status`, as it would long before anyone decides: fixtures call it so a measured decision takes
- * the ordinary path, not the race with the task registering its token. No-op without a runner.
- */
-export async function settle(partnershipId: string, target: { state: string } | { status: string }): Promise<void> {
-  await active?.waitFor(partnershipId, target, { timeoutMs: 15_000 });
-}
-
-/**
- * The runner `settle` waits on: startRunner sets the bench's; test files using bench fixtures pass
- * their own (undefined: settling off). Returns the one used before, to restore it.
- */
-export function useRunner(runner: Runner | undefined): Runner | undefined {
-  const previous = active;
-  active = runner;
-  return previous;
-}
-
 export async function startRunner(): Promise<RunnerHandle> {
   if (!existsSync(resolve(REPO_ROOT, RUNNER_MODULE))) return { pending: `${RUNNER_MODULE} not written yet` };
   try {
@@ -72,7 +50,6 @@ export async function startRunner(): Promise<RunnerHandle> {
       sendTaskSuccess: (token: string, output: Record<string, unknown>) => unmeasured(() => runner.sendTaskSuccess(token, output)),
       sendTaskFailure: (token: string, error: string, cause: string) => unmeasured(() => runner.sendTaskFailure(token, error, cause)),
     });
-    useRunner(runner);
     return { runner, readyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { pending: `runner failed to start: ${(error as Error).message.split('\n')[0]}` };
@@ -112,7 +89,7 @@ export async function measureLifecycles(handle: RunnerHandle, world: World): Pro
     await lifecycle(names[0], async () => {
       const { partnershipId: id, guest } = await world.requestPartnership('member', 'wf-guest');
       await runner.waitFor(id, { state: 'AwaitHostApproval' }, WAIT);
-      await must({ actor: await world.owner(), method: 'POST', path: `/partnerships/${id}/approve` }, 'approve');
+      await approvePartnership(await world.owner(), id);
       await runner.waitFor(id, { state: 'AwaitGuestAcceptance' }, WAIT);
       await world.accept(id, guest.owner);
       return finished(id);

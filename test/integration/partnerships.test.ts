@@ -1,27 +1,30 @@
 /** SPEC §5: host-guest partnerships through the API, with the synthesized state machine running locally. */
 import { describe, expect, it } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
+import { listActivity } from '../../shared/store/activity';
+import { emailOf, uid } from '../support/api';
+import { expectError } from '../support/errors';
+import { notificationsOf, storedPartnership } from '../support/table';
+import { adminRequest, hostAndGuest, memberRequest, type HostAndGuest } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
-import { adminRequest, email, expectError, memberRequest, notes, stored, uid, world, type World } from './partnerships-support';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
-const acceptBy = (w: World, id: string) => w.guest.admin.post(`/partnerships/${id}/accept`, { acceptTerms: true });
+const acceptBy = (w: HostAndGuest, id: string) => w.guest.admin.post(`/partnerships/${id}/accept`, { acceptTerms: true });
 
 describe('the three stages', () => {
   it('member request -> host approval -> guest acceptance: active, execution SUCCEEDED', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
-    expect(await notes(w.host.admin, 'partnership.requested')).toHaveLength(1);
-    expect(await notes(w.host.owner, 'partnership.requested')).toHaveLength(1);
-    expect(await notes(w.host.member, 'partnership.requested')).toHaveLength(0);
+    expect(await notificationsOf(w.host.admin, 'partnership.requested')).toHaveLength(1);
+    expect(await notificationsOf(w.host.owner, 'partnership.requested')).toHaveLength(1);
+    expect(await notificationsOf(w.host.member, 'partnership.requested')).toHaveLength(0);
 
     const approved = await w.host.admin.post(`/partnerships/${id}/approve`);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'awaiting_guest_acceptance', hostDecision: { by: uid(w.host.admin) } });
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
-    expect(await notes(w.guest.admin, 'partnership.invitation')).toHaveLength(1);
+    expect(await notificationsOf(w.guest.admin, 'partnership.invitation')).toHaveLength(1);
 
     const accepted = await acceptBy(w, id);
     expect(accepted.status).toBe(200);
@@ -37,9 +40,9 @@ describe('the three stages', () => {
     ]);
     expect(workflow.transitions(id)).toBe(6);
     // Owners (the requester) and host admins are told; the record is clean (no token, not due).
-    expect(await notes(w.host.member, 'partnership.accepted')).toHaveLength(1);
-    expect(await notes(w.host.admin, 'partnership.accepted')).toHaveLength(1);
-    const item = await stored(id);
+    expect(await notificationsOf(w.host.member, 'partnership.accepted')).toHaveLength(1);
+    expect(await notificationsOf(w.host.admin, 'partnership.accepted')).toHaveLength(1);
+    const item = await storedPartnership(id);
     expect(item).toMatchObject({ status: 'active' });
     expect(item?.taskToken).toBeUndefined();
     expect(item?.resume).toBeUndefined();
@@ -53,10 +56,10 @@ describe('the three stages', () => {
   });
 
   it('a host Admin request skips host approval and invites the partner at once', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await adminRequest(w);
-    expect(await notes(w.guest.admin, 'partnership.invitation')).toHaveLength(1);
-    expect(await notes(w.host.owner, 'partnership.requested')).toHaveLength(0);
+    expect(await notificationsOf(w.guest.admin, 'partnership.invitation')).toHaveLength(1);
+    expect(await notificationsOf(w.host.owner, 'partnership.requested')).toHaveLength(0);
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
     expect((await acceptBy(w, id)).status).toBe(200);
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
@@ -64,7 +67,7 @@ describe('the three stages', () => {
   });
 
   it('host decline ends it (terminal) and frees the pair', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     const declined = await w.host.owner.post(`/partnerships/${id}/decline`, { reason: 'Not now' });
@@ -72,7 +75,7 @@ describe('the three stages', () => {
     expect(declined.body).toMatchObject({ status: 'declined_by_host', hostDecision: { reason: 'Not now' } });
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
     expect(workflow.path(id).at(-1)).toBe('DeclinedByHost');
-    expect(await notes(w.host.member, 'partnership.declined_by_host')).toHaveLength(1);
+    expect(await notificationsOf(w.host.member, 'partnership.declined_by_host')).toHaveLength(1);
     // The guest never saw it.
     expectError(await w.guest.admin.get(`/partnerships/${id}`), 404, 'not_found');
     expectError(await w.host.admin.post(`/partnerships/${id}/approve`), 409, 'invalid_state');
@@ -80,7 +83,7 @@ describe('the three stages', () => {
   });
 
   it('guest decline -> resend -> accept', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     expect((await w.host.admin.post(`/partnerships/${id}/approve`)).status).toBe(200);
@@ -88,7 +91,7 @@ describe('the three stages', () => {
     const declined = await w.guest.owner.post(`/partnerships/${id}/decline`, { reason: 'Terms unclear' });
     expect(declined.status).toBe(200);
     expect(declined.body.status).toBe('declined_by_guest');
-    expect(await notes(w.host.member, 'partnership.declined_by_guest')).toHaveLength(1);
+    expect(await notificationsOf(w.host.member, 'partnership.declined_by_guest')).toHaveLength(1);
     await workflow.waitFor(id, { state: 'AwaitResend' });
     // The guest may not resend its own decline; the owner may.
     expectError(await w.guest.admin.post(`/partnerships/${id}/resend`), 403, 'forbidden');
@@ -96,7 +99,7 @@ describe('the three stages', () => {
     expect(resent.status).toBe(200);
     expect(resent.body).toMatchObject({ status: 'awaiting_guest_acceptance', resendCount: 1 });
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
-    expect(await notes(w.guest.admin, 'partnership.invitation')).toHaveLength(2);
+    expect(await notificationsOf(w.guest.admin, 'partnership.invitation')).toHaveLength(2);
     expect((await acceptBy(w, id)).status).toBe(200);
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
     expect(workflow.path(id)).toEqual([
@@ -114,7 +117,7 @@ describe('the three stages', () => {
   });
 
   it('a Partnership Owner cancels before active; the pair is free again', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     expectError(await w.host.admin.post(`/partnerships/${id}/cancel`), 403, 'forbidden');
@@ -123,13 +126,13 @@ describe('the three stages', () => {
     expect(cancelled.body.status).toBe('cancelled');
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
     expect(workflow.path(id).at(-1)).toBe('Cancelled');
-    expect(await notes(w.host.admin, 'partnership.cancelled')).toHaveLength(1);
+    expect(await notificationsOf(w.host.admin, 'partnership.cancelled')).toHaveLength(1);
     expectError(await w.host.member.post(`/partnerships/${id}/cancel`), 409, 'invalid_state');
     await memberRequest(w);
   });
 
   it('DELETE removes an active partnership (guest Owner/Admin may too); owners and partner told', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await adminRequest(w);
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
     expect((await acceptBy(w, id)).status).toBe(200);
@@ -140,14 +143,14 @@ describe('the three stages', () => {
     const removed = await w.guest.owner.delete(`/partnerships/${id}`);
     expect(removed.status).toBe(200);
     expect(removed.body).toMatchObject({ status: 'removed', closed: { by: uid(w.guest.owner) } });
-    expect(await notes(w.host.admin, 'partnership.removed')).toHaveLength(1);
-    expect(await notes(w.guest.admin, 'partnership.removed')).toHaveLength(1);
+    expect(await notificationsOf(w.host.admin, 'partnership.removed')).toHaveLength(1);
+    expect(await notificationsOf(w.guest.admin, 'partnership.removed')).toHaveLength(1);
     expectError(await w.host.admin.delete(`/partnerships/${id}`), 409, 'invalid_state');
     await adminRequest(w);
   });
 
   it('DELETE during a stage ends the waiting execution as Removed', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
     expect((await w.host.owner.delete(`/partnerships/${id}`)).status).toBe(200);
@@ -158,23 +161,23 @@ describe('the three stages', () => {
 
 describe('reminders', () => {
   it('a Partnership Owner reminds the deciders at most once per 24 h (429 + Retry-After)', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     expectError(await w.host.admin.post(`/partnerships/${id}/reminders`), 403, 'forbidden');
     const sent = await w.host.member.post(`/partnerships/${id}/reminders`);
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ status: 'awaiting_host_approval', recipients: 2 });
-    expect(await notes(w.host.admin, 'partnership.reminder')).toHaveLength(1);
+    expect(await notificationsOf(w.host.admin, 'partnership.reminder')).toHaveLength(1);
     const again = await w.host.member.post(`/partnerships/${id}/reminders`);
     expectError(again, 429, 'rate_limited');
     const retryAfter = Number(again.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(24 * 3600 - 60);
     expect(retryAfter).toBeLessThanOrEqual(24 * 3600);
-    expect(await notes(w.host.admin, 'partnership.reminder')).toHaveLength(1);
+    expect(await notificationsOf(w.host.admin, 'partnership.reminder')).toHaveLength(1);
   });
 
   it('reminders need a stage awaiting a decision', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await adminRequest(w);
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
     expect((await acceptBy(w, id)).status).toBe(200);
@@ -184,7 +187,7 @@ describe('reminders', () => {
 
 describe('visibility and lists', () => {
   it('who sees what: host admins all, members their own, guest admins from stage 3 on', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     const other = await w.host.join('other', 'member');
     expect((await w.host.owner.get(`/partnerships/${id}`)).status).toBe(200);
@@ -228,14 +231,14 @@ describe('visibility and lists', () => {
   });
 
   it('lists page with a cursor, newest first', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     // Three partnerships with three different guests.
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const g = await world();
+      const g = await hostAndGuest();
       const response = await w.host.admin.post(`/workspaces/${w.host.workspaceId}/partnerships`, {
         guestWorkspaceId: g.guest.workspaceId,
-        partnerEmail: email(g.guest.owner),
+        partnerEmail: emailOf(g.guest.owner),
       });
       expect(response.status).toBe(201);
       ids.push(response.body.partnershipId);
@@ -248,7 +251,7 @@ describe('visibility and lists', () => {
   });
 
   it('a Partnership Owner adds a host member as co-owner', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await memberRequest(w);
     const colleague = await w.host.join('colleague', 'member');
     expectError(await colleague.get(`/partnerships/${id}`), 404, 'not_found');
@@ -259,7 +262,7 @@ describe('visibility and lists', () => {
     expect(added.status).toBe(201);
     expect(added.body.owners.map((o: any) => o.userId)).toEqual([uid(w.host.member), uid(colleague)]);
     expectError(await w.host.member.post(`/partnerships/${id}/owners`, { userId: uid(colleague) }), 409, 'already_owner');
-    expect(await notes(colleague, 'partnership.owner_added')).toHaveLength(1);
+    expect(await notificationsOf(colleague, 'partnership.owner_added')).toHaveLength(1);
     // The co-owner sees it, lists it, and may cancel it.
     expect((await colleague.get(`/partnerships/${id}`)).status).toBe(200);
     expect((await colleague.get(`/workspaces/${w.host.workspaceId}/partnerships`)).body.items).toHaveLength(1);
@@ -271,14 +274,14 @@ describe('visibility and lists', () => {
 
 describe('refusals (nothing changes)', () => {
   it('request refusals: reason required, same workspace, unknown guest, partner not guest admin, pair exists, bad input', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const base = `/workspaces/${w.host.workspaceId}/partnerships`;
-    const ok = { guestWorkspaceId: w.guest.workspaceId, partnerEmail: email(w.guest.admin), reason: 'Because' };
+    const ok = { guestWorkspaceId: w.guest.workspaceId, partnerEmail: emailOf(w.guest.admin), reason: 'Because' };
     expectError(await w.host.member.post(base, { ...ok, reason: undefined }), 422, 'reason_required');
     expectError(await w.host.member.post(base, { ...ok, guestWorkspaceId: w.host.workspaceId }), 422, 'same_workspace');
     expectError(await w.host.member.post(base, { ...ok, guestWorkspaceId: 'nosuchworkspace' }), 422, 'guest_not_found');
-    expectError(await w.host.member.post(base, { ...ok, partnerEmail: email(w.guest.member) }), 422, 'partner_not_guest_admin');
-    expectError(await w.host.member.post(base, { ...ok, partnerEmail: email(w.host.admin) }), 422, 'partner_not_guest_admin');
+    expectError(await w.host.member.post(base, { ...ok, partnerEmail: emailOf(w.guest.member) }), 422, 'partner_not_guest_admin');
+    expectError(await w.host.member.post(base, { ...ok, partnerEmail: emailOf(w.host.admin) }), 422, 'partner_not_guest_admin');
     expectError(await w.host.member.post(base, { ...ok, reason: '' }), 400, 'validation_failed');
     expectError(await w.host.member.post(base, { ...ok, reason: 'x'.repeat(501) }), 400, 'validation_failed');
     expectError(await w.host.member.post(base, { ...ok, extra: 1 }), 400, 'validation_failed');
@@ -296,26 +299,26 @@ describe('refusals (nothing changes)', () => {
     // The reverse direction is another pair.
     const reverse = await w.guest.owner.post(`/workspaces/${w.guest.workspaceId}/partnerships`, {
       guestWorkspaceId: w.host.workspaceId,
-      partnerEmail: email(w.host.owner),
+      partnerEmail: emailOf(w.host.owner),
     });
     expect(reverse.status).toBe(201);
     expect((await w.host.admin.get(base)).body.items.map((p: any) => p.partnershipId)).toEqual([id]);
   });
 
   it('an Idempotency-Key retry returns the first response and creates nothing', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const base = `/workspaces/${w.host.workspaceId}/partnerships`;
-    const body = { guestWorkspaceId: w.guest.workspaceId, partnerEmail: email(w.guest.admin) };
+    const body = { guestWorkspaceId: w.guest.workspaceId, partnerEmail: emailOf(w.guest.admin) };
     const first = await w.host.admin.post(base, body, { 'idempotency-key': 'k-1' });
     const second = await w.host.admin.post(base, body, { 'idempotency-key': 'k-1' });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.partnershipId).toBe(first.body.partnershipId);
-    expectError(await w.host.admin.post(base, { ...body, partnerEmail: email(w.guest.owner) }, { 'idempotency-key': 'k-1' }), 422, 'idempotency_key_reused');
+    expectError(await w.host.admin.post(base, { ...body, partnerEmail: emailOf(w.guest.owner) }, { 'idempotency-key': 'k-1' }), 422, 'idempotency_key_reused');
   });
 
   it('decision refusals: terms_not_accepted, invalid_state, unknown fields', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const id = await adminRequest(w);
     await workflow.waitFor(id, { state: 'AwaitGuestAcceptance' });
     expectError(await w.guest.admin.post(`/partnerships/${id}/accept`, {}), 422, 'terms_not_accepted');

@@ -1,10 +1,12 @@
 /** SPEC §6: sharing accounts through an active partnership, logins, access requests and activity, through the API. */
 import { describe, expect, it } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
-import { getItem } from '../../shared/data/dynamo';
+import { listActivity } from '../../shared/store/activity';
 import { keys } from '../../shared/store/keys';
+import { emailOf, uid, type Client } from '../support/api';
+import { expectError } from '../support/errors';
+import { notificationsOf, readItem } from '../support/table';
+import { activePartnership, adminRequest, hostAndGuest, newAccount, type HostAndGuest } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
-import { activePartnership, adminRequest, email, expectError, notes, uid, world, type Api, type World } from './partnerships-support';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
@@ -13,42 +15,39 @@ const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
  * Admin is not an owner), an account created by that member, and two more guest members.
  */
 async function sharingWorld() {
-  const w = await world();
+  const w = await hostAndGuest();
   const partnershipId = await activePartnership(w, workflow);
   const [alice, bob] = [await w.guest.join('alice', 'member'), await w.guest.join('bob', 'member')];
-  const accountId = await newAccount(w, w.host.member, 'CRM');
+  const accountId = await hostAccount(w, w.host.member, 'CRM');
   return { ...w, partnershipId, accountId, alice, bob, owner: w.host.member };
 }
 type SharingWorld = Awaited<ReturnType<typeof sharingWorld>>;
 
-async function newAccount(w: World, by: Api, name: string) {
-  const created = await by.post(`/workspaces/${w.host.workspaceId}/accounts`, { name, loginUrl: 'https://crm.example.com/login' });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body.accountId as string;
-}
+/** An account of the host workspace, created by `by`. */
+const hostAccount = (w: HostAndGuest, by: Client, name: string) => newAccount(by, w.host.workspaceId, name, 'https://crm.example.com/login');
 
-async function share(s: SharingWorld, accountId: string, members: Array<[Api, 'collaborator' | 'manager']>) {
+async function share(s: SharingWorld, accountId: string, members: Array<[Client, 'collaborator' | 'manager']>) {
   const response = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, {
     accountId,
-    members: members.map(([api, role]) => ({ email: email(api), role })),
+    members: members.map(([api, role]) => ({ email: emailOf(api), role })),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body;
 }
 
-const login = (api: Api, accountId: string) => api.post(`/accounts/${accountId}/logins`);
-const shares = async (api: Api, s: SharingWorld) => {
+const login = (api: Client, accountId: string) => api.post(`/accounts/${accountId}/logins`);
+const shares = async (api: Client, s: SharingWorld) => {
   const response = await api.get(`/partnerships/${s.partnershipId}/shares`);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body.items as any[];
 };
-const guestList = async (api: Api, s: SharingWorld) =>
+const guestList = async (api: Client, s: SharingWorld) =>
   ((await api.get(`/workspaces/${s.guest.workspaceId}/partnerships?side=guest`)).body.items as any[]).map((p) => p.partnershipId);
 const actions = async (scope: { kind: 'workspace' | 'partnership'; id: string }) => (await listActivity(scope, { limit: 100 })).items;
 
 describe('accounts', () => {
   it('any host member creates accounts; members list them; others 404; bad input 400 and nothing created', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const billing = await w.host.join('billing', 'billing_admin');
     const made = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Analytics', loginUrl: 'https://a.example.com' });
     expect(made.status).toBe(201);
@@ -75,7 +74,7 @@ describe('accounts', () => {
   });
 
   it('an Idempotency-Key retry returns the first account and creates nothing', async () => {
-    const w = await world();
+    const w = await hostAndGuest();
     const headers = { 'idempotency-key': 'acc-1' };
     const first = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Once' }, headers);
     const again = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Once' }, headers);
@@ -94,9 +93,9 @@ describe('shares', () => {
 
     const shared = await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager']]);
     expect(shared).toMatchObject({ partnershipId: s.partnershipId, accountId: s.accountId, accountName: 'CRM' });
-    expect(shared.members.map((m: any) => [m.email, m.role]).sort()).toEqual([[email(s.alice), 'collaborator'], [email(s.bob), 'manager']].sort());
-    expect(await notes(s.alice, 'share.granted')).toMatchObject([{ data: { accountName: 'CRM', role: 'collaborator', partnershipId: s.partnershipId } }]);
-    expect(await notes(s.bob, 'share.granted')).toMatchObject([{ data: { role: 'manager' } }]);
+    expect(shared.members.map((m: any) => [m.email, m.role]).sort()).toEqual([[emailOf(s.alice), 'collaborator'], [emailOf(s.bob), 'manager']].sort());
+    expect(await notificationsOf(s.alice, 'share.granted')).toMatchObject([{ data: { accountName: 'CRM', role: 'collaborator', partnershipId: s.partnershipId } }]);
+    expect(await notificationsOf(s.bob, 'share.granted')).toMatchObject([{ data: { role: 'manager' } }]);
 
     // The plain guest members now see the partnership (GET and their list), only while shared.
     expect((await s.alice.get(`/partnerships/${s.partnershipId}`)).body).toMatchObject({ status: 'active', reason: null });
@@ -107,13 +106,13 @@ describe('shares', () => {
     // Re-sharing updates the role; an unchanged re-share changes nothing.
     const again = await share(s, s.accountId, [[s.alice, 'manager']]);
     expect(again.members.find((m: any) => m.userId === uid(s.alice)).role).toBe('manager');
-    expect(await notes(s.alice, 'share.granted')).toHaveLength(2);
+    expect(await notificationsOf(s.alice, 'share.granted')).toHaveLength(2);
     await share(s, s.accountId, [[s.alice, 'manager']]);
-    expect(await notes(s.alice, 'share.granted')).toHaveLength(2);
+    expect(await notificationsOf(s.alice, 'share.granted')).toHaveLength(2);
 
     // Who sees what of the shares.
     for (const api of [s.owner, s.host.admin, s.guest.admin]) expect((await shares(api, s))[0].members).toHaveLength(2);
-    const account2 = await newAccount(s, s.host.owner, 'Wiki');
+    const account2 = await hostAccount(s, s.host.owner, 'Wiki');
     await share(s, account2, [[s.bob, 'collaborator']]);
     expect((await shares(s.owner, s)).map((x) => x.accountId)).toEqual([s.accountId, account2]);
     // bob manages CRM (sees its members) but only collaborates on Wiki (sees himself).
@@ -137,7 +136,7 @@ describe('shares', () => {
     const s = await sharingWorld();
     const stranger = await s.host.join('stranger', 'member');
     const body = (members: Array<{ email: string; role: string }>, accountId = s.accountId) => ({ accountId, members });
-    const ok = body([{ email: email(s.alice), role: 'collaborator' }]);
+    const ok = body([{ email: emailOf(s.alice), role: 'collaborator' }]);
     expectError(await s.host.admin.post(`/partnerships/${s.partnershipId}/shares`, ok), 403, 'forbidden');
     expectError(await s.guest.admin.post(`/partnerships/${s.partnershipId}/shares`, ok), 403, 'forbidden');
     expectError(await stranger.post(`/partnerships/${s.partnershipId}/shares`, ok), 404, 'not_found');
@@ -147,29 +146,29 @@ describe('shares', () => {
     const bad = await s.owner.post(
       `/partnerships/${s.partnershipId}/shares`,
       body([
-        { email: email(s.alice), role: 'collaborator' },
-        { email: email(s.host.admin), role: 'collaborator' },
+        { email: emailOf(s.alice), role: 'collaborator' },
+        { email: emailOf(s.host.admin), role: 'collaborator' },
         { email: unregistered, role: 'manager' },
-        { email: email(s.outsider), role: 'collaborator' },
+        { email: emailOf(s.outsider), role: 'collaborator' },
       ]),
     );
     expectError(bad, 422, 'not_guest_member');
     expect(bad.body.error.details).toEqual([
-      { index: 1, email: email(s.host.admin), code: 'not_guest_member' },
+      { index: 1, email: emailOf(s.host.admin), code: 'not_guest_member' },
       { index: 2, email: unregistered, code: 'not_guest_member' },
-      { index: 3, email: email(s.outsider), code: 'not_guest_member' },
+      { index: 3, email: emailOf(s.outsider), code: 'not_guest_member' },
     ]);
-    const duplicate = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: email(s.alice), role: 'collaborator' }, { email: email(s.alice).toUpperCase(), role: 'manager' }]));
+    const duplicate = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }, { email: emailOf(s.alice).toUpperCase(), role: 'manager' }]));
     expectError(duplicate, 422, 'duplicate_member');
 
     const foreign = await s.outsider.post(`/workspaces/${(await s.outsider.get('/me')).body.workspace.workspaceId}/accounts`, { name: 'Theirs' });
     expect(foreign.status).toBe(201);
-    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: email(s.alice), role: 'collaborator' }], foreign.body.accountId)), 404, 'not_found');
-    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: email(s.alice), role: 'collaborator' }], `${s.host.workspaceId}-nosuchaccount`)), 404, 'not_found');
+    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }], foreign.body.accountId)), 404, 'not_found');
+    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }], `${s.host.workspaceId}-nosuchaccount`)), 404, 'not_found');
 
     for (const invalid of [
       body([]),
-      body([{ email: email(s.alice), role: 'owner' }]),
+      body([{ email: emailOf(s.alice), role: 'owner' }]),
       body([{ email: 'not-an-email', role: 'collaborator' }]),
       { ...ok, extra: true },
       { members: ok.members },
@@ -178,16 +177,16 @@ describe('shares', () => {
       expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, invalid), 400, 'validation_failed');
     }
     expect(await shares(s.owner, s)).toEqual([]);
-    expect(await notes(s.alice, 'share.granted')).toEqual([]);
+    expect(await notificationsOf(s.alice, 'share.granted')).toEqual([]);
     expect((await actions({ kind: 'partnership', id: s.partnershipId })).some((e) => e.action.startsWith('share.'))).toBe(false);
-    expect(await getItem(keys.sharingState(s.partnershipId))).toBeUndefined();
+    expect(await readItem(keys.sharingState(s.partnershipId))).toBeUndefined();
 
     // Not active: awaiting guest acceptance (the owner sees it: 409), and after removal.
-    const w2 = await world();
+    const w2 = await hostAndGuest();
     const pending = await adminRequest(w2);
-    const account = await newAccount(w2, w2.host.admin, 'Pending');
+    const account = await hostAccount(w2, w2.host.admin, 'Pending');
     expectError(
-      await w2.host.admin.post(`/partnerships/${pending}/shares`, { accountId: account, members: [{ email: email(w2.guest.member), role: 'collaborator' }] }),
+      await w2.host.admin.post(`/partnerships/${pending}/shares`, { accountId: account, members: [{ email: emailOf(w2.guest.member), role: 'collaborator' }] }),
       409,
       'invalid_state',
     );
@@ -249,7 +248,7 @@ describe('logins', () => {
   it('access is lost at once: share revocation, guest-member removal, workspace removal, partnership removal', async () => {
     const s = await sharingWorld();
     const carol = await s.guest.join('carol', 'member');
-    const wiki = await newAccount(s, s.owner, 'Wiki');
+    const wiki = await hostAccount(s, s.owner, 'Wiki');
     await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager'], [carol, 'collaborator']]);
     await share(s, wiki, [[s.alice, 'collaborator'], [s.bob, 'collaborator']]);
     for (const api of [s.alice, s.bob, carol]) expect((await login(api, s.accountId)).status).toBe(201);
@@ -274,7 +273,7 @@ describe('logins', () => {
     expectError(await s.alice.get(`/partnerships/${s.partnershipId}`), 404, 'not_found');
     expect(await guestList(s.alice, s)).toEqual([]);
     expect((await shares(s.owner, s))[0].members.map((m: any) => m.userId)).toEqual([uid(s.bob)]);
-    expect(await notes(s.alice, 'share.access_removed')).toHaveLength(1);
+    expect(await notificationsOf(s.alice, 'share.access_removed')).toHaveLength(1);
     expectError(await s.guest.admin.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.alice)}`), 404, 'not_found');
     // Shared again later: a fresh grant works (the removal does not stick to new shares).
     await share(s, wiki, [[s.alice, 'collaborator']]);
@@ -283,14 +282,14 @@ describe('logins', () => {
     // Leaving the guest workspace ends access too, and rejoining does not revive it.
     expect((await s.guest.owner.delete(`/workspaces/${s.guest.workspaceId}/members/${uid(s.bob)}`)).status).toBe(204);
     expectError(await login(s.bob, wiki), 404, 'not_found');
-    expect((await s.guest.owner.post(`/workspaces/${s.guest.workspaceId}/members`, { email: email(s.bob) })).status).toBe(201);
+    expect((await s.guest.owner.post(`/workspaces/${s.guest.workspaceId}/members`, { email: emailOf(s.bob) })).status).toBe(201);
     expectError(await login(s.bob, wiki), 404, 'not_found');
 
     // Removing the partnership revokes every share at once (one marker in the removal's transaction).
     expect((await s.guest.owner.delete(`/partnerships/${s.partnershipId}`)).status).toBe(200);
     expectError(await login(s.alice, wiki), 404, 'not_found');
     expect((await login(s.owner, wiki)).status).toBe(201);
-    expect(await getItem(keys.sharingState(s.partnershipId))).toMatchObject({ revokedBy: uid(s.guest.owner) });
+    expect(await readItem(keys.sharingState(s.partnershipId))).toMatchObject({ revokedBy: uid(s.guest.owner) });
     expect(await shares(s.owner, s)).toEqual([]);
     expectError(await s.alice.get(`/partnerships/${s.partnershipId}`), 404, 'not_found');
     expect(await guestList(s.alice, s)).toEqual([]);
@@ -305,7 +304,7 @@ describe('logins', () => {
     expectError(await s.outsider.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.alice)}`), 404, 'not_found');
     expect((await s.alice.delete(`/partnerships/${s.partnershipId}/guest-members/${uid(s.alice)}`)).status).toBe(204);
     expectError(await login(s.alice, s.accountId), 404, 'not_found');
-    expect(await notes(s.alice, 'share.access_removed')).toHaveLength(0);
+    expect(await notificationsOf(s.alice, 'share.access_removed')).toHaveLength(0);
     const log = await actions({ kind: 'partnership', id: s.partnershipId });
     expect(log.map((e) => e.action).slice(0, 2)).toEqual(['account.login_refused', 'share.guest_member_left']);
     expect(log[1]).toMatchObject({ actorId: uid(s.alice), target: { type: 'user', id: uid(s.alice) }, data: { revokedShares: 1 } });
@@ -315,11 +314,11 @@ describe('logins', () => {
 describe('races', () => {
   it('concurrent sharing writes of one partnership land or fail whole (409 after bounded retries); concurrent decisions: one wins, the other 409', async () => {
     const s = await sharingWorld();
-    const accounts = [s.accountId, await newAccount(s, s.owner, 'A2'), await newAccount(s, s.owner, 'A3'), await newAccount(s, s.owner, 'A4')];
+    const accounts = [s.accountId, await hostAccount(s, s.owner, 'A2'), await hostAccount(s, s.owner, 'A3'), await hostAccount(s, s.owner, 'A4')];
     const managerOf = (i: number) => (i % 2 ? s.bob : s.alice);
     const results = await Promise.all(
       accounts.map((accountId, i) =>
-        s.owner.post(`/partnerships/${s.partnershipId}/shares`, { accountId, members: [{ email: email(managerOf(i)), role: 'manager' }] }),
+        s.owner.post(`/partnerships/${s.partnershipId}/shares`, { accountId, members: [{ email: emailOf(managerOf(i)), role: 'manager' }] }),
       ),
     );
     // The optimistic retries are bounded (and a transaction conflict can cancel both contenders), so
@@ -332,19 +331,19 @@ describe('races', () => {
     expect((await shares(s.owner, s)).map((x) => x.accountId)).toEqual(landed.map((i) => accounts[i]));
     const expectedCounts: Record<string, number> = {};
     for (const i of landed) expectedCounts[uid(managerOf(i))] = (expectedCounts[uid(managerOf(i))] ?? 0) + 1;
-    const state = await getItem(keys.sharingState(s.partnershipId));
+    const state = await readItem(keys.sharingState(s.partnershipId));
     expect(state).toMatchObject({ seq: landed.length });
     expect(state!.shareCounts).toEqual(expectedCounts);
 
     // A manager of a shared account asks for the other guest member; approve and decline race.
     const first = landed[0];
     const [requester, target] = [managerOf(first), managerOf(first + 1)];
-    const requested = await requester.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: accounts[first], email: email(target), role: 'collaborator' });
+    const requested = await requester.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: accounts[first], email: emailOf(target), role: 'collaborator' });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const id = requested.body.accessRequestId;
     const decisions = await Promise.all([s.owner.post(`/access-requests/${id}/approve`), s.owner.post(`/access-requests/${id}/decline`)]);
     expect(decisions.map((d) => d.status).sort()).toEqual([200, 409]);
-    const stored = await getItem(keys.accessRequest(id));
+    const stored = await readItem(keys.accessRequest(id));
     expect(decisions.find((d) => d.status === 200)!.body.status).toBe(stored!.status);
     const targetOnFirst = (await shares(s.owner, s))[0].members.some((m: any) => m.userId === uid(target));
     expect(targetOnFirst).toBe(stored!.status === 'approved');
@@ -357,7 +356,7 @@ describe('access requests', () => {
     await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager']]);
     const carol = await s.guest.join('carol', 'member');
     const path = `/partnerships/${s.partnershipId}/access-requests`;
-    const ask = (api: Api, who: Api | string) => api.post(path, { accountId: s.accountId, email: typeof who === 'string' ? who : email(who), role: 'collaborator' });
+    const ask = (api: Client, who: Client | string) => api.post(path, { accountId: s.accountId, email: typeof who === 'string' ? who : emailOf(who), role: 'collaborator' });
 
     expectError(await ask(s.alice, carol), 403, 'forbidden');
     expectError(await ask(s.guest.admin, carol), 403, 'forbidden');
@@ -366,15 +365,15 @@ describe('access requests', () => {
     expectError(await ask(s.bob, s.host.admin), 422, 'not_guest_member');
     expectError(await ask(s.bob, 'nobody-here@example.com'), 422, 'not_guest_member');
     expectError(await ask(s.bob, s.alice), 409, 'already_shared');
-    expectError(await s.bob.post(path, { accountId: s.accountId, email: email(carol), role: 'manager' }), 400, 'validation_failed');
-    expectError(await s.bob.post(path, { accountId: `${s.host.workspaceId}-other`, email: email(carol), role: 'collaborator' }), 404, 'not_found');
-    expect(await notes(s.owner, 'access_request.created')).toEqual([]);
+    expectError(await s.bob.post(path, { accountId: s.accountId, email: emailOf(carol), role: 'manager' }), 400, 'validation_failed');
+    expectError(await s.bob.post(path, { accountId: `${s.host.workspaceId}-other`, email: emailOf(carol), role: 'collaborator' }), 404, 'not_found');
+    expect(await notificationsOf(s.owner, 'access_request.created')).toEqual([]);
 
     const created = await ask(s.bob, carol);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const requestId = created.body.accessRequestId as string;
     expect(created.body).toMatchObject({ partnershipId: s.partnershipId, accountId: s.accountId, userId: uid(carol), role: 'collaborator', status: 'pending', requestedBy: uid(s.bob) });
-    expect(await notes(s.owner, 'access_request.created')).toMatchObject([{ data: { accessRequestId: requestId, email: email(carol) } }]);
+    expect(await notificationsOf(s.owner, 'access_request.created')).toMatchObject([{ data: { accessRequestId: requestId, email: emailOf(carol) } }]);
     expectError(await login(carol, s.accountId), 404, 'not_found');
 
     // Lists: owners see it; bob (requester) and carol (target) too; alice not.
@@ -396,8 +395,8 @@ describe('access requests', () => {
     expect(approved.body).toMatchObject({ status: 'approved', decision: { by: uid(s.owner) } });
     expect((await login(carol, s.accountId)).status).toBe(201);
     expect((await shares(s.owner, s))[0].members.find((m: any) => m.userId === uid(carol)).role).toBe('collaborator');
-    expect(await notes(s.bob, 'access_request.approved')).toHaveLength(1);
-    expect(await notes(carol, 'access_request.approved')).toHaveLength(1);
+    expect(await notificationsOf(s.bob, 'access_request.approved')).toHaveLength(1);
+    expect(await notificationsOf(carol, 'access_request.approved')).toHaveLength(1);
     expectError(await s.owner.post(`/access-requests/${requestId}/approve`), 409, 'invalid_state');
     expectError(await s.owner.post(`/access-requests/${requestId}/decline`), 409, 'invalid_state');
 
@@ -410,7 +409,7 @@ describe('access requests', () => {
     const s = await sharingWorld();
     await share(s, s.accountId, [[s.bob, 'manager']]);
     const path = `/partnerships/${s.partnershipId}/access-requests`;
-    const requested = await s.bob.post(path, { accountId: s.accountId, email: email(s.alice), role: 'collaborator' });
+    const requested = await s.bob.post(path, { accountId: s.accountId, email: emailOf(s.alice), role: 'collaborator' });
     expect(requested.status).toBe(201);
     const id = requested.body.accessRequestId;
     expectError(await s.owner.post(`/access-requests/${id}/decline`, { reason: '' }), 400, 'validation_failed');
@@ -418,18 +417,18 @@ describe('access requests', () => {
     expect(declined.status).toBe(200);
     expect(declined.body).toMatchObject({ status: 'declined', decision: { by: uid(s.owner), reason: 'Not needed' } });
     expectError(await login(s.alice, s.accountId), 404, 'not_found');
-    expect(await notes(s.bob, 'access_request.declined')).toMatchObject([{ data: { reason: 'Not needed' } }]);
-    expect(await notes(s.alice, 'access_request.declined')).toHaveLength(1);
+    expect(await notificationsOf(s.bob, 'access_request.declined')).toMatchObject([{ data: { reason: 'Not needed' } }]);
+    expect(await notificationsOf(s.alice, 'access_request.declined')).toHaveLength(1);
     expectError(await s.owner.post(`/access-requests/${id}/approve`), 409, 'invalid_state');
 
     // A request made while alice was not shared, approved after she became a manager: she stays manager.
-    const second = (await s.bob.post(path, { accountId: s.accountId, email: email(s.alice), role: 'collaborator' })).body.accessRequestId;
+    const second = (await s.bob.post(path, { accountId: s.accountId, email: emailOf(s.alice), role: 'collaborator' })).body.accessRequestId;
     await share(s, s.accountId, [[s.alice, 'manager']]);
     expect((await s.owner.post(`/access-requests/${second}/approve`)).status).toBe(200);
     expect((await shares(s.owner, s))[0].members.find((m: any) => m.userId === uid(s.alice)).role).toBe('manager');
 
     // Account no longer shared: approval refused (422), request stays pending.
-    const third = (await s.alice.post(path, { accountId: s.accountId, email: email(s.guest.member), role: 'collaborator' })).body.accessRequestId;
+    const third = (await s.alice.post(path, { accountId: s.accountId, email: emailOf(s.guest.member), role: 'collaborator' })).body.accessRequestId;
     expect((await s.owner.delete(`/partnerships/${s.partnershipId}/shares/${s.accountId}`)).status).toBe(204);
     expectError(await s.owner.post(`/access-requests/${third}/approve`), 422, 'account_not_shared');
     expect((await s.owner.get(`${path}?status=pending`)).body.items.map((r: any) => r.accessRequestId)).toEqual([third]);

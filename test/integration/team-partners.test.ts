@@ -1,13 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
-import { db, getItem, tableName } from '../../shared/data/dynamo';
+import { listActivity } from '../../shared/store/activity';
+import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 import { processDueInvitation } from '../../shared/services/invitation-due';
 import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { TABLE } from '../../shared/store/table';
-import { registered } from '../support/api';
-import { emailOf, expectError, newMember, newWorkspace, notificationsOf, uid, type Api } from '../support/fixtures-teams';
+import { emailOf, registered, uid, type Client } from '../support/api';
+import { expectError } from '../support/errors';
+import { notificationsOf, readItem } from '../support/table';
+import { newMember, newWorkspace } from '../support/world';
 
 /** A host workspace (Owner + Admin), a team created by a plain member, and a guest workspace with users. */
 async function setup() {
@@ -24,7 +26,7 @@ async function setup() {
   return { host, hostAdmin, creator, teamId, otherTeam, hostPrivate, guest, g1, g2 };
 }
 
-const invite = (api: Api, teamId: string, invitations: Array<{ email: string; permission: string }>) =>
+const invite = (api: Client, teamId: string, invitations: Array<{ email: string; permission: string }>) =>
   api.post(`/teams/${teamId}/partner-invitations`, { invitations });
 
 async function partnerItems(teamId: string) {
@@ -289,7 +291,7 @@ describe('team partners (SPEC §4)', () => {
     expect(statuses).toEqual([200, 409]);
     expect(results.find((r) => r.status === 409)!.body.error.code).toBe('invalid_state');
     const winner = results.find((r) => r.status === 200)!.body.status;
-    const stored = await getItem(keys.partnerInvitation(inv.invitationId));
+    const stored = await readItem(keys.partnerInvitation(inv.invitationId));
     expect(stored?.status).toBe(winner);
     expect((await s.g1.get(`/teams/${s.teamId}`)).status).toBe(winner === 'active' ? 200 : 404);
   });
@@ -338,7 +340,7 @@ describe('team partners (SPEC §4)', () => {
     const third = await due();
     expect(await processDueInvitation(third!, day(31))).toBe('expired');
     expect(await due()).toBeUndefined();
-    expect((await getItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('expired');
+    expect((await readItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('expired');
     expect((await notificationsOf(s.creator)).map((n) => n.template)).toContain('team_partner.expired');
     expectError(await s.hostAdmin.post(`/partner-invitations/${inv.invitationId}/approve`), 409, 'invalid_state');
     expect((await s.hostAdmin.get(`/workspaces/${s.host.workspaceId}/partner-invitations?status=expired`)).body.items).toHaveLength(1);
@@ -352,19 +354,19 @@ describe('team partners (SPEC §4)', () => {
     const result = await runReminderJob(new Date(Date.parse(inv.createdAt) + 3 * 24 * 3600 * 1000 + 1000));
     expect(result.failed).toBe(0);
     expect(result.reminded).toBeGreaterThanOrEqual(1);
-    expect((await getItem(keys.partnerInvitation(inv.invitationId)))?.remindersSent).toBe(1);
+    expect((await readItem(keys.partnerInvitation(inv.invitationId)))?.remindersSent).toBe(1);
     expect((await notificationsOf(s.host.owner)).map((n) => n.template)).toContain('team_partner.invitation_reminder');
   });
 
   it('a decided invitation leaves the due index and is skipped by the job', async () => {
     const s = await setup();
     const [inv] = (await invite(s.creator, s.teamId, [{ email: emailOf(s.g1), permission: 'edit' }])).body.items;
-    const stale = await getItem(keys.partnerInvitation(inv.invitationId));
+    const stale = await readItem(keys.partnerInvitation(inv.invitationId));
     await s.hostAdmin.post(`/partner-invitations/${inv.invitationId}/approve`);
-    const after = await getItem(keys.partnerInvitation(inv.invitationId));
+    const after = await readItem(keys.partnerInvitation(inv.invitationId));
     expect(after?.gsi2pk).toBeUndefined();
     expect(await processDueInvitation(stale!, new Date(Date.parse(inv.createdAt) + 40 * 24 * 3600 * 1000))).toBe('skipped');
-    expect((await getItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('active');
+    expect((await readItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('active');
     expect((await s.g1.get(`/teams/${s.teamId}`)).status).toBe(200);
   });
 });

@@ -4,7 +4,8 @@
  * calls made in parallel (Promise.all) are counted one by one, so the bound here is on calls.
  */
 import { describe, expect, it } from 'vitest';
-import { emailOf, newMember, newWorkspace, uid } from '../support/fixtures-teams';
+import { emailOf, uid } from '../support/api';
+import { newMember, newWorkspace } from '../support/world';
 import { countRoundTrips } from '../support/round-trips';
 
 describe('DynamoDB round trips of the team routes', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
-import { registered } from '../support/api';
-import { expectError, newMember, newWorkspace, notificationsOf, uid } from '../support/fixtures-teams';
+import { listActivity } from '../../shared/store/activity';
+import { registered, uid } from '../support/api';
+import { expectError } from '../support/errors';
+import { notificationsOf } from '../support/table';
+import { newMember, newWorkspace } from '../support/world';
 
 describe('teams (SPEC §3)', () => {
   it('creates a team: the creator is its Owner; the change is logged', async () => {

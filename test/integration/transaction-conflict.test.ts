@@ -4,8 +4,9 @@
  * never a 500. Injected through the service client's middleware, as DynamoDB Local rarely produces it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../shared/data/dynamo';
-import { expectError, newWorkspace } from '../support/fixtures-teams';
+import { dynamoClient } from '../../shared/store/client';
+import { expectError } from '../support/errors';
+import { newWorkspace } from '../support/world';
 
 const CONFLICT = 'testTransactionConflict';
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
-import { expectError, newMember, newWorkspace, uid } from '../support/fixtures-teams';
+import { listActivity } from '../../shared/store/activity';
+import { uid } from '../support/api';
+import { expectError } from '../support/errors';
+import { newMember, newWorkspace } from '../support/world';
 
 async function teamWith() {
   const ws = await newWorkspace();

@@ -4,19 +4,18 @@
  * reading the deciders costs no Query of the members.
  */
 import { describe, expect, it } from 'vitest';
-import { getItem } from '../../shared/data/dynamo';
 import { keys } from '../../shared/store/keys';
-import { as, newActor, registered } from '../support/api';
-import { useLocalWorkflow } from '../support/workflow';
-import { emailOf, expectError, newMember, newWorkspace, notificationsOf, uid, type Api } from '../support/fixtures-teams';
+import { as, emailOf, newActor, registered, uid, type Client } from '../support/api';
+import { expectError } from '../support/errors';
 import { countRoundTrips } from '../support/round-trips';
+import { notificationsOf, readItem } from '../support/table';
+import { newMember, newWorkspace, type Workspace } from '../support/world';
+import { useLocalWorkflow } from '../support/workflow';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
-type Workspace = Awaited<ReturnType<typeof newWorkspace>>;
-
 /** A plain member's team (its partner invitations wait for the workspace Owner/Admins). */
-async function teamOf(member: Api, workspaceId: string) {
+async function teamOf(member: Client, workspaceId: string) {
   const created = await member.post(`/workspaces/${workspaceId}/teams`, { name: 'Directory', visibility: 'open' });
   expect(created.status).toBe(201);
   return created.body.teamId as string;
@@ -26,7 +25,7 @@ async function teamOf(member: Api, workspaceId: string) {
  * Invites a fresh guest user into the team (pending) and returns which of `candidates` (e-mails) were
  * told to decide it, with the DynamoDB commands the invitation sent.
  */
-async function decidersOfNextInvitation(inviter: Api, teamId: string, guest: Workspace, candidates: string[]) {
+async function decidersOfNextInvitation(inviter: Client, teamId: string, guest: Workspace, candidates: string[]) {
   const invitee = await newMember(guest, 'member', 'invitee');
   const { calls: commands, result: invited } = await countRoundTrips(() =>
     inviter.post(`/teams/${teamId}/partner-invitations`, { invitations: [{ email: emailOf(invitee), permission: 'view' }] }),
@@ -112,7 +111,7 @@ describe('the admin directory follows every change of Owner/Admins', () => {
     ]);
     // Either may lose with 409 concurrent_update; whatever won, the directory matches the user record.
     for (const response of [promotion, change]) expect([200, 409]).toContain(response.status);
-    const record = await getItem(keys.user(uid(target)));
+    const record = await readItem(keys.user(uid(target)));
     const next = await decidersOfNextInvitation(inviter, teamId, guest, [emailOf(ws.owner), emailOf(target), moved.email]);
     const expected = record!.role === 'admin' ? [emailOf(ws.owner), record!.email] : [emailOf(ws.owner)];
     expect(next.told).toEqual(sorted(...expected));

@@ -1,46 +1,29 @@
 /** SPEC §2: workspaces, members, roles, ownership transfer and billing, with every refusal. */
 import { describe, expect, it, vi } from 'vitest';
-import { listActivity } from '../../shared/data/activity';
-import { db } from '../../shared/data/dynamo';
-import { listNotifications } from '../../shared/notify/outbox';
-import { as, newActor, registered } from '../support/api';
-
-type Api = Awaited<ReturnType<typeof registered>>;
+import { listActivity, listNotifications } from '../../shared/store/activity';
+import { db } from '../../shared/store/client';
+import { as, newActor, registered, send, uid, type Client } from '../support/api';
+import { expectError } from '../support/errors';
+import { newMember, newWorkspace } from '../support/world';
 
 /** A workspace with one user of each role, plus a registered user in no workspace. */
 async function workspaceWithRoles() {
-  const owner = await registered('owner');
-  const created = await owner.post('/workspaces', { name: 'Acme' });
-  expect(created.status).toBe(201);
-  const workspaceId: string = created.body.workspaceId;
-  const join = async (label: string, role: string) => {
-    const api = await registered(label);
-    const added = await owner.post(`/workspaces/${workspaceId}/members`, { email: api.actor!.email, role });
-    expect(added.status).toBe(201);
-    return api;
-  };
-  const admin = await join('admin', 'admin');
-  const billing = await join('billing', 'billing_admin');
-  const member = await join('member', 'member');
+  const ws = await newWorkspace('owner', 'Acme');
+  const admin = await newMember(ws, 'admin', 'admin');
+  const billing = await newMember(ws, 'billing_admin', 'billing');
+  const member = await newMember(ws, 'member', 'member');
   const loner = await registered('loner');
-  return { workspaceId, owner, admin, billing, member, loner, base: `/workspaces/${workspaceId}` };
+  return { workspaceId: ws.workspaceId, owner: ws.owner, admin, billing, member, loner, base: `/workspaces/${ws.workspaceId}` };
 }
 
 /** Everything a §2 refusal could have changed, as seen by the owner. */
-async function stateOf(owner: Api, workspaceId: string, others: Api[] = []) {
+async function stateOf(owner: Client, workspaceId: string, others: Client[] = []) {
   const members = await owner.get(`/workspaces/${workspaceId}/members?limit=100`);
   const workspace = await owner.get(`/workspaces/${workspaceId}`);
   const billing = await owner.get(`/workspaces/${workspaceId}/billing`);
   const activity = await listActivity({ kind: 'workspace', id: workspaceId }, { limit: 100 });
   const me = await Promise.all([owner, ...others].map(async (api) => (await api.get('/me')).body));
   return { members: members.body, workspace: workspace.body, billing: billing.body, activity: activity.items.length, me };
-}
-
-const uid = (api: Api) => api.actor!.userId;
-
-function expectError(response: { status: number; body: any }, status: number, code: string) {
-  expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
-  expect(typeof response.body.error.message).toBe('string');
 }
 
 describe('the walk-through of §2', () => {
@@ -491,8 +474,7 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
   it('DELETE /workspaces/{id}/members/{userId} with a body', async () => {
     const { workspaceId, base, owner, member } = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [member]);
-    const { call } = await import('../support/api');
-    const response = await call(owner.actor, 'DELETE', `${base}/members/${uid(member)}`, { force: true });
+    const response = await send({ actor: owner, method: 'DELETE', path: `${base}/members/${uid(member)}`, body: { force: true } });
     expectError(response, 400, 'validation_failed');
     expect(await stateOf(owner, workspaceId, [member])).toEqual(before);
   });
@@ -535,8 +517,7 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
 
   it('bodies on read routes are refused', async () => {
     const { base, owner } = await workspaceWithRoles();
-    const { call } = await import('../support/api');
-    expectError(await call(owner.actor, 'GET', base, { name: 'x' }), 400, 'validation_failed');
+    expectError(await send({ actor: owner, method: 'GET', path: base, body: { name: 'x' } }), 400, 'validation_failed');
   });
 });
 
@@ -604,11 +585,11 @@ describe('DynamoDB round trips per request', () => {
     const { base, owner, admin, member } = await workspaceWithRoles();
     const newcomer = await registered('newcomer');
     const founder = await registered('founder');
-    const send = vi.spyOn(db(), 'send');
+    const dynamoSend = vi.spyOn(db(), 'send');
     const count = async (request: Promise<{ status: number }>, expectedStatus: number) => {
-      send.mockClear();
+      dynamoSend.mockClear();
       expect((await request).status).toBe(expectedStatus);
-      return send.mock.calls.length;
+      return dynamoSend.mock.calls.length;
     };
     try {
       expect(await count(member.get(base), 200)).toBe(1);
@@ -621,9 +602,9 @@ describe('DynamoDB round trips per request', () => {
       expect(await count(owner.put(`${base}/billing`, { plan: 'team', billingEmail: 'b@example.com' }), 200)).toBeLessThanOrEqual(4);
       expect(await count(owner.post(`${base}/ownership-transfer`, { userId: uid(admin) }), 200)).toBeLessThanOrEqual(4);
       expect(await count(admin.delete(`${base}/members/${uid(newcomer)}`), 204)).toBeLessThanOrEqual(4);
-      expect(send.mock.calls.some(([command]) => command.constructor.name === 'ScanCommand')).toBe(false);
+      expect(dynamoSend.mock.calls.some(([command]) => command.constructor.name === 'ScanCommand')).toBe(false);
     } finally {
-      send.mockRestore();
+      dynamoSend.mockRestore();
     }
   });
 });

@@ -13,14 +13,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../../bench/fixtures';
-import type { Actor } from '../../bench/api';
-import { useRunner } from '../../bench/workflow';
-import { listActivity } from '../../shared/data/activity';
-import { getItem } from '../../shared/data/dynamo';
+import { listActivity } from '../../shared/store/activity';
 import { keys } from '../../shared/store/keys';
+import { send, type Actor, type ApiResponse } from '../support/api';
+import { expectError, outcome } from '../support/errors';
+import { readItem, storedPartnership } from '../support/table';
+import type { World } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
-import { send, suiteCounters, type SecurityResponse } from './support/harness';
+import { suiteCounters } from './support/harness';
 import { expectRecordAndWorkflowAgree, quiesce, victimWorld } from './support/worlds';
 
 const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
@@ -34,9 +34,9 @@ beforeAll(() => {
 const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) => send({ actor, method: 'POST', path, body: body ?? {}, headers });
 const del = (actor: Actor, path: string) => send({ actor, method: 'DELETE', path });
 const get = (actor: Actor, path: string) => send({ actor, method: 'GET', path });
-const ok = (r: SecurityResponse) => r.status >= 200 && r.status < 300;
+const ok = (r: ApiResponse) => r.status >= 200 && r.status < 300;
 
-function observeAll(responses: SecurityResponse[]) {
+function observeAll(responses: ApiResponse[]) {
   const problems = responses.flatMap((r) => counters.observe(r));
   expect(problems).toEqual([]);
 }
@@ -45,7 +45,7 @@ const decisions = async (partnershipId: string) => (await listActivity({ kind: '
 
 describe('conflicting partnership decisions', () => {
   type Stage = 'host' | 'guest' | 'active';
-  type Move = (ctx: { id: string; guestOwner: Actor }) => Promise<SecurityResponse>;
+  type Move = (ctx: { id: string; guestOwner: Actor }) => Promise<ApiResponse>;
   const approve: Move = async ({ id }) => post(await w.admin(), `/partnerships/${id}/approve`);
   const hostDecline: Move = async ({ id }) => post(await w.owner(), `/partnerships/${id}/decline`, { reason: 'No' });
   const cancelByRequester = (by: 'member' | 'owner'): Move => async ({ id }) => post(by === 'member' ? await w.member() : await w.owner(), `/partnerships/${id}/cancel`);
@@ -73,15 +73,13 @@ describe('conflicting partnership decisions', () => {
       // Round 1 races after the wait task registered its token; round 2 while it may still be registering.
       for (const settled of [true, false]) {
         // Round 2's fixtures do not settle (the world's fixtures otherwise wait for the token).
-        const previous = settled ? undefined : useRunner(undefined);
-        let ctx: { id: string; guestOwner: Actor };
-        try {
+        const prepare = async () => {
           const requested = await w.requestPartnership(pair.stage === 'host' ? 'member' : 'owner', 'race-guest');
-          ctx = { id: requested.partnershipId, guestOwner: requested.guest.owner };
-          if (pair.stage === 'active') await w.accept(ctx.id, ctx.guestOwner);
-        } finally {
-          if (!settled) useRunner(previous);
-        }
+          const prepared = { id: requested.partnershipId, guestOwner: requested.guest.owner };
+          if (pair.stage === 'active') await w.accept(prepared.id, prepared.guestOwner);
+          return prepared;
+        };
+        const ctx: { id: string; guestOwner: Actor } = settled ? await prepare() : await w.withoutSettling(prepare);
         if (settled || pair.stage === 'active') await quiesce(workflow.runner);
         const logBefore = await decisions(ctx.id);
         const results = await Promise.all(pair.moves.map((move) => move(ctx)));
@@ -89,9 +87,9 @@ describe('conflicting partnership decisions', () => {
         observeAll(results);
         const summary = results.map((r) => `${r.status} ${r.body?.error?.code ?? r.body?.status ?? ''}`).join(' | ');
         for (const loser of results.filter((r) => !ok(r))) {
-          expect({ status: loser.status, code: loser.body?.error?.code }, summary).toEqual({ status: 409, code: 'invalid_state' });
+          expectError(loser, 409, 'invalid_state', summary);
         }
-        const record = await getItem(keys.partnership(ctx.id));
+        const record = await storedPartnership(ctx.id);
         if (pair.conflicting === false) {
           // The second move always succeeds (it is valid before and after the first) and decides the end state.
           expect(ok(results[1]), summary).toBe(true);
@@ -125,7 +123,7 @@ describe('duplicate creates', () => {
     const created = results.filter(ok);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.teamId)).size).toBe(1);
-    for (const r of results.filter((x) => !ok(x))) expect({ status: r.status, code: r.body?.error?.code }).toEqual({ status: 409, code: 'idempotency_in_progress' });
+    for (const r of results.filter((x) => !ok(x))) expectError(r, 409, 'idempotency_in_progress');
     expect(await teamsNamed(name)).toHaveLength(1);
     const retry = await post(member, path, { name, visibility: 'open' }, headers);
     expect({ status: retry.status, teamId: retry.body.teamId }).toEqual({ status: 201, teamId: created[0].body.teamId });
@@ -141,7 +139,7 @@ describe('duplicate creates', () => {
     observeAll(results);
     expect(results.filter(ok)).toHaveLength(1);
     const refused = results.find((r) => !ok(r))!;
-    expect(['409 idempotency_in_progress', '422 idempotency_key_reused']).toContain(`${refused.status} ${refused.body?.error?.code}`);
+    expect(['409 idempotency_in_progress', '422 idempotency_key_reused']).toContain(outcome(refused));
     expect((await teamsNamed(a)).length + (await teamsNamed(b)).length).toBe(1);
   });
 
@@ -153,7 +151,7 @@ describe('duplicate creates', () => {
     const first = await post(member, path, { name, visibility: 'open' }, headers);
     expect(first.status).toBe(201);
     const other = await post(member, path, { name: `${name} (other)`, visibility: 'open' }, headers);
-    expect({ status: other.status, code: other.body?.error?.code }).toEqual({ status: 422, code: 'idempotency_key_reused' });
+    expectError(other, 422, 'idempotency_key_reused');
     const retry = await post(member, path, { name, visibility: 'open' }, headers);
     counters.add('races');
     expect({ status: retry.status, teamId: retry.body.teamId }).toEqual({ status: 201, teamId: first.body.teamId });
@@ -194,9 +192,9 @@ describe('duplicate creates', () => {
       observeAll(results);
       const created = results.filter(ok);
       const ids = new Set(created.map((r) => r.body.partnershipId));
-      expect(ids.size, results.map((r) => `${r.status} ${r.body?.error?.code ?? ''}`).join(' | ')).toBe(1);
+      expect(ids.size, results.map(outcome).join(' | ')).toBe(1);
       for (const r of results.filter((x) => !ok(x))) {
-        expect([withKey ? '409 idempotency_in_progress' : '409 partnership_exists', '409 partnership_exists']).toContain(`${r.status} ${r.body?.error?.code}`);
+        expect([withKey ? '409 idempotency_in_progress' : '409 partnership_exists', '409 partnership_exists']).toContain(outcome(r));
       }
       const hostList = await get(owner, `/workspaces/${await w.workspaceId()}/partnerships?side=host&limit=100`);
       expect((hostList.body.items as any[]).filter((p) => p.guestWorkspaceId === guest.workspaceId)).toHaveLength(1);
@@ -219,11 +217,11 @@ describe('concurrent partner invitations of one user into one team', () => {
       const results = await Promise.all([post(first, `/teams/${team}/partner-invitations`, body), post(second, `/teams/${team}/partner-invitations`, body)]);
       counters.add('races');
       observeAll(results);
-      const summary = results.map((r) => `${r.status} ${r.body?.error?.code ?? ''}`).join(' | ');
+      const summary = results.map(outcome).join(' | ');
       expect(results.filter(ok), summary).toHaveLength(1);
       const loser = results.find((r) => !ok(r))!;
-      expect({ status: loser.status, code: loser.body?.error?.code }, summary).toEqual({ status: 409, code: 'already_partner' });
-      const partner = await getItem(keys.teamPartner(team, invitee.userId));
+      expectError(loser, 409, 'already_partner', summary);
+      const partner = await readItem(keys.teamPartner(team, invitee.userId));
       expect(partner?.status).toBe(results.find(ok)!.body.items[0].status);
     }
   });
@@ -231,7 +229,7 @@ describe('concurrent partner invitations of one user into one team', () => {
 
 describe('sharing races', () => {
   const loginOf = (actor: Actor, accountId: string) => post(actor, `/accounts/${accountId}/logins`);
-  const refused = (r: SecurityResponse) => r.status === 403 || r.status === 404;
+  const refused = (r: ApiResponse) => r.status === 403 || r.status === 404;
 
   async function sharedWith(partnershipId: string, accountId: string, userId: string) {
     const list = await get(await w.owner(), `/partnerships/${partnershipId}/shares?limit=100`);
@@ -295,7 +293,7 @@ describe('sharing races', () => {
     const { partnershipId, guest } = await w.awaitingGuest();
     await w.accept(partnershipId, guest.owner);
     await quiesce(workflow.runner);
-    const member = await w.newMember(guest, 'removal-racer');
+    const member = await w.newMember(guest, 'member', 'removal-racer');
     const accountId = await w.newAccount('Removal race');
     const second = await w.newAccount('Removal race 2');
     const owner = await w.owner();
@@ -310,6 +308,6 @@ describe('sharing races', () => {
     expect(results[0].status).toBe(200);
     expect([201, 409]).toContain(results[2].status);
     for (const account of [accountId, second]) expect(refused(await loginOf(member, account))).toBe(true);
-    expect((await getItem(keys.partnership(partnershipId)))?.status).toBe('removed');
+    expect((await storedPartnership(partnershipId))?.status).toBe('removed');
   });
 });

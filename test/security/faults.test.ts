@@ -16,15 +16,16 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { World } from '../../bench/fixtures';
-import type { Actor } from '../../bench/api';
-import { listActivity } from '../../shared/data/activity';
-import { dynamoClient, getItem } from '../../shared/data/dynamo';
 import { DAY_MS } from '../../shared/domain/partnership';
-import { keys } from '../../shared/store/keys';
 import { runReminderJob } from '../../shared/features/jobs/reminder-job';
+import { listActivity } from '../../shared/store/activity';
+import { dynamoClient } from '../../shared/store/client';
+import { send, type Actor, type ApiResponse } from '../support/api';
+import { expectError } from '../support/errors';
+import { storedPartnership } from '../support/table';
+import type { World } from '../support/world';
 import { at, useLocalWorkflow } from '../support/workflow';
-import { formatProblems, send, suiteCounters, type SecurityResponse } from './support/harness';
+import { formatProblems, suiteCounters } from './support/harness';
 import { describeChanges, diff, snapshot } from './support/snapshot';
 import { expectRecordAndWorkflowAgree, quiesce, victimWorld } from './support/worlds';
 
@@ -37,11 +38,10 @@ beforeAll(() => {
 });
 
 const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) => send({ actor, method: 'POST', path, body: body ?? {}, headers });
-const stored = (id: string) => getItem(keys.partnership(id));
 const activityOf = async (id: string) => (await listActivity({ kind: 'partnership', id }, { limit: 100 })).items.map((e) => e.action);
 
 /** A 503 the test caused on purpose (persistent throttling): counted apart, checked for the format. */
-function expectInjected503(response: SecurityResponse) {
+function expectInjected503(response: ApiResponse) {
   counters.add('injected5xx');
   expect(response.status).toBe(503);
   expect(response.headers['retry-after']).toBe('1');
@@ -49,9 +49,9 @@ function expectInjected503(response: SecurityResponse) {
   expect(formatProblems(response).filter((p) => !p.startsWith('5xx'))).toEqual([]);
 }
 
-function expectSpecError(response: SecurityResponse, status: number, code?: string) {
+function expectSpecError(response: ApiResponse, status: number, code: string) {
   expect(counters.observe(response)).toEqual([]);
-  expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code: code ?? response.body?.error?.code });
+  expectError(response, status, code);
 }
 
 /** The record has `status`, and it and the execution agree (waiting where the status says, or ended). */
@@ -75,13 +75,13 @@ describe('the workflow resume failing', () => {
       approvedAt = approved.body.updatedAt;
       // Two job runs while Step Functions is still down: each tries once and pushes the retry further.
       await runReminderJob({ now: at(approvedAt, 2 * 60_000) });
-      const first = (await stored(id))!.resume;
+      const first = (await storedPartnership(id))!.resume;
       expect(first).toMatchObject({ outcome: 'approved', attempts: 1 });
       await runReminderJob({ now: at(approvedAt, 2 * 60_000 + 1000) }); // before retryAt: not tried
       expect(sends).toBe(2);
       await runReminderJob({ now: new Date(Date.parse(first.retryAt) + 1000) });
-      expect((await stored(id))!.resume).toMatchObject({ attempts: 2 });
-      expect(Date.parse((await stored(id))!.resume.retryAt)).toBeGreaterThan(Date.parse(first.retryAt));
+      expect((await storedPartnership(id))!.resume).toMatchObject({ attempts: 2 });
+      expect(Date.parse((await storedPartnership(id))!.resume.retryAt)).toBeGreaterThan(Date.parse(first.retryAt));
       expect(sends).toBe(3);
       // The client retries meanwhile: already decided.
       expectSpecError(await post(await w.owner(), `/partnerships/${id}/approve`), 409, 'invalid_state');
@@ -99,7 +99,7 @@ describe('the workflow resume failing', () => {
   it("the expiry's SendTaskFailure failing: recorded expired at once, the workflow ended by a later run", async () => {
     const { partnershipId: id } = await w.requestPartnership('member', 'f-guest');
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });
-    const createdAt = (await stored(id))!.createdAt as string;
+    const createdAt = (await storedPartnership(id))!.createdAt as string;
     const restore = workflow.withPort({
       sendTaskFailure: async () => {
         throw new Error('Step Functions is unavailable');
@@ -110,7 +110,7 @@ describe('the workflow resume failing', () => {
     } finally {
       restore();
     }
-    const expired = await stored(id);
+    const expired = await storedPartnership(id);
     expect(expired).toMatchObject({ status: 'expired', resume: { outcome: 'expired' } });
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitHostApproval');
     expectSpecError(await post(await w.admin(), `/partnerships/${id}/approve`), 409, 'invalid_state');
@@ -146,7 +146,7 @@ describe('a crash between the decision write and the resume', () => {
       const first = await Promise.race([reachedResume.then(() => 'resuming'), inFlight.then((r) => `ended before resuming: ${r.status} ${r.text}`)]);
       expect(first).toBe('resuming');
       expect(reached).toBe(1);
-      const written = await stored(id);
+      const written = await storedPartnership(id);
       expect(written).toMatchObject({ status: 'active', resume: { outcome: 'accepted' } });
       // The client gave up and retries: already decided.
       expectSpecError(await post(guest.owner, `/partnerships/${id}/accept`, { acceptTerms: true }), 409, 'invalid_state');
@@ -154,7 +154,7 @@ describe('a crash between the decision write and the resume', () => {
       restore();
     }
     // The scheduled job finds the pending resume and delivers it.
-    const result = await runReminderJob({ now: at((await stored(id))!.updatedAt as string, 2 * 60_000) });
+    const result = await runReminderJob({ now: at((await storedPartnership(id))!.updatedAt as string, 2 * 60_000) });
     expect(result.resumed).toBeGreaterThanOrEqual(1);
     await expectAgree(id, 'active');
     const before = await snapshot();
@@ -292,7 +292,7 @@ describe('DynamoDB throttling', () => {
     await quiesce(workflow.runner);
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitGuestAcceptance');
     // The stale resume is tidied by the job (its token is closed: counted as done).
-    await runReminderJob({ now: at((await stored(id))!.updatedAt as string, 2 * 60_000) });
+    await runReminderJob({ now: at((await storedPartnership(id))!.updatedAt as string, 2 * 60_000) });
     await expectAgree(id, 'awaiting_guest_acceptance');
     counters.add('faults');
   });

@@ -14,14 +14,15 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../../bench/fixtures';
 import { matchRoute } from '../../local/router';
 import { newId } from '../../shared/ids';
 import { routes } from '../../shared/routes';
 import { MAX_BODY_BYTES } from '../../shared/http/schemas';
+import { send, type ApiRequest, type ApiResponse } from '../support/api';
+import type { World } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
 import { undeclaredRoutes, validRequest } from './support/declarations';
-import { describeRequest, send, suiteCounters, type Route, type SecurityRequest, type SecurityResponse } from './support/harness';
+import { describeRequest, suiteCounters, type Route } from './support/harness';
 import { accepts, fieldPaths, maxLength, objectNodes, schemaAt, shapeKeys, withNode } from './support/schema';
 import { describeChanges, diff, snapshot } from './support/snapshot';
 import { freshActors, quiesce, victimWorld } from './support/worlds';
@@ -49,7 +50,7 @@ type Expectation =
 
 interface Case {
   label: string;
-  request: SecurityRequest;
+  request: ApiRequest;
   expect: Expectation;
 }
 
@@ -62,7 +63,7 @@ const splitPath = (path: string) => {
 const withQuery = (path: string, query: URLSearchParams) => (query.toString() ? `${path}?${query.toString()}` : path);
 
 /** Replaces the path parameter `name` of the base request's path with an already encoded value. */
-function withParam(route: Route, base: SecurityRequest, name: string, encoded: string): string {
+function withParam(route: Route, base: ApiRequest, name: string, encoded: string): string {
   const { path, query } = splitPath(base.path);
   const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   const templateParts = route.path.split('/');
@@ -74,7 +75,7 @@ function withParam(route: Route, base: SecurityRequest, name: string, encoded: s
 }
 
 /** Whether the route's schemas would accept this request's params, query and body. */
-function schemaValid(route: Route, request: SecurityRequest): boolean {
+function schemaValid(route: Route, request: ApiRequest): boolean {
   const { path, query } = splitPath(request.path);
   const matched = matchRoute(route.method, path);
   if (!matched || matched.route.id !== route.id) return false;
@@ -129,9 +130,9 @@ const ODD_PARAMS: Array<[string, string]> = [
   ['scoped id with many dashes', 'a-b-c-d-e'],
 ];
 
-function fixedCases(route: Route, base: SecurityRequest, cursors: { real?: string; foreign: string[] }): Case[] {
+function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; foreign: string[] }): Case[] {
   const cases: Case[] = [];
-  const add = (label: string, request: SecurityRequest) => cases.push({ label, request, expect: schemaValid(route, request) ? 'data' : 'invalid' });
+  const add = (label: string, request: ApiRequest) => cases.push({ label, request, expect: schemaValid(route, request) ? 'data' : 'invalid' });
   const body = base.body;
 
   // Bodies.
@@ -227,9 +228,9 @@ const badValue = (max: number) =>
   );
 
 /** A random invalid case of this route (undefined when the route offers nothing to vary there). */
-function randomCase(route: Route, base: SecurityRequest, fields: Array<Array<string | number>>): fc.Arbitrary<Case | undefined> {
+function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string | number>>): fc.Arbitrary<Case | undefined> {
   const options: Array<fc.Arbitrary<Case | undefined>> = [];
-  const asCase = (label: string, request: SecurityRequest): Case | undefined => (schemaValid(route, request) ? undefined : { label, request, expect: 'invalid' });
+  const asCase = (label: string, request: ApiRequest): Case | undefined => (schemaValid(route, request) ? undefined : { label, request, expect: 'invalid' });
   const body = base.body === undefined ? {} : base.body;
 
   // A field replaced by a bad value.
@@ -299,7 +300,7 @@ function randomCase(route: Route, base: SecurityRequest, fields: Array<Array<str
   return fc.oneof(...options);
 }
 
-function judge(route: Route, c: Case, response: SecurityResponse): string[] {
+function judge(route: Route, c: Case, response: ApiResponse): string[] {
   const problems = counters.observe(response).map((p) => `${c.label}: ${p}`);
   // 'data' cases may even succeed (a GET, or a write that finds nothing to do): the snapshot proves nothing changed.
   const ok = c.expect === 'invalid' ? response.status >= 400 && response.status < 500 : response.status < 500;

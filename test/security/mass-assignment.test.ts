@@ -9,12 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../../bench/fixtures';
 import { newId } from '../../shared/ids';
 import { routes } from '../../shared/routes';
+import { send, type ApiRequest } from '../support/api';
+import type { World } from '../support/world';
+import { errorCode } from '../support/errors';
 import { useLocalWorkflow } from '../support/workflow';
 import { undeclaredRoutes, validRequest } from './support/declarations';
-import { describeRequest, send, suiteCounters, type SecurityRequest } from './support/harness';
+import { describeRequest, suiteCounters } from './support/harness';
 import { objectNodes, shapeKeys, withNode } from './support/schema';
 import { describeChanges, diff, snapshot } from './support/snapshot';
 import { quiesce, victimWorld } from './support/worlds';
@@ -92,12 +94,12 @@ describe('mass assignment on every write route', () => {
       const valid = await validRequest(route, world);
       const base = valid.request;
       const idempotencyKey = route.idempotent ? `ma-${randomUUID()}` : undefined;
-      const withKey = (r: SecurityRequest): SecurityRequest => (idempotencyKey ? { ...r, headers: { ...r.headers, 'Idempotency-Key': idempotencyKey } } : r);
+      const withKey = (r: ApiRequest): ApiRequest => (idempotencyKey ? { ...r, headers: { ...r.headers, 'Idempotency-Key': idempotencyKey } } : r);
       const validBody = base.body === undefined ? {} : base.body;
       const nodes = objectNodes(validBody, route.body);
 
       // `field`: the extra fields (comma-separated); `at`: the object holding them, as the details name it.
-      const cases: Array<{ request: SecurityRequest; field: string; at: string }> = [];
+      const cases: Array<{ request: ApiRequest; field: string; at: string }> = [];
       for (const { path, node, schema } of nodes) {
         const allowed = new Set([...Object.keys(node), ...shapeKeys(schema)]);
         const extras = Object.entries(PRIVILEGED).filter(([k]) => !allowed.has(k));
@@ -124,7 +126,7 @@ describe('mass assignment on every write route', () => {
         const named = route.body
           ? c.field.split(',').every((f) => unknown.has(f))
           : Array.isArray(details) && details.some((d: any) => d?.field === 'body' && d.issue === 'this route takes no body');
-        if (response.status !== 400 || response.body?.error?.code !== 'validation_failed' || !named) {
+        if (response.status !== 400 || errorCode(response) !== 'validation_failed' || !named) {
           if (response.status < 300) counters.add('accepted');
           problems.push(`${c.field}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected 400 validation_failed naming the field)`);
         }

@@ -11,12 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../../bench/fixtures';
 import { newId } from '../../shared/ids';
 import { routes } from '../../shared/routes';
+import { send, type ApiRequest, type ApiResponse } from '../support/api';
+import type { World } from '../support/world';
+import { errorCode } from '../support/errors';
 import { useLocalWorkflow } from '../support/workflow';
 import { declarations, tenantExpectation, undeclaredRoutes, victimRequest } from './support/declarations';
-import { describeRequest, fillPath, leaksIn, paramsOf, send, suiteCounters, type SecurityRequest, type SecurityResponse } from './support/harness';
+import { describeRequest, fillPath, leaksIn, paramsOf, suiteCounters } from './support/harness';
 import { describeChanges, diff, isActivityOrOutbox, snapshot, stringsOf, type Change } from './support/snapshot';
 import {
   actorFor,
@@ -96,13 +98,13 @@ describe('tenant isolation matrix', () => {
 
       const problems: string[] = [];
       const ownActors: string[] = [];
-      const answers = new Map<Role, { request: SecurityRequest; response: SecurityResponse }>();
+      const answers = new Map<Role, { request: ApiRequest; response: ApiResponse }>();
       if (scope === 'tenant') expect(secrets.length, 'the victim has identifiers to look for').toBeGreaterThan(0);
       // The roles' calls are independent (all refused): sent together, checked in role order.
       const sent = await Promise.all(
         ROLES.map(async (role) => {
           const actor = actorFor(attacker, fresh, role);
-          const request: SecurityRequest = declaration.attack
+          const request: ApiRequest = declaration.attack
             ? declaration.attack({ role, actor, victim: target })
             : {
                 ...target.request,
@@ -118,7 +120,7 @@ describe('tenant isolation matrix', () => {
         answers.set(role, { request, response });
         counters.add('matrixCells');
         const label = `${role}: ${describeRequest(request)} -> ${response.status} ${response.text.slice(0, 160)}`;
-        if (response.status !== expected.status || (expected.code !== undefined && response.body?.error?.code !== expected.code)) {
+        if (response.status !== expected.status || (expected.code !== undefined && errorCode(response) !== expected.code)) {
           problems.push(`${label} (expected ${expected.status}${expected.code ? ` ${expected.code}` : ''})`);
           if (response.status < 300) counters.add('unexpected2xx');
         }
@@ -141,7 +143,7 @@ describe('tenant isolation matrix', () => {
           const real = answers.get(role)!;
           const params = paramsOf(route, real.request.path);
           const query = real.request.path.includes('?') ? `?${real.request.path.split('?')[1]}` : '';
-          const shape = (r: SecurityResponse) => JSON.stringify({ status: r.status, code: r.body?.error?.code, message: r.body?.error?.message });
+          const shape = (r: ApiResponse) => JSON.stringify({ status: r.status, code: r.body?.error?.code, message: r.body?.error?.message });
           for (const [name, value] of Object.entries(params)) {
             for (const ghost of ghostIds(value)) {
               const ghostPath = fillPath(route, { ...params, [name]: ghost });
@@ -196,7 +198,7 @@ describe('cross-tenant references inside the attacker’s own objects', () => {
     const A = attacker.workspaceId;
     const TA = attacker.teamId;
     const suffixOf = (id: string) => id.slice(id.indexOf('-') + 1);
-    const cases: Array<{ request: SecurityRequest; status: number[]; why: string }> = [
+    const cases: Array<{ request: ApiRequest; status: number[]; why: string }> = [
       { why: 'transfer A to a victim user', request: { actor: a.owner, method: 'POST', path: `/workspaces/${A}/ownership-transfer`, body: { userId: victimOwner.userId } }, status: [422] },
       { why: 'change the role of a victim user through A', request: { actor: a.owner, method: 'PATCH', path: `/workspaces/${A}/members/${victimMember.userId}`, body: { role: 'admin' } }, status: [404] },
       { why: 'remove a victim user through A', request: { actor: a.owner, method: 'DELETE', path: `/workspaces/${A}/members/${victimOwner.userId}` }, status: [404] },

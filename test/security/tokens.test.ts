@@ -14,9 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalServer } from '../../local/server';
 import { createTokenAuthority, type TokenAuthority } from '../../local/tokens';
 import { routes } from '../../shared/routes';
+import { overHttp, send, type Transport } from '../support/api';
+import { errorCode } from '../support/errors';
 import { useLocalWorkflow } from '../support/workflow';
 import { victimRequest } from './support/declarations';
-import { formatProblems, suiteCounters, type SecurityResponse } from './support/harness';
+import { formatProblems, suiteCounters } from './support/harness';
 import { describeChanges, diff, snapshot } from './support/snapshot';
 import { victimWorld } from './support/worlds';
 
@@ -24,36 +26,23 @@ import { victimWorld } from './support/worlds';
 const workflow = useLocalWorkflow();
 const counters = suiteCounters('tokens');
 let server: Server;
-let base: string;
+let overTheServer: Transport;
 let tokens: TokenAuthority;
 
 beforeAll(async () => {
   tokens = await createTokenAuthority('http://127.0.0.1/local-security');
   server = createLocalServer({ tokens, endpoints: new Map() });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  overTheServer = overHttp(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).transport;
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
 });
 
-async function http(method: string, path: string, options: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<SecurityResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.authorization !== undefined) headers.authorization = options.authorization;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: formatProblems says so
-  }
-  const out: Record<string, string> = {};
-  response.headers.forEach((value, name) => (out[name] = value));
-  return { status: response.status, text, body, headers: out };
-}
+/** A request over HTTP with exactly this Authorization header (or none). */
+const http = (method: string, path: string, { authorization, body, headers }: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  send({ actor: null, method, path, body, headers: { ...headers, ...(authorization === undefined ? {} : { authorization }) } }, overTheServer);
 
 const now = () => Math.floor(Date.now() / 1000);
 const person = () => {
@@ -123,7 +112,7 @@ describe('bad tokens on every route', () => {
       for (const { label, response } of results) {
         counters.add('tokenCases');
         for (const p of counters.observe(response)) problems.push(`${route.id} / ${label}: ${p}`);
-        if (response.status !== 401 || response.body?.error?.code !== 'unauthenticated') {
+        if (response.status !== 401 || errorCode(response) !== 'unauthenticated') {
           problems.push(`${route.id} / ${label}: ${response.status} ${response.text.slice(0, 160)}`);
         }
       }
@@ -162,7 +151,7 @@ describe('a valid token of a user who was removed', () => {
     const workspaceId = await w.workspaceId();
     const ownerAuth = await bearer({ sub: (await w.owner()).userId, email: (await w.owner()).email });
     // An Admin of the workspace, with a private team, a work item and an account of their own.
-    const leaver = await w.newMember(await w.host(), 'leaver', 'admin');
+    const leaver = await w.newMember(await w.host(), 'admin', 'leaver');
     const leaverAuth = await bearer({ sub: leaver.userId, email: leaver.email });
     const team = (await must('POST', `/workspaces/${workspaceId}/teams`, leaverAuth, { name: 'Private', visibility: 'private' })).teamId;
     const item = (await must('POST', `/teams/${team}/work-items`, leaverAuth, { title: 'Mine' })).workItemId;
@@ -198,7 +187,7 @@ describe('a valid token of a user who was removed', () => {
       const response = await http(method, path, { authorization: leaverAuth, body, headers });
       counters.add('removedUserCases');
       for (const p of formatProblems(response)) problems.push(`${label}: ${p}`);
-      if (response.status !== 404 || response.body?.error?.code !== 'not_found') problems.push(`${label}: ${response.status} ${response.text.slice(0, 160)}`);
+      if (response.status !== 404 || errorCode(response) !== 'not_found') problems.push(`${label}: ${response.status} ${response.text.slice(0, 160)}`);
     }
     // Refused logins are logged (SPEC §6): activity entries are the only thing that may appear.
     const changes = diff(before, await snapshot(), (key) => key.startsWith('ACT#'));
@@ -233,7 +222,7 @@ describe('a valid token of a user who was removed', () => {
     ] as Array<[string, string, unknown?]>) {
       const response = await http(method, path, { authorization: partnerAuth, body });
       counters.add('removedUserCases');
-      if (response.status !== 404 || response.body?.error?.code !== 'not_found') problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 160)}`);
+      if (response.status !== 404 || errorCode(response) !== 'not_found') problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 160)}`);
     }
     expect(problems).toEqual([]);
   });

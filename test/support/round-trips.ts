@@ -1,9 +1,9 @@
 /**
- * Counts the DynamoDB round trips of a call, at the document client (shared/data/dynamo.ts `db()`):
+ * Counts the DynamoDB round trips of a call, at the document client (shared/store/client.ts `db()`):
  * the commands it sent, by name, in order. Calls made in parallel (Promise.all) count one by one.
  */
 import { vi } from 'vitest';
-import { db } from '../../shared/data/dynamo';
+import { db } from '../../shared/store/client';
 
 export async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ calls: string[]; result: T }> {
   const client = db();

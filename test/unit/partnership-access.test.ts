@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, decideRequest, type PartnershipRecord, type PartnershipStatus } from '../../shared/domain/partnership';
 import { accessTo, authorizePartnership, listScopeFor, type PartnershipAction, type Viewer } from '../../shared/domain/partnership-access';
 import { DomainError } from '../../shared/errors';
-import { codeOf } from '../support/domain-errors';
+import { codeOf } from '../support/errors';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
 const base = decideRequest({

@@ -15,7 +15,7 @@ import {
   type PartnershipRecord,
   type RequestInput,
 } from '../../shared/domain/partnership';
-import { codeOf } from '../support/domain-errors';
+import { codeOf } from '../support/errors';
 
 const t0 = new Date('2025-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);

@@ -22,7 +22,7 @@ import {
   type AccountRecord,
   type Grant,
 } from '../../shared/domain/sharing';
-import { codeOf } from '../support/domain-errors';
+import { codeOf } from '../support/errors';
 
 const now = new Date('2025-01-01T00:00:00.000Z');
 const later = new Date('2025-01-02T00:00:00.000Z');

@@ -2,15 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { getItem, transact } from '../../shared/data/dynamo';
-import { notificationItems } from '../../shared/notify/outbox';
+import { notify } from '../../shared/notify/notify';
 import { renderBody } from '../../shared/notify/ses';
+import { listNotifications } from '../../shared/store/activity';
+import { keys } from '../../shared/store/keys';
+import { Transaction } from '../../shared/store/transaction';
 import { deliver } from '../../functions/notifications/deliver';
+import { readItem } from '../support/table';
 
+/** A notification recorded for `to`, as its item is stored (what the table stream carries). */
 async function notification(to: string, n: number) {
-  const [put] = notificationItems({ template: 'test.note', to: [to], data: { n }, at: `2031-01-0${n}T00:00:00.000Z` });
-  await transact([put], () => new Error('unexpected') as any);
-  return put.Put!.Item as Record<string, any>;
+  const tx = new Transaction();
+  notify(tx, { template: 'test.note', to: [to], data: { n }, at: `2031-01-0${n}T00:00:00.000Z` });
+  await tx.commit();
+  const [recorded] = (await listNotifications(to, { limit: 1 })).items;
+  const item = recorded && (await readItem(keys.notification(to, recorded.at, recorded.id)));
+  if (!item) throw new Error(`no notification recorded for ${to}`);
+  return item;
 }
 const record = (item: Record<string, any>, seq: string, eventName: 'INSERT' | 'MODIFY' = 'INSERT') => ({
   eventName,
@@ -32,7 +40,7 @@ describe('notification delivery', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(sent.map((n) => n.to)).toEqual(['deliver.a@example.com', 'deliver.b@example.com']);
     expect(sent[0]).toMatchObject({ template: 'test.note', data: { n: 1 } });
-    expect(await getItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'delivered', deliveredAt: '2031-02-01T00:00:00.000Z', messageId: 'msg-1' });
+    expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'delivered', deliveredAt: '2031-02-01T00:00:00.000Z', messageId: 'msg-1' });
     expect(renderBody(sent[0])).toContain('n: 1');
   });
 
@@ -46,6 +54,6 @@ describe('notification delivery', () => {
       now: () => new Date(),
     });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '10' }]);
-    expect(await getItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'pending' });
+    expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'pending' });
   });
 });

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, transact } from '../../shared/data/dynamo';
-import { notificationItems } from '../../shared/notify/outbox';
+import { notify, type Notification } from '../../shared/notify/notify';
+import { db, tableName } from '../../shared/store/client';
+import { Transaction } from '../../shared/store/transaction';
 import { registerDueProcessor, runReminderJob, type DueOutcome } from '../../shared/features/jobs/reminder-job';
 import { localWorkflow } from '../../shared/workflow/port';
 import { startLocalService, type LocalService } from '../../local/runtime';
@@ -79,12 +80,13 @@ describe('local endpoints', () => {
 
   it('GET /local/outbox lists the durable notifications of a recipient, newest first', async () => {
     const to = `Outbox.${Date.now()}@Example.com`;
-    await transact(notificationItems({ template: 'test.first', to: [to], data: { n: 1 }, at: '2031-01-01T00:00:00.000Z' }), () => {
-      throw new Error('unexpected');
-    });
-    await transact(notificationItems({ template: 'test.second', to: [to, 'other@example.com'], data: { n: 2 }, at: '2031-01-02T00:00:00.000Z' }), () => {
-      throw new Error('unexpected');
-    });
+    const record = async (notification: Notification) => {
+      const tx = new Transaction();
+      notify(tx, notification);
+      await tx.commit();
+    };
+    await record({ template: 'test.first', to: [to], data: { n: 1 }, at: '2031-01-01T00:00:00.000Z' });
+    await record({ template: 'test.second', to: [to, 'other@example.com'], data: { n: 2 }, at: '2031-01-02T00:00:00.000Z' });
     const response = await fetch(`${service.url}/local/outbox?to=${encodeURIComponent(to.toLowerCase())}`);
     expect(response.status).toBe(200);
     const body: any = await response.json();

@@ -3,25 +3,25 @@
  *
  * - `target` names what of the victim tenant the request touches (shown in failures).
  * - `victim` builds a valid request on the victim's objects, by the actor entitled to make it; by
- *   default the route's builder in bench/builders.ts. The tenant-isolation matrix sends it as every
+ *   default the route's builder in test/support/builders.ts. The tenant-isolation matrix sends it as every
  *   attacker role, then as the victim's own actor (the control: it must succeed, so the attackers'
  *   refusals are not a broken request). The mass-assignment and fuzz suites start from it too.
  * - `scope: 'self'` marks the routes that act on the caller only (PUT/GET /me, POST /workspaces):
  *   `attack` says what an attacker does with them against the victim, `expect` what they get.
  *
  * A route of shared/routes/* without a declaration fails every suite: a new route cannot be
- * forgotten. Add its entry here (usually one line; a custom `victim` when bench/builders.ts has none).
+ * forgotten. Add its entry here (usually one line; a custom `victim` when test/support/builders.ts has none).
  */
 import { randomUUID } from 'node:crypto';
-import { builderFor } from '../../../bench/builders';
-import type { World } from '../../../bench/fixtures';
 import { routes } from '../../../shared/routes';
-import type { Actor } from '../../support/api';
-import { send, type Route, type SecurityRequest } from './harness';
+import { send, type Actor, type ApiRequest } from '../../support/api';
+import { builderFor } from '../../support/builders';
+import type { World } from '../../support/world';
+import type { Route } from './harness';
 import type { Role } from './worlds';
 
 export interface VictimRequest {
-  request: SecurityRequest;
+  request: ApiRequest;
   /** Runs after the control request (e.g. gives ownership back). */
   cleanup?: () => Promise<void>;
   /** Anything the declaration's `attack` needs to remember. */
@@ -38,7 +38,7 @@ export interface Declaration {
   scope?: 'tenant' | 'self';
   victim?: (w: World) => Promise<VictimRequest>;
   /** Self routes: the request one attacker role makes (default: the victim request as that actor). */
-  attack?: (input: { role: Role; actor: Actor | null; victim: VictimRequest }) => SecurityRequest;
+  attack?: (input: { role: Role; actor: Actor | null; victim: VictimRequest }) => ApiRequest;
   /** Self routes: the expected answer per role (tenant routes: 401 / 403 not_registered / 404). */
   expect?: (role: Role) => Expected;
   /**
@@ -50,7 +50,7 @@ export interface Declaration {
   checkSuccess?: (input: { role: Role; body: any; victim: VictimRequest }) => string | undefined;
   /**
    * A valid request by the entitled actor that succeeds (mass-assignment and fuzz start from it).
-   * Default: the route's bench builder, else `victim`.
+   * Default: the route's request builder, else `victim`.
    */
   valid?: (w: World) => Promise<VictimRequest>;
   /** Refusals are deliberately logged (activity/outbox items may appear): SPEC §6 logins. */
@@ -63,10 +63,10 @@ export const tenantExpectation = (role: Role): Expected =>
 
 const tenant = (target: string, extra: Partial<Declaration> = {}): Declaration => ({ target, scope: 'tenant', ...extra });
 
-/** The route's bench builder as a VictimRequest. */
-export async function benchVictimRequest(route: Route, w: World): Promise<VictimRequest> {
+/** The route's request builder as a VictimRequest. */
+export async function builtVictimRequest(route: Route, w: World): Promise<VictimRequest> {
   const builder = builderFor(route);
-  if (!builder) throw new Error(`bench/builders.ts has no builder for ${route.id} (${route.method} ${route.path}): give its declaration a victim()`);
+  if (!builder) throw new Error(`test/support/builders.ts has no builder for ${route.id} (${route.method} ${route.path}): give its declaration a victim()`);
   const built = await builder(w, 0);
   const { cleanup, ...request } = built;
   return { request: { actor: request.actor, method: request.method, path: request.path, body: request.body, headers: request.headers }, cleanup };
@@ -104,7 +104,7 @@ export const declarations: Record<string, Declaration> = {
       const creator = await w.register('ws-creator');
       const key = `victim-${randomUUID()}`;
       const body = { name: 'Victim by key' };
-      const request: SecurityRequest = { actor: creator, method: 'POST', path: '/workspaces', body, headers: { 'Idempotency-Key': key } };
+      const request: ApiRequest = { actor: creator, method: 'POST', path: '/workspaces', body, headers: { 'Idempotency-Key': key } };
       const first = await send(request);
       if (first.status !== 201) throw new Error(`victim workspace: ${first.status} ${first.text}`);
       return { request, context: { key, creatorId: creator.userId, workspaceId: first.body.workspaceId } };
@@ -198,11 +198,11 @@ export const declarations: Record<string, Declaration> = {
 /** The route ids without a declaration (must be empty). */
 export const undeclaredRoutes = () => routes.filter((r) => !declarations[r.id]).map((r) => `${r.id} (${r.method} ${r.path})`);
 
-/** The victim request of a route: its declaration's, else the bench builder's. */
+/** The victim request of a route: its declaration's, else the request builder's. */
 export async function victimRequest(route: Route, w: World): Promise<VictimRequest> {
   const declaration = declarations[route.id];
   if (!declaration) throw new Error(`no security declaration for route ${route.id}: add it to test/security/support/declarations.ts`);
-  return declaration.victim ? declaration.victim(w) : benchVictimRequest(route, w);
+  return declaration.victim ? declaration.victim(w) : builtVictimRequest(route, w);
 }
 
 /** A valid request of a route (for the mass-assignment and fuzz suites). */
@@ -210,6 +210,6 @@ export async function validRequest(route: Route, w: World): Promise<VictimReques
   const declaration = declarations[route.id];
   if (!declaration) throw new Error(`no security declaration for route ${route.id}: add it to test/security/support/declarations.ts`);
   if (declaration.valid) return declaration.valid(w);
-  if (builderFor(route)) return benchVictimRequest(route, w);
+  if (builderFor(route)) return builtVictimRequest(route, w);
   return victimRequest(route, w);
 }

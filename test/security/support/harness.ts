@@ -1,62 +1,19 @@
 /**
- * What every security suite shares: raw in-process calls (through local/router.ts, as the local
- * server and test/support/api.ts do, but with full control of body text, headers and claims), the
- * checks of a response (spec error format, no 5xx, no internals, no other tenant's identifiers), and
- * the case counters written to reports/security/<suite>.json for scripts/security-report.ts.
+ * What every security suite shares (their requests go through test/support/api.ts `send`, with full
+ * control of body text, headers and claims): the checks of a response (spec error format, no 5xx, no
+ * internals, no other tenant's identifiers), and the case counters written to
+ * reports/security/<suite>.json for scripts/security-report.ts.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll } from 'vitest';
-import { dispatch, matchRoute, REPO_ROOT } from '../../../local/router';
+import { matchRoute, REPO_ROOT } from '../../../local/router';
 import type { RouteSpec } from '../../../shared/http/route';
-import type { Actor } from '../../support/api';
+import type { ApiRequest, ApiResponse } from '../../support/api';
 
 export type Route = RouteSpec<any, any, any>;
 
-export interface SecurityRequest {
-  actor: Actor | null;
-  method: string;
-  /** Path, optionally with ?query (sent as the raw query string). */
-  path: string;
-  /** An object is sent as JSON; a string is sent as it is (malformed JSON, huge bodies...). */
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Claims in place of the actor's {sub, email} (e.g. another e-mail in a valid token). */
-  claims?: Record<string, unknown>;
-}
-
-export interface SecurityResponse {
-  status: number;
-  text: string;
-  body: any;
-  headers: Record<string, string>;
-}
-
-export async function send(request: SecurityRequest): Promise<SecurityResponse> {
-  const [path, rawQueryString = ''] = request.path.split('?');
-  const claims = request.claims ?? (request.actor ? { sub: request.actor.userId, email: request.actor.email } : undefined);
-  const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-  const response = await dispatch({
-    method: request.method,
-    path,
-    rawQueryString,
-    headers: { 'content-type': 'application/json', ...request.headers },
-    body,
-    claims,
-  });
-  const text = response.body ?? '';
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: the format check reports it
-  }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  return { status: response.statusCode ?? 0, text, body: parsed, headers };
-}
-
-export const describeRequest = (r: SecurityRequest) =>
+export const describeRequest = (r: ApiRequest) =>
   `${r.method} ${r.path.length > 160 ? `${r.path.slice(0, 160)}...` : r.path}${r.body === undefined ? '' : ` ${preview(r.body)}`}`;
 
 const preview = (body: unknown) => {
@@ -89,7 +46,7 @@ const INTERNALS = [
 ];
 
 /** Problems of one response: 5xx, error format, status/code pairs, internals. Empty = fine. */
-export function formatProblems(response: SecurityResponse): string[] {
+export function formatProblems(response: ApiResponse): string[] {
   const problems: string[] = [];
   if (response.status >= 500) problems.push(`5xx: ${response.status} ${response.text.slice(0, 200)}`);
   if (response.status >= 400) {
@@ -118,7 +75,7 @@ export function formatProblems(response: SecurityResponse): string[] {
  * Identifiers of another tenant found in a response (excluding those the request itself carried):
  * `secrets` are the other tenant's ids and e-mails.
  */
-export function leaksIn(response: SecurityResponse, request: SecurityRequest, secrets: Iterable<string>): string[] {
+export function leaksIn(response: ApiResponse, request: ApiRequest, secrets: Iterable<string>): string[] {
   if (!response.text) return [];
   const sent = `${request.path} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '')} ${JSON.stringify(request.claims ?? {})}`.toLowerCase();
   const text = response.text.toLowerCase();
@@ -169,7 +126,7 @@ export function suiteCounters(suite: string) {
       counts[name] = (counts[name] ?? 0) + by;
     },
     /** Counts what every response is checked for; returns the format problems. */
-    observe(response: SecurityResponse): string[] {
+    observe(response: ApiResponse): string[] {
       const problems = formatProblems(response);
       if (response.status >= 500) counts.fiveXx++;
       if (problems.some((p) => !p.startsWith('5xx'))) counts.formatProblems++;

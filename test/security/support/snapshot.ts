@@ -3,9 +3,9 @@
  * prove that refused requests changed nothing. Uses its own DynamoDB client, so fault injection on
  * the service's client (faults.test.ts) never affects the snapshot.
  */
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClient } from '../../../local/dynamodb';
+import { scanAll } from '../../support/table';
 
 export type Snapshot = Map<string, string>;
 
@@ -23,15 +23,7 @@ const stable = (value: unknown): unknown => {
 
 export async function snapshot(): Promise<Snapshot> {
   const items: Snapshot = new Map();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await raw().send(new ScanCommand({ TableName: process.env.TABLE_NAME!, ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const marshalled of out.Items ?? []) {
-      const item = unmarshall(marshalled);
-      items.set(`${item.pk} | ${item.sk}`, JSON.stringify(stable(item)));
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for (const item of await scanAll(raw(), process.env.TABLE_NAME!, true)) items.set(`${String(item.pk)} | ${String(item.sk)}`, JSON.stringify(stable(item)));
   return items;
 }
 

@@ -1,25 +1,30 @@
 /**
- * The two tenants of the security suites, built through the API itself:
+ * The two tenants of the security suites, built through the API with test/support/world.ts:
  *
  * - the attacker's tenant: workspace A (owner, admin, billing admin, member), a team of A with one
  *   active partner per permission (users of workspace G), an active partnership A (host) -> G (guest)
  *   with G's admin and a G member, an unrelated workspace U, and on demand a fresh registered user
  *   in no workspace and a fresh unregistered identity (valid token, no PUT /me);
- * - the victim's tenant: bench/fixtures.ts's World (a host workspace with team, work items, partner
- *   invitations, partners, partnerships, accounts, shares, access requests...), whose request
- *   builders (bench/builders.ts) give, per route, a valid request by the right actor on the victim's
- *   objects. Reusing them keeps one "valid request per route" for the bench and these suites.
+ * - the victim's tenant: a World (a host workspace with team, work items, partner invitations,
+ *   partners, partnerships, accounts, shares, access requests...), whose request builders
+ *   (test/support/builders.ts) give, per route, a valid request by the right actor on the victim's
+ *   objects: one "valid request per route" for the bench and these suites.
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { World } from '../../../bench/fixtures';
-import type { BenchEnvironment } from '../../../bench/environment';
-import { useRunner } from '../../../bench/workflow';
-import { localClient } from '../../../local/dynamodb';
 import type { WorkflowRunner } from '../../../local/workflow-runner';
-import { getItem } from '../../../shared/data/dynamo';
-import { keys } from '../../../shared/store/keys';
-import { as, newActor, registered, type Actor } from '../../support/api';
+import { newActor, registered, type Actor } from '../../support/api';
+import { storedPartnership } from '../../support/table';
+import {
+  acceptPartnership,
+  invitePartners,
+  newMember,
+  newTeam,
+  newWorkItem,
+  newWorkspace,
+  requestPartnership,
+  World,
+} from '../../support/world';
 
 export const ROLES = [
   'owner',
@@ -48,13 +53,6 @@ export interface AttackerWorld {
   /** Actors of the fixed roles (fresh ones come from freshActors). */
   actors: Record<Exclude<Role, 'no_workspace_user' | 'unregistered' | 'no_token'>, Actor>;
 }
-
-const must = async <T = any>(response: Promise<{ status: number; body: T }>, what: string): Promise<T> => {
-  const r = await response;
-  expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBeGreaterThanOrEqual(200);
-  expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
-  return r.body;
-};
 
 /** Waits until no execution of the runner is between states (each waits on a token or has ended). */
 export async function quiesce(runner: WorkflowRunner | undefined, timeoutMs = 15_000): Promise<void> {
@@ -85,7 +83,7 @@ const WAITING_AT: Record<string, string> = {
  */
 export async function expectRecordAndWorkflowAgree(runner: WorkflowRunner, partnershipId: string, expectedStatus?: string): Promise<void> {
   await quiesce(runner);
-  const record = await getItem(keys.partnership(partnershipId));
+  const record = await storedPartnership(partnershipId);
   expect(record, `${partnershipId}: no partnership record`).toBeDefined();
   const status = record!.status as string;
   if (expectedStatus !== undefined) expect(status, partnershipId).toBe(expectedStatus);
@@ -98,70 +96,56 @@ export async function expectRecordAndWorkflowAgree(runner: WorkflowRunner, partn
 
 export async function buildAttackerWorld(runner: WorkflowRunner): Promise<AttackerWorld> {
   const tag = randomBytes(3).toString('hex');
-  const owner = await registered('a-owner');
-  const workspaceId: string = (await must(owner.post('/workspaces', { name: `Attacker ${tag}` }), 'create A')).workspaceId;
-  const join = async (ws: { id: string; owner: typeof owner }, label: string, role: string) => {
-    const api = await registered(label);
-    await must(ws.owner.post(`/workspaces/${ws.id}/members`, { email: api.actor!.email, role }), `add ${label}`);
-    return api;
-  };
-  const a = { id: workspaceId, owner };
-  const [admin, billing, member] = [await join(a, 'a-admin', 'admin'), await join(a, 'a-billing', 'billing_admin'), await join(a, 'a-member', 'member')];
+  const a = await newWorkspace('a-owner', `Attacker ${tag}`);
+  const [admin, billing, member] = [await newMember(a, 'admin', 'a-admin'), await newMember(a, 'billing_admin', 'a-billing'), await newMember(a, 'member', 'a-member')];
 
-  const guestOwner = await registered('g-owner');
-  const guestWorkspaceId: string = (await must(guestOwner.post('/workspaces', { name: `Guest ${tag}` }), 'create G')).workspaceId;
-  const g = { id: guestWorkspaceId, owner: guestOwner };
-  const guestAdmin = await join(g, 'g-admin', 'admin');
-  const guestMember = await join(g, 'g-member', 'member');
-  const partners = { view: await join(g, 'g-pview', 'member'), edit: await join(g, 'g-pedit', 'member'), edit_and_invite: await join(g, 'g-pinvite', 'member') };
+  const g = await newWorkspace('g-owner', `Guest ${tag}`);
+  const guestAdmin = await newMember(g, 'admin', 'g-admin');
+  const guestMember = await newMember(g, 'member', 'g-member');
+  const partners = { view: await newMember(g, 'member', 'g-pview'), edit: await newMember(g, 'member', 'g-pedit'), edit_and_invite: await newMember(g, 'member', 'g-pinvite') };
 
-  const teamId: string = (await must(member.post(`/workspaces/${workspaceId}/teams`, { name: `A team ${tag}`, visibility: 'open' }), 'create TA')).teamId;
-  await must(
-    owner.post(`/teams/${teamId}/partner-invitations`, {
-      invitations: Object.entries(partners).map(([permission, api]) => ({ email: api.actor!.email, permission })),
-    }),
-    'invite partners into TA',
+  const teamId = await newTeam(member, a.workspaceId, `A team ${tag}`);
+  await invitePartners(
+    a.owner,
+    teamId,
+    Object.entries(partners).map(([permission, user]) => ({ email: user.email, permission })),
   );
-  const workItemId: string = (await must(member.post(`/teams/${teamId}/work-items`, { title: 'A work item' }), 'create A work item')).workItemId;
+  const workItemId = await newWorkItem(member, teamId, 'A work item');
 
-  const partnershipId: string = (
-    await must(owner.post(`/workspaces/${workspaceId}/partnerships`, { guestWorkspaceId, partnerEmail: guestAdmin.actor!.email }), 'request A->G')
-  ).partnershipId;
+  const { partnershipId } = await requestPartnership(a.owner, a.workspaceId, { guestWorkspaceId: g.workspaceId, partnerEmail: guestAdmin.email });
   await runner.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
-  await must(guestAdmin.post(`/partnerships/${partnershipId}/accept`, { acceptTerms: true }), 'accept A->G');
+  await acceptPartnership(guestAdmin, partnershipId);
   await runner.waitFor(partnershipId, { status: 'SUCCEEDED' });
 
-  const unrelated = await registered('u-owner');
-  const unrelatedWorkspaceId: string = (await must(unrelated.post('/workspaces', { name: `Unrelated ${tag}` }), 'create U')).workspaceId;
+  const unrelated = await newWorkspace('u-owner', `Unrelated ${tag}`);
 
+  const actor = ({ userId, email }: Actor): Actor => ({ userId, email });
   return {
-    workspaceId,
-    guestWorkspaceId,
-    unrelatedWorkspaceId,
+    workspaceId: a.workspaceId,
+    guestWorkspaceId: g.workspaceId,
+    unrelatedWorkspaceId: unrelated.workspaceId,
     teamId,
     workItemId,
     partnershipId,
     actors: {
-      owner: owner.actor!,
-      admin: admin.actor!,
-      billing_admin: billing.actor!,
-      member: member.actor!,
-      partner_view: partners.view.actor!,
-      partner_edit: partners.edit.actor!,
-      partner_edit_and_invite: partners.edit_and_invite.actor!,
-      guest_admin: guestAdmin.actor!,
-      guest_member: guestMember.actor!,
-      unrelated_workspace_user: unrelated.actor!,
+      owner: actor(a.owner),
+      admin: actor(admin),
+      billing_admin: actor(billing),
+      member: actor(member),
+      partner_view: actor(partners.view),
+      partner_edit: actor(partners.edit),
+      partner_edit_and_invite: actor(partners.edit_and_invite),
+      guest_admin: actor(guestAdmin),
+      guest_member: actor(guestMember),
+      unrelated_workspace_user: actor(unrelated.owner),
     },
   };
 }
 
 /** A registered user in no workspace and an unregistered identity, new for each use (they may act). */
 export async function freshActors(): Promise<{ no_workspace_user: Actor; unregistered: Actor }> {
-  const noWorkspace = newActor('nows');
-  const registeredResponse = await as(noWorkspace).put('/me', { name: 'No workspace' });
-  expect(registeredResponse.status).toBe(201);
-  return { no_workspace_user: noWorkspace, unregistered: newActor('unreg') };
+  const { userId, email } = await registered('nows', 'No workspace');
+  return { no_workspace_user: { userId, email }, unregistered: newActor('unreg') };
 }
 
 export function actorFor(world: AttackerWorld, fresh: { no_workspace_user: Actor; unregistered: Actor }, role: Role): Actor | null {
@@ -171,19 +155,12 @@ export function actorFor(world: AttackerWorld, fresh: { no_workspace_user: Actor
 }
 
 /**
- * The victim tenant: a bench World over this test file's table. Its fixtures settle on `runner` (the
- * test file's): a partnership they create is returned once its wait task registered its token, so a
+ * The victim tenant: a World over this test file's table. Its fixtures settle on `runner` (the test
+ * file's): a partnership they create is returned once its wait task registered its token, so a
  * test's decision takes the ordinary path unless the test races the registration on purpose.
  */
 export function victimWorld(label: string, runner: WorkflowRunner): World {
-  useRunner(runner);
-  const environment: BenchEnvironment = {
-    endpoint: process.env.DYNAMODB_ENDPOINT!,
-    tableName: process.env.TABLE_NAME!,
-    raw: localClient(process.env.DYNAMODB_ENDPOINT!),
-    stop: async () => undefined,
-  };
-  return new World(label, 0, environment, 1);
+  return new World(label, runner);
 }
 
 /**

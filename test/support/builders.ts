@@ -1,5 +1,6 @@
 /**
- * One request builder per route: given a fixture world and the iteration number, it prepares what
+ * One request builder per route, for the bench (bench/routes.ts measures each) and the security
+ * suites (their valid and victim requests): given a World and the iteration number, it prepares what
  * the request needs (not measured) and returns a request that should succeed (2xx). Keyed by the
  * route's method and path with parameter names blanked ("GET /workspaces/{}/members"): those come
  * from SPEC.md, so a builder matches the route whatever id or parameter names its author chose.
@@ -7,8 +8,7 @@
  * builder shows as "missing builder" in the report.
  */
 import { must, type ApiRequest } from './api';
-import type { World } from './fixtures';
-import { settle } from './workflow';
+import type { World } from './world';
 
 export interface BuiltRequest extends ApiRequest {
   /** Runs after the measured request (not measured), e.g. to restore the fixture. */
@@ -40,7 +40,7 @@ export const builders: Record<string, Builder> = {
     body: { role: i % 2 ? 'member' : 'billing_admin' },
   }),
   'DELETE /workspaces/{}/members/{}': async (w) => {
-    const user = await w.newMember(await w.host(), 'removed');
+    const user = await w.newMember(await w.host(), 'member', 'removed');
     return { actor: await w.owner(), method: 'DELETE', path: `/workspaces/${await ws(w)}/members/${user.userId}` };
   },
   'POST /workspaces/{}/ownership-transfer': async (w) => {
@@ -69,9 +69,9 @@ export const builders: Record<string, Builder> = {
   // ---- §3 teams and work items -------------------------------------------------------------
   'POST /workspaces/{}/teams': async (w, i) => ({ actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/teams`, body: { name: `Team ${i}`, visibility: 'open' } }),
   'GET /workspaces/{}/teams': async (w) => ({ actor: await w.member(), method: 'GET', path: `/workspaces/${await ws(w)}/teams` }),
-  'POST /teams/{}/join': async (w) => ({ actor: await w.newMember(await w.host(), 'joiner'), method: 'POST', path: `/teams/${await w.team()}/join` }),
+  'POST /teams/{}/join': async (w) => ({ actor: await w.newMember(await w.host(), 'member', 'joiner'), method: 'POST', path: `/teams/${await w.team()}/join` }),
   'POST /teams/{}/members': async (w) => {
-    const user = await w.newMember(await w.host(), 'team-added');
+    const user = await w.newMember(await w.host(), 'member', 'team-added');
     return { actor: await w.member(), method: 'POST', path: `/teams/${await w.team()}/members`, body: { email: user.email } };
   },
   'PATCH /teams/{}/members/{}': async (w, i) => ({
@@ -81,7 +81,7 @@ export const builders: Record<string, Builder> = {
     body: { role: i % 2 ? 'member' : 'admin' },
   }),
   'DELETE /teams/{}/members/{}': async (w) => {
-    const user = await w.newMember(await w.host(), 'team-removed');
+    const user = await w.newMember(await w.host(), 'member', 'team-removed');
     await w.joinTeam(user);
     return { actor: await w.member(), method: 'DELETE', path: `/teams/${await w.team()}/members/${user.userId}` };
   },
@@ -141,7 +141,7 @@ export const builders: Record<string, Builder> = {
   'POST /partnerships/{}/resend': async (w) => {
     const { partnershipId, guest } = await w.awaitingGuest();
     await must({ actor: guest.owner, method: 'POST', path: `/partnerships/${partnershipId}/decline`, body: {} }, 'guest declines');
-    await settle(partnershipId, { state: 'AwaitResend' });
+    await w.settle(partnershipId, { state: 'AwaitResend' });
     return { actor: await w.owner(), method: 'POST', path: `/partnerships/${partnershipId}/resend` };
   },
   'POST /partnerships/{}/cancel': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/partnerships/${(await w.awaitingGuest()).partnershipId}/cancel` }),
@@ -152,7 +152,7 @@ export const builders: Record<string, Builder> = {
   },
   'POST /partnerships/{}/reminders': async (w) => ({ actor: await w.member(), method: 'POST', path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/reminders` }),
   'POST /partnerships/{}/owners': async (w) => {
-    const user = await w.newMember(await w.host(), 'co-owner');
+    const user = await w.newMember(await w.host(), 'member', 'co-owner');
     // A fresh partnership each time: a partnership has a bounded number of owners.
     const { partnershipId } = await w.awaitingGuest();
     return { actor: await w.owner(), method: 'POST', path: `/partnerships/${partnershipId}/owners`, body: { userId: user.userId } };
