@@ -42,7 +42,7 @@ const FAIL = '**FAIL**';
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? PASS : FAIL);
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
-/** A Markdown table (cells' `|` escaped); also used by scripts/load.ts and scripts/security-report.ts. */
+/** A Markdown table (cells' `|` escaped); also used by scripts/load/report.ts and scripts/security-report.ts. */
 export function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }

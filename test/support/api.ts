@@ -138,7 +138,7 @@ export const emailOf = (actor: Actor) => actor.email;
 // ---- over HTTP -----------------------------------------------------------------------------------------
 
 /**
- * A transport to a running local service (`npm start`, scripts/load.ts): a request's claims become a
+ * A transport to a running local service (`npm start`; scripts/load/seed.ts): a request's claims become a
  * bearer token from its POST /local/tokens (one per identity, cached). `requests` counts every HTTP
  * request sent, token requests included.
  */
