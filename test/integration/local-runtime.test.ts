@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../local/router';
 import { startLocalService, type LocalService } from '../../local/runtime';
 import { createTokenAuthority } from '../../local/tokens';
 import { routes } from '../../shared/routes';
+import { overHttp, send, type ApiResponse } from '../support/api';
 
 let service: LocalService;
 
@@ -26,33 +27,18 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function http(method: string, path: string, options: { token?: string; headers?: Record<string, string>; body?: unknown } = {}) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body, headers: response.headers };
-}
+/** A request over HTTP to the local service, with this token (or none). */
+const http = (method: string, path: string, { token, headers, body }: { token?: string; headers?: Record<string, string>; body?: unknown } = {}) =>
+  send({ actor: null, method, path, body, headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } }, overHttp(service.url).transport);
 
 const person = () => {
   const id = randomBytes(4).toString('hex');
   return { sub: `local-${id}`, email: `local.${id}@example.com` };
 };
 
-function expectUnauthenticated(response: { status: number; body: any; headers: Headers }) {
+function expectUnauthenticated(response: ApiResponse) {
   expect(response.status).toBe(401);
-  expect(response.headers.get('content-type')).toMatch(/application\/json/);
+  expect(response.headers['content-type']).toMatch(/application\/json/);
   expect(response.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
 }
 
