@@ -18,7 +18,7 @@ import { useLocalWorkflow } from '../support/workflow';
 import { undeclaredRoutes, validRequest } from './support/declarations';
 import { describeRequest, suiteCounters } from './support/harness';
 import { objectNodes, shapeKeys, withNode } from './support/schema';
-import { describeChanges, diff, snapshot } from './support/snapshot';
+import { diff, snapshot } from './support/snapshot';
 import { quiesce, victimWorld } from './support/worlds';
 
 const workflow = useLocalWorkflow();
@@ -134,10 +134,7 @@ describe('mass assignment on every write route', () => {
       expect(({} as any).role, 'Object.prototype polluted').toBeUndefined();
       await quiesce(workflow.runner);
       const changes = diff(before, await snapshot());
-      if (changes.length) {
-        counters.add('stateChanges');
-        problems.push(`state changed:\n${describeChanges(changes)}`);
-      }
+      problems.push(...counters.stateChanged(changes));
 
       // The control: the valid request (same Idempotency-Key) succeeds.
       const control = await send(withKey(base));

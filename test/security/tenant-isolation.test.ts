@@ -19,7 +19,7 @@ import { errorCode } from '../support/errors';
 import { useLocalWorkflow } from '../support/workflow';
 import { declarations, tenantExpectation, undeclaredRoutes, victimRequest } from './support/declarations';
 import { describeRequest, fillPath, leaksIn, paramsOf, suiteCounters } from './support/harness';
-import { describeChanges, diff, isActivityOrOutbox, snapshot, stringsOf, type Change } from './support/snapshot';
+import { diff, isActivityOrOutbox, snapshot, stringsOf, type Change } from './support/snapshot';
 import {
   actorFor,
   buildAttackerWorld,
@@ -166,10 +166,7 @@ describe('tenant isolation matrix', () => {
         counters.add('loggedRefusals', logged);
         if (logged) counters.notes.push(`${route.id}: ${logged} activity entries written by ${ROLES.length} refused attacker calls (refusals are logged by design)`);
       }
-      if (changes.length) {
-        counters.add('stateChanges');
-        problems.push(`state changed:\n${describeChanges(changes)}`);
-      }
+      problems.push(...counters.stateChanged(changes));
 
       // The control: the victim's own request is a valid one.
       const control = await send(target.request);
@@ -224,10 +221,7 @@ describe('cross-tenant references inside the attacker’s own objects', () => {
       if (!c.status.includes(response.status)) problems.push(`${c.why}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected ${c.status.join('/')})`);
     }
     const changes = diff(before, await snapshot());
-    if (changes.length) {
-      counters.add('stateChanges');
-      problems.push(`state changed:\n${describeChanges(changes)}`);
-    }
+    problems.push(...counters.stateChanged(changes));
     expect(problems).toEqual([]);
   });
 });

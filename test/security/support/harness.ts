@@ -10,6 +10,7 @@ import { afterAll } from 'vitest';
 import { matchRoute, REPO_ROOT } from '../../../local/router';
 import type { RouteSpec } from '../../../shared/http/route';
 import type { ApiRequest, ApiResponse } from '../../support/api';
+import { describeChanges, type Change } from './snapshot';
 
 export type Route = RouteSpec<any, any, any>;
 
@@ -124,6 +125,12 @@ export function suiteCounters(suite: string) {
     notes,
     add(name: string, by = 1) {
       counts[name] = (counts[name] ?? 0) + by;
+    },
+    /** Counts a change of state where none may be; returns the problem to report (none when nothing changed). */
+    stateChanged(changes: Change[]): string[] {
+      if (changes.length === 0) return [];
+      counts.stateChanges++;
+      return [`state changed:\n${describeChanges(changes)}`];
     },
     /** Counts what every response is checked for; returns the format problems. */
     observe(response: ApiResponse): string[] {
