@@ -106,20 +106,20 @@ describe('teams (SPEC §3)', () => {
     const unregistered = 'nobody@example.com';
     const teamId = (await lead.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'T', visibility: 'private' })).body.teamId;
 
-    const added = await lead.post(`/teams/${teamId}/members`, { email: colleague.actor!.email.toUpperCase() });
+    const added = await lead.post(`/teams/${teamId}/members`, { email: colleague.email.toUpperCase() });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ userId: uid(colleague), role: 'member' });
     expect((await notificationsOf(colleague)).map((n) => n.template)).toContain('team.member_added');
-    expectError(await lead.post(`/teams/${teamId}/members`, { email: colleague.actor!.email }), 409, 'already_member');
-    expectError(await lead.post(`/teams/${teamId}/members`, { email: outsider.owner.actor!.email }), 422, 'not_workspace_member');
+    expectError(await lead.post(`/teams/${teamId}/members`, { email: colleague.email }), 409, 'already_member');
+    expectError(await lead.post(`/teams/${teamId}/members`, { email: outsider.owner.email }), 422, 'not_workspace_member');
     expectError(await lead.post(`/teams/${teamId}/members`, { email: unregistered }), 422, 'not_workspace_member');
     expectError(await lead.post(`/teams/${teamId}/members`, { email: 'not-an-email' }), 400, 'validation_failed');
 
     // A plain member may add colleagues too; a non-member of the private team gets 404.
     const third = await newMember(ws);
-    expect((await colleague.post(`/teams/${teamId}/members`, { email: third.actor!.email })).status).toBe(201);
+    expect((await colleague.post(`/teams/${teamId}/members`, { email: third.email })).status).toBe(201);
     const fourth = await newMember(ws);
-    expectError(await fourth.post(`/teams/${teamId}/members`, { email: fourth.actor!.email }), 404, 'not_found');
+    expectError(await fourth.post(`/teams/${teamId}/members`, { email: fourth.email }), 404, 'not_found');
   });
 
   it('changes roles and removes members (team Owner/Admin); a member may leave; the Owner stays', async () => {
@@ -159,7 +159,7 @@ describe('teams (SPEC §3)', () => {
     const lead = await newMember(ws);
     const leaver = await newMember(ws);
     const teamId = (await lead.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'T', visibility: 'private' })).body.teamId;
-    await lead.post(`/teams/${teamId}/members`, { email: leaver.actor!.email });
+    await lead.post(`/teams/${teamId}/members`, { email: leaver.email });
     const item = (await leaver.post(`/teams/${teamId}/work-items`, { title: 'Mine', assigneeId: uid(leaver) })).body.workItemId;
     expect((await ws.owner.delete(`/workspaces/${ws.workspaceId}/members/${uid(leaver)}`)).status).toBe(204);
     expectError(await leaver.get(`/teams/${teamId}`), 404, 'not_found');

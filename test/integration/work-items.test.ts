@@ -9,7 +9,7 @@ async function teamWith() {
   const lead = await newMember(ws, 'member', 'lead');
   const mate = await newMember(ws, 'member', 'mate');
   const teamId = (await lead.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'T', visibility: 'private' })).body.teamId as string;
-  await lead.post(`/teams/${teamId}/members`, { email: mate.actor!.email });
+  await lead.post(`/teams/${teamId}/members`, { email: mate.email });
   return { ws, lead, mate, teamId };
 }
 
@@ -71,7 +71,7 @@ describe('work items (SPEC §3)', () => {
     expectError(await other.owner.post(`/teams/${teamId}/work-items`, { title: 'Z' }), 404, 'not_found');
     // A removed member loses access at once.
     const mate = await newMember(ws);
-    await lead.post(`/teams/${teamId}/members`, { email: mate.actor!.email });
+    await lead.post(`/teams/${teamId}/members`, { email: mate.email });
     expect((await mate.patch(`/work-items/${id}`, { status: 'doing' })).status).toBe(200);
     expect((await lead.delete(`/teams/${teamId}/members/${uid(mate)}`)).status).toBe(204);
     expectError(await mate.patch(`/work-items/${id}`, { status: 'done' }), 404, 'not_found');

@@ -41,9 +41,9 @@ describe('the walk-through of §2', () => {
     expect(adaMe.body.workspace).toEqual({ workspaceId: ws, name: 'Ada & Co', role: 'owner' });
     expect(adaMe.body.user).toMatchObject({ workspaceId: ws, role: 'owner' });
 
-    const added = await ada.post(`/workspaces/${ws}/members`, { email: bob.actor!.email });
+    const added = await ada.post(`/workspaces/${ws}/members`, { email: bob.email });
     expect(added.status).toBe(201);
-    expect(added.body).toMatchObject({ userId: uid(bob), email: bob.actor!.email, name: 'bob', role: 'member' });
+    expect(added.body).toMatchObject({ userId: uid(bob), email: bob.email, name: 'bob', role: 'member' });
     expect((await bob.get('/me')).body.workspace).toEqual({ workspaceId: ws, name: 'Ada & Co', role: 'member' });
 
     const viewed = await bob.get(`/workspaces/${ws}`);
@@ -76,12 +76,12 @@ describe('the walk-through of §2', () => {
     // Billing as each role.
     const billingAdmin = await registered('carol');
     const member = await registered('dan');
-    expect((await bob.post(`/workspaces/${ws}/members`, { email: billingAdmin.actor!.email, role: 'billing_admin' })).status).toBe(201);
-    expect((await ada.post(`/workspaces/${ws}/members`, { email: member.actor!.email })).status).toBe(201);
+    expect((await bob.post(`/workspaces/${ws}/members`, { email: billingAdmin.email, role: 'billing_admin' })).status).toBe(201);
+    expect((await ada.post(`/workspaces/${ws}/members`, { email: member.email })).status).toBe(201);
     for (const api of [bob, ada, billingAdmin]) {
       const billing = await api.get(`/workspaces/${ws}/billing`);
       expect(billing.status).toBe(200);
-      expect(billing.body).toMatchObject({ workspaceId: ws, plan: 'free', billingEmail: ada.actor!.email });
+      expect(billing.body).toMatchObject({ workspaceId: ws, plan: 'free', billingEmail: ada.email });
     }
     expectError(await member.get(`/workspaces/${ws}/billing`), 403, 'forbidden');
     expectError(await (await registered('eve')).get(`/workspaces/${ws}/billing`), 404, 'not_found');
@@ -95,7 +95,7 @@ describe('the walk-through of §2', () => {
       'workspace.member_added',
       'workspace.member_added',
     ]);
-    const outbox = await listNotifications(bob.actor!.email, { limit: 10 });
+    const outbox = await listNotifications(bob.email, { limit: 10 });
     expect(outbox.items).toHaveLength(1);
     expect(outbox.items[0]).toMatchObject({ template: 'workspace.member_added', data: { workspaceId: ws, role: 'member' } });
   });
@@ -204,10 +204,10 @@ describe('POST /workspaces/{id}/members', () => {
     const { workspaceId, base, owner, admin } = await workspaceWithRoles();
     const a = await registered('a');
     const b = await registered('b');
-    const byAdmin = await admin.post(`${base}/members`, { email: a.actor!.email.toUpperCase() });
+    const byAdmin = await admin.post(`${base}/members`, { email: a.email.toUpperCase() });
     expect(byAdmin.status).toBe(201);
     expect(byAdmin.body).toMatchObject({ userId: uid(a), role: 'member' });
-    const asAdmin = await owner.post(`${base}/members`, { email: b.actor!.email, role: 'admin' });
+    const asAdmin = await owner.post(`${base}/members`, { email: b.email, role: 'admin' });
     expect(asAdmin.status).toBe(201);
     expect((await b.get('/me')).body.workspace).toEqual({ workspaceId, name: 'Acme', role: 'admin' });
   });
@@ -217,16 +217,16 @@ describe('POST /workspaces/{id}/members', () => {
     const other = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [loner]);
 
-    expectError(await member.post(`${base}/members`, { email: loner.actor!.email }), 403, 'forbidden');
-    expectError(await billing.post(`${base}/members`, { email: loner.actor!.email }), 403, 'forbidden');
-    expectError(await other.owner.post(`${base}/members`, { email: loner.actor!.email }), 404, 'not_found');
-    expectError(await loner.post(`${base}/members`, { email: loner.actor!.email }), 404, 'not_found');
+    expectError(await member.post(`${base}/members`, { email: loner.email }), 403, 'forbidden');
+    expectError(await billing.post(`${base}/members`, { email: loner.email }), 403, 'forbidden');
+    expectError(await other.owner.post(`${base}/members`, { email: loner.email }), 404, 'not_found');
+    expectError(await loner.post(`${base}/members`, { email: loner.email }), 404, 'not_found');
     expectError(await owner.post(`${base}/members`, { email: 'nobody-here@example.com' }), 422, 'user_not_registered');
-    expectError(await owner.post(`${base}/members`, { email: other.member.actor!.email }), 409, 'already_in_workspace');
-    expectError(await owner.post(`${base}/members`, { email: member.actor!.email }), 409, 'already_member');
-    expectError(await admin.post(`${base}/members`, { email: admin.actor!.email }), 409, 'already_member');
-    expectError(await owner.post(`${base}/members`, { email: loner.actor!.email, role: 'owner' }), 400, 'validation_failed');
-    expectError(await owner.post('/workspaces/nosuchworkspace/members', { email: loner.actor!.email }), 404, 'not_found');
+    expectError(await owner.post(`${base}/members`, { email: other.member.email }), 409, 'already_in_workspace');
+    expectError(await owner.post(`${base}/members`, { email: member.email }), 409, 'already_member');
+    expectError(await admin.post(`${base}/members`, { email: admin.email }), 409, 'already_member');
+    expectError(await owner.post(`${base}/members`, { email: loner.email, role: 'owner' }), 400, 'validation_failed');
+    expectError(await owner.post('/workspaces/nosuchworkspace/members', { email: loner.email }), 404, 'not_found');
 
     expect(await stateOf(owner, workspaceId, [loner])).toEqual(before);
     expect((await other.member.get('/me')).body.workspace.workspaceId).toBe(other.workspaceId);
@@ -237,8 +237,8 @@ describe('POST /workspaces/{id}/members', () => {
     const second = await workspaceWithRoles();
     const target = await registered('wanted');
     const results = await Promise.all([
-      first.owner.post(`${first.base}/members`, { email: target.actor!.email }),
-      second.owner.post(`${second.base}/members`, { email: target.actor!.email }),
+      first.owner.post(`${first.base}/members`, { email: target.email }),
+      second.owner.post(`${second.base}/members`, { email: target.email }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(results.find((r) => r.status === 409)!.body.error.code).toBe('already_in_workspace');
@@ -310,7 +310,7 @@ describe('DELETE /workspaces/{id}/members/{userId}', () => {
     expect(left).toEqual([uid(owner), uid(billing)].sort());
     // Free to be added elsewhere or to create a workspace.
     expect((await member.post('/workspaces', { name: 'Fresh start' })).status).toBe(201);
-    expect((await member.post(`/workspaces/${(await member.get('/me')).body.workspace.workspaceId}/members`, { email: admin.actor!.email })).status).toBe(201);
+    expect((await member.post(`/workspaces/${(await member.get('/me')).body.workspace.workspaceId}/members`, { email: admin.email })).status).toBe(201);
   });
 
   it('lets any member but the Owner leave', async () => {
@@ -377,7 +377,7 @@ describe('POST /workspaces/{id}/ownership-transfer', () => {
 describe('GET|PUT /workspaces/{id}/billing', () => {
   it('lets Owner, Admin and Billing Admin read and replace the billing settings', async () => {
     const { workspaceId, base, owner, admin, billing } = await workspaceWithRoles();
-    expect((await owner.get(`${base}/billing`)).body).toMatchObject({ plan: 'free', billingEmail: owner.actor!.email });
+    expect((await owner.get(`${base}/billing`)).body).toMatchObject({ plan: 'free', billingEmail: owner.email });
     const updated = await billing.put(`${base}/billing`, { plan: 'business', billingEmail: 'Invoices@Acme.example' });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ workspaceId, plan: 'business', billingEmail: 'invoices@acme.example' });
@@ -442,7 +442,7 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
   it('POST /workspaces/{id}/members', async () => {
     const { workspaceId, base, owner, loner } = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [loner]);
-    const email = loner.actor!.email;
+    const email = loner.email;
     for (const body of [
       '{"email":',
       { email: 42 },
@@ -482,7 +482,7 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
   it('POST /workspaces/{id}/ownership-transfer', async () => {
     const { workspaceId, base, owner, member } = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [member]);
-    for (const body of ['{', {}, { userId: 5 }, { userId: '' }, { userId: '../x' }, { userId: big }, { userId: uid(member), role: 'owner' }, { email: member.actor!.email }]) {
+    for (const body of ['{', {}, { userId: 5 }, { userId: '' }, { userId: '../x' }, { userId: big }, { userId: uid(member), role: 'owner' }, { email: member.email }]) {
       expectError(await owner.post(`${base}/ownership-transfer`, body), 400, 'validation_failed');
     }
     expect(await stateOf(owner, workspaceId, [member])).toEqual(before);
@@ -560,16 +560,16 @@ describe('Idempotency-Key on creating POSTs', () => {
   it('POST /workspaces/{id}/members: a retry adds once; the key is not shared with POST /workspaces', async () => {
     const { workspaceId, base, owner, loner } = await workspaceWithRoles();
     const headers = { 'Idempotency-Key': 'add-1' };
-    const first = await owner.post(`${base}/members`, { email: loner.actor!.email }, headers);
+    const first = await owner.post(`${base}/members`, { email: loner.email }, headers);
     expect(first.status).toBe(201);
-    const again = await owner.post(`${base}/members`, { email: loner.actor!.email }, headers);
+    const again = await owner.post(`${base}/members`, { email: loner.email }, headers);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     const added = (await listActivity({ kind: 'workspace', id: workspaceId }, { limit: 100 })).items.filter(
       (a) => a.action === 'workspace.member_added' && a.target.id === uid(loner),
     );
     expect(added).toHaveLength(1);
-    expect((await listNotifications(loner.actor!.email, { limit: 10 })).items).toHaveLength(1);
+    expect((await listNotifications(loner.email, { limit: 10 })).items).toHaveLength(1);
     expectError(await owner.post(`${base}/members`, { email: 'someone@example.com' }, headers), 422, 'idempotency_key_reused');
   });
 
@@ -597,7 +597,7 @@ describe('DynamoDB round trips per request', () => {
       expect(await count(owner.get(`${base}/billing`), 200)).toBeLessThanOrEqual(2);
       expect(await count(member.get('/me'), 200)).toBeLessThanOrEqual(2);
       expect(await count(founder.post('/workspaces', { name: 'Counted' }), 201)).toBeLessThanOrEqual(4);
-      expect(await count(owner.post(`${base}/members`, { email: newcomer.actor!.email }), 201)).toBeLessThanOrEqual(4);
+      expect(await count(owner.post(`${base}/members`, { email: newcomer.email }), 201)).toBeLessThanOrEqual(4);
       expect(await count(admin.patch(`${base}/members/${uid(newcomer)}`, { role: 'billing_admin' }), 200)).toBeLessThanOrEqual(4);
       expect(await count(owner.put(`${base}/billing`, { plan: 'team', billingEmail: 'b@example.com' }), 200)).toBeLessThanOrEqual(4);
       expect(await count(owner.post(`${base}/ownership-transfer`, { userId: uid(admin) }), 200)).toBeLessThanOrEqual(4);

@@ -95,14 +95,13 @@ export interface Calls {
   delete<T = any>(path: string, headers?: Headers): Promise<ApiResponse<T>>;
 }
 
-/** An actor that can call: `api.post('/workspaces', {...})`; usable wherever an Actor is. */
-export type Client = Actor & Calls & { readonly actor: Actor };
+/** An actor that can call: `ada.post('/workspaces', {...})`; usable wherever an Actor is. */
+export type Client = Actor & Calls;
 
 /** Calls as this actor (null: without a token). */
 export function as(actor: Actor): Client;
-export function as(actor: null): Calls & { readonly actor: null };
-export function as(actor: Actor | null): Calls & { readonly actor: Actor | null };
-export function as(actor: Actor | null): Calls & { readonly actor: Actor | null } {
+export function as(actor: null): Calls;
+export function as(actor: Actor | null): Calls {
   const identity = actor && { userId: actor.userId, email: actor.email };
   const call = (method: string, path: string, body?: unknown, headers?: Headers) => send({ actor: identity, method, path, body, headers });
   const calls: Calls = {
@@ -112,7 +111,7 @@ export function as(actor: Actor | null): Calls & { readonly actor: Actor | null 
     patch: (path, body, headers) => call('PATCH', path, body ?? {}, headers),
     delete: (path, headers) => call('DELETE', path, undefined, headers),
   };
-  return identity ? { ...identity, actor: identity, ...calls } : { actor: null, ...calls };
+  return identity ? { ...identity, ...calls } : calls;
 }
 
 let serial = 0;
