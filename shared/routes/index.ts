@@ -3,10 +3,18 @@
  * route), local/ (the local server's router), scripts/openapi.ts and the tests.
  */
 import { identityRoutes } from '../features/identity/routes';
+import { teamPartnerRoutes } from '../features/team-partners/routes';
+import { teamRoutes } from '../features/teams/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
 import { partnershipRoutes } from './partnerships';
 import { sharingRoutes } from './sharing';
-import { teamRoutes } from './teams';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...workspaceRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [
+  ...identityRoutes,
+  ...workspaceRoutes,
+  ...teamRoutes,
+  ...teamPartnerRoutes,
+  ...partnershipRoutes,
+  ...sharingRoutes,
+];

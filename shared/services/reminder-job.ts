@@ -9,7 +9,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../data/dynamo';
 import { ENTITY } from '../store/keys';
 import { TABLE } from '../store/table';
-import { processDueInvitation } from './invitation-due';
+import { UseCaseContext } from '../context';
+import { processDueInvitation } from '../features/team-partners/due';
 import { processDuePartnership } from './partnership-due';
 
 export type DueOutcome = 'reminded' | 'expired' | 'resumed' | 'skipped';
@@ -19,7 +20,11 @@ export const DUE_PARTITION = 'DUE';
 
 const processors = new Map<string, DueProcessor>([
   [ENTITY.partnership, processDuePartnership],
-  [ENTITY.partnerInvitation, processDueInvitation],
+  [
+    ENTITY.partnerInvitation,
+    (item, now) =>
+      processDueInvitation(UseCaseContext.forSystem('system:reminder-job', now), { invitationId: String(item.invitationId), dueKey: String(item[TABLE.indexes.due.sortKey]) }),
+  ],
 ]);
 
 /** Adds or replaces the processor of an item type (tests, new features). */

@@ -3,15 +3,21 @@
  * its context (shared/context.ts); a Store lives as long as one request, job item or workflow task.
  *
  *   users           users, e-mail guards, workspaces and their admin directories   (store/users.ts)
+ *   teams           teams, team members, work items                                (store/teams.ts)
+ *   teamPartners    team partner relations and partner invitations                  (store/team-partners.ts)
  *   activity log and notification outbox: plain functions over a Transaction        (store/activity.ts)
  */
 import { Loader } from './loader';
+import { TeamPartnersRepository } from './team-partners';
+import { TeamsRepository } from './teams';
 import { Transaction } from './transaction';
 import { UsersRepository } from './users';
 
 export class Store {
   readonly loader = new Loader();
   readonly users = new UsersRepository(this.loader);
+  readonly teams = new TeamsRepository(this.loader);
+  readonly teamPartners = new TeamPartnersRepository(this.loader);
 
   /** @param beforeCommit run before every commit (the context's check that the caller was verified). */
   constructor(private readonly beforeCommit: () => void = () => undefined) {}
