@@ -90,7 +90,7 @@ export function createTeam(ctx: UseCaseContext, workspaceId: string, input: { na
 /**
  * GET /workspaces/{id}/teams: workspace Owner/Admins see every team; other members the open teams and
  * the private ones they belong to. That filter runs here on the page, which gives exactly what a
- * FilterExpression would (DynamoDB also filters after the Limit; the cursor is the same).
+ * filter on the Query would (DynamoDB also filters after the Limit; the cursor is the same).
  */
 export async function listTeams(ctx: UseCaseContext, workspaceId: string, page: PageRequest) {
   const rows = early(ctx.store.teams.teamsPage(workspaceId, ctx.caller.userId, page));
