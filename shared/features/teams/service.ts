@@ -56,35 +56,38 @@ const notColleague = () => businessRule('not_workspace_member', 'Only registered
 
 // ---- teams ----------------------------------------------------------------------------------------
 
-/** POST /workspaces/{id}/teams: a member of the workspace creates a team and becomes its Owner. */
-export function createTeam(ctx: UseCaseContext, workspaceId: string, input: { name: string; visibility: TeamVisibility }) {
-  return optimistic(ctx.store, async () => {
-    const me = await ctx.me();
-    if (me.workspaceId !== workspaceId) throw notFound('workspace');
-    const at = ctx.at;
-    const team: TeamRecord = {
-      teamId: newId(ctx.now.getTime()),
-      workspaceId,
-      name: input.name,
-      visibility: input.visibility,
-      createdBy: me.userId,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const tx = ctx.store.transaction();
-    ctx.store.teams.create(tx, team, me);
-    // The caller is still in that workspace (not removed since the request began).
-    ctx.store.users.requireMembership(tx, me.userId, workspaceId);
-    appendActivity(tx, [workspaceScope(workspaceId)], {
-      actorId: me.userId,
-      action: 'team.created',
-      target: { type: 'team', id: team.teamId },
-      data: { name: team.name, visibility: team.visibility },
-      at,
-    });
-    await tx.commit({ [USER_CONDITIONS.inWorkspace]: () => notFound('workspace') });
-    return teamView(team);
+/**
+ * POST /workspaces/{id}/teams: a member of the workspace creates a team and becomes its Owner. Its
+ * one decision (the caller is in the workspace) is re-checked by a named condition that answers what
+ * a retry would (404), so it is not retried: a conflict with a concurrent transaction is a 409
+ * concurrent_update that wrote nothing (test/integration/transaction-conflict.test.ts).
+ */
+export async function createTeam(ctx: UseCaseContext, workspaceId: string, input: { name: string; visibility: TeamVisibility }) {
+  const me = await ctx.me();
+  if (me.workspaceId !== workspaceId) throw notFound('workspace');
+  const at = ctx.at;
+  const team: TeamRecord = {
+    teamId: newId(ctx.now.getTime()),
+    workspaceId,
+    name: input.name,
+    visibility: input.visibility,
+    createdBy: me.userId,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const tx = ctx.store.transaction();
+  ctx.store.teams.create(tx, team, me);
+  // The caller is still in that workspace (not removed since the request began).
+  ctx.store.users.requireMembership(tx, me.userId, workspaceId);
+  appendActivity(tx, [workspaceScope(workspaceId)], {
+    actorId: me.userId,
+    action: 'team.created',
+    target: { type: 'team', id: team.teamId },
+    data: { name: team.name, visibility: team.visibility },
+    at,
   });
+  await tx.commit({ [USER_CONDITIONS.inWorkspace]: () => notFound('workspace') });
+  return teamView(team);
 }
 
 /**
