@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import { errorResponse } from '../shared/http/errors';
 import { email } from '../shared/http/schemas';
 import { registerLocalWorkflow } from '../shared/workflow/port';
-import { listNotifications } from '../shared/notify/outbox';
+import { listNotifications } from '../shared/store/activity';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 
@@ -95,7 +95,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));
     const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
     const page = await listNotifications(parsed.data.to, { limit, cursor: parsed.data.cursor });
-    return json(200, page);
+    // SPEC §9: what each e-mail said, not how the outbox stores it.
+    const items = page.items.map(({ to, template, subject, data, at }) => ({ to, template, subject, data, at }));
+    return json(200, { items, nextCursor: page.nextCursor });
   });
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});

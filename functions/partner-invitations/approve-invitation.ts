@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { approvePartnerInvitation } from '../../shared/routes/teams';
-import { approveInvitation } from '../../shared/services/team-partners';
+import { approvePartnerInvitation } from '../../shared/features/team-partners/routes';
+import { approveInvitation } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(approvePartnerInvitation, async (request) =>
-  approveInvitation(request, request.params.invitationId, request.now),
-);
+export const handler = httpHandler(approvePartnerInvitation, ({ ctx, params }) => approveInvitation(ctx, params.invitationId));

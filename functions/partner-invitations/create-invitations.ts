@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createPartnerInvitations } from '../../shared/routes/teams';
-import { invitePartners } from '../../shared/services/team-partners';
-import { teamContext } from '../../shared/services/teams';
+import { createPartnerInvitations } from '../../shared/features/team-partners/routes';
+import { invitePartners } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createPartnerInvitations, async (request) =>
-  invitePartners(teamContext(request, request.params.teamId), request.user.email, request.body.invitations, request.now),
-);
+export const handler = httpHandler(createPartnerInvitations, ({ ctx, params, body }) => invitePartners(ctx, params.teamId, body.invitations));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { declinePartnerInvitation } from '../../shared/routes/teams';
-import { declineInvitation } from '../../shared/services/team-partners';
+import { declinePartnerInvitation } from '../../shared/features/team-partners/routes';
+import { declineInvitation } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(declinePartnerInvitation, async (request) =>
-  declineInvitation(request, request.params.invitationId, request.body.reason, request.now),
-);
+export const handler = httpHandler(declinePartnerInvitation, ({ ctx, params, body }) => declineInvitation(ctx, params.invitationId, body.reason));

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { getPartnerInvitation } from '../../shared/routes/teams';
-import { invitationContext, invitationView } from '../../shared/services/team-partners';
+import { getPartnerInvitation } from '../../shared/features/team-partners/routes';
+import { readPartnerInvitation } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(getPartnerInvitation, async (request) =>
-  invitationView(invitationContext(request, request.params.invitationId).invitation),
-);
+export const handler = httpHandler(getPartnerInvitation, ({ ctx, params }) => readPartnerInvitation(ctx, params.invitationId));

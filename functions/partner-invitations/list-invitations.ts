@@ -1,9 +1,7 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listPartnerInvitations } from '../../shared/routes/teams';
-import { invitationsPage, listInvitations } from '../../shared/services/team-partners';
+import { listPartnerInvitations } from '../../shared/features/team-partners/routes';
+import { listInvitations } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listPartnerInvitations,
-  { prefetch: ({ params, query }) => invitationsPage(params.workspaceId, query.status, { limit: query.limit, cursor: query.cursor }) },
-  async ({ user, params, prefetched }) => listInvitations(user, params.workspaceId, prefetched),
+export const handler = httpHandler(listPartnerInvitations, ({ ctx, params, query }) =>
+  listInvitations(ctx, params.workspaceId, query.status, { limit: query.limit, cursor: query.cursor }),
 );

@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { withdrawPartnerInvitation } from '../../shared/routes/teams';
-import { withdrawInvitation } from '../../shared/services/team-partners';
+import { withdrawPartnerInvitation } from '../../shared/features/team-partners/routes';
+import { withdrawInvitation } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(withdrawPartnerInvitation, async (request) => {
-  await withdrawInvitation(request, request.params.invitationId, request.now);
-});
+export const handler = httpHandler(withdrawPartnerInvitation, ({ ctx, params }) => withdrawInvitation(ctx, params.invitationId));

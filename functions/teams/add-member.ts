@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { addTeamMember } from '../../shared/routes/teams';
-import { addMember, teamContext } from '../../shared/services/teams';
+import { addTeamMember } from '../../shared/features/teams/routes';
+import { addMember } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(addTeamMember, async (request) =>
-  addMember(teamContext(request, request.params.teamId, 'canAddMembers', 'Only members of the team can add colleagues to it.'), request.body.email, request.now),
-);
+export const handler = httpHandler(addTeamMember, ({ ctx, params, body }) => addMember(ctx, params.teamId, body.email));

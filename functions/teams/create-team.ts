@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createTeam } from '../../shared/routes/teams';
-import { createTeam as create } from '../../shared/services/teams';
+import { createTeam } from '../../shared/features/teams/routes';
+import { createTeam as create } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createTeam, async ({ user, params, body, now }) => create(user, params.workspaceId, body, now));
+export const handler = httpHandler(createTeam, ({ ctx, params, body }) => create(ctx, params.workspaceId, body));

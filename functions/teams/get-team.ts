@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { getTeam } from '../../shared/routes/teams';
-import { accessView, teamContext, teamView } from '../../shared/services/teams';
+import { getTeam } from '../../shared/features/teams/routes';
+import { readTeam } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(getTeam, async (request) => {
-  const ctx = teamContext(request, request.params.teamId);
-  return { ...teamView(ctx.team), access: accessView(ctx.access) };
-});
+export const handler = httpHandler(getTeam, ({ ctx, params }) => readTeam(ctx, params.teamId));

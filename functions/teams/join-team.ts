@@ -1,5 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { joinTeam } from '../../shared/routes/teams';
-import { joinTeam as join, teamContext } from '../../shared/services/teams';
+import { joinTeam } from '../../shared/features/teams/routes';
+import { joinTeam as join } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(joinTeam, async (request) => join(teamContext(request, request.params.teamId), request.now));
+export const handler = httpHandler(joinTeam, ({ ctx, params }) => join(ctx, params.teamId));

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listTeamMembers } from '../../shared/routes/teams';
-import { listMembers, membersPage, teamContext } from '../../shared/services/teams';
+import { listTeamMembers } from '../../shared/features/teams/routes';
+import { listMembers } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listTeamMembers,
-  { prefetch: ({ params, query }) => membersPage(params.teamId, query) },
-  async (request) => listMembers(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its members.'), request.prefetched),
-);
+export const handler = httpHandler(listTeamMembers, ({ ctx, params, query }) => listMembers(ctx, params.teamId, query));

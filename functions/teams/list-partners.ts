@@ -1,10 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listTeamPartners } from '../../shared/routes/teams';
-import { listPartners, partnersPage } from '../../shared/services/team-partners';
-import { teamContext } from '../../shared/services/teams';
+import { listTeamPartners } from '../../shared/features/team-partners/routes';
+import { listPartners } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listTeamPartners,
-  { prefetch: ({ params, query }) => partnersPage(params.teamId, query) },
-  async (request) => listPartners(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its partners.'), request.prefetched),
-);
+export const handler = httpHandler(listTeamPartners, ({ ctx, params, query }) => listPartners(ctx, params.teamId, query));

@@ -1,9 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listTeams } from '../../shared/routes/teams';
-import { listTeams as list, teamsPage } from '../../shared/services/teams';
+import { listTeams } from '../../shared/features/teams/routes';
+import { listTeams as list } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listTeams,
-  { prefetch: ({ params, query, callerId }) => teamsPage(params.workspaceId, callerId, query) },
-  async ({ user, params, prefetched }) => list(user, params.workspaceId, prefetched),
-);
+export const handler = httpHandler(listTeams, ({ ctx, params, query }) => list(ctx, params.workspaceId, query));

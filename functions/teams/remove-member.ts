@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { removeTeamMember } from '../../shared/routes/teams';
-import { removeMember, teamContext } from '../../shared/services/teams';
+import { removeTeamMember } from '../../shared/features/teams/routes';
+import { removeMember } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(removeTeamMember, async (request) => {
-  await removeMember(request, teamContext(request, request.params.teamId), request.params.userId, request.now);
-});
+export const handler = httpHandler(removeTeamMember, ({ ctx, params }) => removeMember(ctx, params.teamId, params.userId));

@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { removeTeamPartner } from '../../shared/routes/teams';
-import { removePartner } from '../../shared/services/team-partners';
-import { teamContext } from '../../shared/services/teams';
+import { removeTeamPartner } from '../../shared/features/team-partners/routes';
+import { removePartner } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(removeTeamPartner, async (request) => {
-  await removePartner(request, teamContext(request, request.params.teamId), request.params.userId, request.now);
-});
+export const handler = httpHandler(removeTeamPartner, ({ ctx, params }) => removePartner(ctx, params.teamId, params.userId));

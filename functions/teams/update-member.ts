@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { updateTeamMember } from '../../shared/routes/teams';
-import { teamContext, updateMemberRole } from '../../shared/services/teams';
+import { updateTeamMember } from '../../shared/features/teams/routes';
+import { changeMemberRole } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(updateTeamMember, async (request) => {
-  const ctx = teamContext(request, request.params.teamId, 'canManageMembers', 'Only the team Owner/Admins change team roles.');
-  return updateMemberRole(request, ctx, request.params.userId, request.body.role, request.now);
-});
+export const handler = httpHandler(updateTeamMember, ({ ctx, params, body }) => changeMemberRole(ctx, params.teamId, params.userId, body.role));

@@ -1,8 +1,7 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { updateTeamPartner } from '../../shared/routes/teams';
-import { updatePartnerPermission } from '../../shared/services/team-partners';
-import { teamContext } from '../../shared/services/teams';
+import { updateTeamPartner } from '../../shared/features/team-partners/routes';
+import { changePartnerPermission } from '../../shared/features/team-partners/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(updateTeamPartner, async (request) =>
-  updatePartnerPermission(request, teamContext(request, request.params.teamId), request.params.userId, request.body.permission, request.now),
+export const handler = httpHandler(updateTeamPartner, ({ ctx, params, body }) =>
+  changePartnerPermission(ctx, params.teamId, params.userId, body.permission),
 );

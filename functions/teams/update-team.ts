@@ -1,7 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { updateTeam } from '../../shared/routes/teams';
-import { teamContext, updateTeam as update } from '../../shared/services/teams';
+import { updateTeam } from '../../shared/features/teams/routes';
+import { updateTeam as update } from '../../shared/features/teams/service';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(updateTeam, async (request) =>
-  update(teamContext(request, request.params.teamId, 'canEditSettings', 'Only the team Owner/Admins and workspace Owner/Admins change team settings.'), request.body, request.now),
-);
+export const handler = httpHandler(updateTeam, ({ ctx, params, body }) => update(ctx, params.teamId, body));

@@ -1,8 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { createWorkItem } from '../../shared/routes/teams';
-import { teamContext } from '../../shared/services/teams';
-import { createWorkItem as create } from '../../shared/services/work-items';
+import { createWorkItem } from '../../shared/features/teams/routes';
+import { createWorkItem as create } from '../../shared/features/teams/work-items';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(createWorkItem, async (request) =>
-  create(teamContext(request, request.params.teamId, 'canWriteWorkItems', 'Your permission in this team does not allow editing work items.'), request.body, request.now),
-);
+export const handler = httpHandler(createWorkItem, ({ ctx, params, body }) => create(ctx, params.teamId, body));

@@ -1,10 +1,5 @@
-import { legacyHttpHandler } from '../../shared/http/handler';
-import { listWorkItems } from '../../shared/routes/teams';
-import { teamContext } from '../../shared/services/teams';
-import { listWorkItems as list, workItemsPage } from '../../shared/services/work-items';
+import { listWorkItems } from '../../shared/features/teams/routes';
+import { listWorkItems as list } from '../../shared/features/teams/work-items';
+import { httpHandler } from '../../shared/http/handler';
 
-export const handler = legacyHttpHandler(
-  listWorkItems,
-  { prefetch: ({ params, query }) => workItemsPage(params.teamId, query) },
-  async (request) => list(teamContext(request, request.params.teamId, 'canRead', 'Join the team to see its work items.'), request.prefetched),
-);
+export const handler = httpHandler(listWorkItems, ({ ctx, params, query }) => list(ctx, params.teamId, query));

@@ -14,11 +14,8 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { UseCaseContext, type Caller } from '../context';
-import type { UserRecord } from '../domain/identity';
 import { unauthenticated, validationFailed } from '../errors';
-import type { Item } from '../store/client';
 import { idempotencyConfig, idempotencyPersistence } from '../store/idempotency';
-import { keys, type Key } from '../store/keys';
 import { JSON_HEADERS, mapError } from './errors';
 import { logger } from './logger';
 import type { RouteSpec } from './route';
@@ -37,21 +34,6 @@ export interface HttpRequest<P, Q, B> {
   ctx: UseCaseContext;
 }
 
-/** The old request shape (routes not yet moved to use cases with a context): everything read before the route runs. */
-export interface LegacyRequest<P = unknown, Q = unknown, B = unknown, R = undefined> extends HttpRequest<P, Q, B> {
-  caller: Caller;
-  /** The caller's user record. Set on every `registered` route (the default). */
-  user: UserRecord;
-  /** Items fetched with the user record (route.preload); undefined when absent. */
-  loaded: <T = Record<string, any>>(key: Key) => T | undefined;
-  /** The route's preload keys: a use case that decides again after a lost race reloads them. */
-  preloadKeys: Key[];
-  /** The result of the handler's `prefetch`: await it only once the route has authorized the request. */
-  prefetched: Promise<R>;
-  now: Date;
-  requestId: string;
-}
-
 /** A response with a status or headers other than the route's default. */
 export class HttpResult {
   constructor(
@@ -62,16 +44,7 @@ export class HttpResult {
 }
 
 type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
-type LegacyRouteFn<P, Q, B, R> = (request: LegacyRequest<P, Q, B, R>) => Promise<unknown>;
 
-export interface HandlerOptions<P, Q, R> {
-  /**
-   * A read whose input the path, query and caller id fully determine (a list's Query whose partition
-   * is in the path): started in parallel with the wrapper's BatchGet instead of after it, so a read
-   * route costs one round of latency. Reaches the route only as `request.prefetched`.
-   */
-  prefetch?: (input: { params: P; query: Q; callerId: string }) => Promise<R>;
-}
 
 const REQUEST = Symbol('request');
 type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
@@ -135,13 +108,6 @@ function readBody(event: HttpEvent, hasSchema: boolean): unknown {
   }
 }
 
-/** Starts the prefetch; its failure is kept for whoever awaits it (none when authorization fails). */
-function startPrefetch(prefetch: HandlerOptions<any, any, unknown>['prefetch'], input: { params: unknown; query: unknown; callerId: string }): Promise<unknown> {
-  if (!prefetch) return Promise.resolve(undefined);
-  const pending = new Promise((resolve) => resolve(prefetch(input)));
-  pending.catch(() => undefined);
-  return pending;
-}
 
 interface ParsedRequest {
   params: unknown;
@@ -194,46 +160,6 @@ function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.Middlewa
       scopeIdempotencyKey(route, request.event, parsed);
       const ctx = UseCaseContext.forCaller(parsed.caller, new Date());
       request.context[REQUEST] = { params: parsed.params, query: parsed.query, body: parsed.body, headers: parsed.headers, ctx };
-    },
-  };
-}
-
-/** The old request shape: the caller and the route's preload keys read before the route runs. */
-function buildLegacyRequestMiddleware(
-  route: RouteSpec<any, any, any>,
-  options: HandlerOptions<any, any, unknown>,
-): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
-  return {
-    before: async (request) => {
-      const event = request.event;
-      const parsed = parseRequest(route, event);
-      const { params, query, body, caller, headers } = parsed;
-      const ctx = UseCaseContext.forCaller(caller, new Date());
-      const prefetched = startPrefetch(options.prefetch, { params, query, callerId: caller.userId });
-      let user: UserRecord | undefined;
-      let loaded = new Map<string, Item>();
-      const preloadKeys = route.preload?.({ params, body, callerId: caller.userId }) ?? [];
-      if ((route.auth ?? 'registered') === 'registered') {
-        const all = [keys.user(caller.userId), ...preloadKeys];
-        const items = await ctx.store.loader.loadMany(all);
-        all.forEach((key, i) => items[i] && loaded.set(keyId(key), items[i]));
-        user = await ctx.me();
-      }
-      scopeIdempotencyKey(route, event, parsed);
-      request.context[REQUEST] = {
-        params,
-        query,
-        body,
-        ctx,
-        caller,
-        user: user as UserRecord,
-        loaded: <T,>(key: Key) => loaded.get(keyId(key)) as T | undefined,
-        preloadKeys,
-        prefetched,
-        headers,
-        now: ctx.now,
-        requestId: request.context.awsRequestId ?? event.requestContext?.requestId ?? '',
-      } as LegacyRequest;
     },
   };
 }
@@ -316,24 +242,3 @@ export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B 
 ): WrappedHandler {
   return wrap(route, buildRequestMiddleware(route), fn);
 }
-
-/** The old wrapper (caller + preload keys read first); routes move to httpHandler feature by feature. */
-export function legacyHttpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
-  route: RouteSpec<P, Q, B>,
-  fn: LegacyRouteFn<z.output<P>, z.output<Q>, z.output<B>, undefined>,
-): WrappedHandler;
-export function legacyHttpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType, R>(
-  route: RouteSpec<P, Q, B>,
-  options: Required<HandlerOptions<z.output<P>, z.output<Q>, R>>,
-  fn: LegacyRouteFn<z.output<P>, z.output<Q>, z.output<B>, R>,
-): WrappedHandler;
-export function legacyHttpHandler(
-  route: RouteSpec<any, any, any>,
-  fnOrOptions: LegacyRouteFn<any, any, any, any> | HandlerOptions<any, any, unknown>,
-  maybeFn?: LegacyRouteFn<any, any, any, any>,
-): WrappedHandler {
-  const [options, fn] = typeof fnOrOptions === 'function' ? [{}, fnOrOptions] : [fnOrOptions, maybeFn!];
-  return wrap(route, buildLegacyRequestMiddleware(route, options), fn);
-}
-
-const keyId = (key: Key) => `${key.pk}\u0000${key.sk}`;

@@ -4,7 +4,6 @@
  * validates with its schemas, and scripts/openapi.ts documents it.
  */
 import type * as z from 'zod/mini';
-import type { Key } from '../store/keys';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -43,12 +42,6 @@ export interface RouteSpec<
   successStatus?: 200 | 201 | 202 | 204;
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
-  /**
-   * Items fetched in the same BatchGetItem as the caller's user record, so a read route needs one
-   * round trip before its Query. Receives the validated params and body and the caller's id (nothing
-   * is shown before the route has authorized the request).
-   */
-  preload?: (input: { params: z.output<P>; body: z.output<B>; callerId: string }) => Key[];
   access: RouteAccess;
 }
 

@@ -5,8 +5,16 @@
 import { identityRoutes } from '../features/identity/routes';
 import { partnershipRoutes } from '../features/partnerships/routes';
 import { sharingRoutes } from '../features/sharing/routes';
+import { teamPartnerRoutes } from '../features/team-partners/routes';
+import { teamRoutes } from '../features/teams/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
-import { teamRoutes } from './teams';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [...identityRoutes, ...workspaceRoutes, ...teamRoutes, ...partnershipRoutes, ...sharingRoutes];
+export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [
+  ...identityRoutes,
+  ...workspaceRoutes,
+  ...teamRoutes,
+  ...teamPartnerRoutes,
+  ...partnershipRoutes,
+  ...sharingRoutes,
+];

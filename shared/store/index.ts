@@ -3,12 +3,16 @@
  * its context (shared/context.ts); a Store lives as long as one request, job item or workflow task.
  *
  *   users           users, e-mail guards, workspaces and their admin directories   (store/users.ts)
+ *   teams           teams, team members, work items                                (store/teams.ts)
+ *   teamPartners    team partner relations and partner invitations                  (store/team-partners.ts)
  *   partnerships    host-guest partnerships, their list entries and pair guards      (store/partnerships.ts)
  *   sharing         accounts, sharing states, shares, access requests, login grants  (store/sharing.ts)
  *   due index: the scheduled job's Query of what is due                             (store/due.ts)
  *   activity log and notification outbox: plain functions over a Transaction        (store/activity.ts)
  */
 import { Loader } from './loader';
+import { TeamPartnersRepository } from './team-partners';
+import { TeamsRepository } from './teams';
 import { Transaction } from './transaction';
 import { PartnershipsRepository } from './partnerships';
 import { SharingRepository } from './sharing';
@@ -17,6 +21,8 @@ import { UsersRepository } from './users';
 export class Store {
   readonly loader = new Loader();
   readonly users = new UsersRepository(this.loader);
+  readonly teams = new TeamsRepository(this.loader);
+  readonly teamPartners = new TeamPartnersRepository(this.loader);
   readonly partnerships = new PartnershipsRepository(this.loader);
   readonly sharing = new SharingRepository(this.loader);
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { listActivity } from '../../shared/store/activity';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
-import { processDueInvitation } from '../../shared/services/invitation-due';
+import { UseCaseContext } from '../../shared/context';
+import { processDueInvitation } from '../../shared/features/team-partners/due';
 import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { TABLE } from '../../shared/store/table';
 import { emailOf, registered, uid, type Client } from '../support/api';
@@ -25,6 +26,10 @@ async function setup() {
   const g2 = await newMember(guest, 'member', 'g2');
   return { host, hostAdmin, creator, teamId, otherTeam, hostPrivate, guest, g1, g2 };
 }
+
+/** The job's call for one item of the due index, as the job read it. */
+const processDue = (item: Record<string, any>, now: Date) =>
+  processDueInvitation(UseCaseContext.forSystem('system:reminder-job', now), { invitationId: item.invitationId, dueKey: item.gsi2sk });
 
 const invite = (api: Client, teamId: string, invitations: Array<{ email: string; permission: string }>) =>
   api.post(`/teams/${teamId}/partner-invitations`, { invitations });
@@ -327,18 +332,18 @@ describe('team partners (SPEC §4)', () => {
     const first = await due();
     expect(first?.gsi2sk).toBe(`${new Date(created + 3 * 24 * 3600 * 1000).toISOString()}#PARTNER_INVITATION#${inv.invitationId}`);
 
-    expect(await processDueInvitation(first!, day(2))).toBe('skipped');
-    expect(await processDueInvitation(first!, day(3))).toBe('reminded');
+    expect(await processDue(first!, day(2))).toBe('skipped');
+    expect(await processDue(first!, day(3))).toBe('reminded');
     // The same (stale) item again: no second reminder.
-    expect(await processDueInvitation(first!, day(3))).toBe('skipped');
+    expect(await processDue(first!, day(3))).toBe('skipped');
     const reminders = (await notificationsOf(s.hostAdmin)).filter((n) => n.template === 'team_partner.invitation_reminder');
     expect(reminders).toHaveLength(1);
     const second = await due();
     expect(second?.gsi2sk.startsWith(new Date(created + 6 * 24 * 3600 * 1000).toISOString())).toBe(true);
-    expect(await processDueInvitation(second!, day(6))).toBe('reminded');
+    expect(await processDue(second!, day(6))).toBe('reminded');
 
     const third = await due();
-    expect(await processDueInvitation(third!, day(31))).toBe('expired');
+    expect(await processDue(third!, day(31))).toBe('expired');
     expect(await due()).toBeUndefined();
     expect((await readItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('expired');
     expect((await notificationsOf(s.creator)).map((n) => n.template)).toContain('team_partner.expired');
@@ -365,7 +370,7 @@ describe('team partners (SPEC §4)', () => {
     await s.hostAdmin.post(`/partner-invitations/${inv.invitationId}/approve`);
     const after = await readItem(keys.partnerInvitation(inv.invitationId));
     expect(after?.gsi2pk).toBeUndefined();
-    expect(await processDueInvitation(stale!, new Date(Date.parse(inv.createdAt) + 40 * 24 * 3600 * 1000))).toBe('skipped');
+    expect(await processDue(stale!, new Date(Date.parse(inv.createdAt) + 40 * 24 * 3600 * 1000))).toBe('skipped');
     expect((await readItem(keys.partnerInvitation(inv.invitationId)))?.status).toBe('active');
     expect((await s.g1.get(`/teams/${s.teamId}`)).status).toBe(200);
   });

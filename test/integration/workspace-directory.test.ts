@@ -1,5 +1,5 @@
 /**
- * The workspace's admin directory (shared/services/workspace-directory.ts): whoever is Owner/Admin
+ * The workspace's admin directory (the admins map of shared/store/users.ts): whoever is Owner/Admin
  * when a decision is needed gets the notification, through every change of roles and e-mails, and
  * reading the deciders costs no Query of the members.
  */

@@ -7,7 +7,6 @@ import { optimistic } from '../../store';
 import { appendActivity } from '../../store/activity';
 import { normalizeEmail } from '../../store/keys';
 import { isDirectoryRole, USER_CONDITIONS } from '../../store/users';
-import { partnerTeamsOf } from '../../services/team-partners';
 
 export const userView = (user: UserRecord) => ({
   userId: user.userId,
@@ -56,7 +55,7 @@ export function registerOrUpdate(ctx: UseCaseContext, input: { name: string }): 
 
 /** GET /me: the caller, their workspace (the user record carries its name) and the teams where they are a partner. */
 export async function readMe(ctx: UseCaseContext) {
-  const partnerTeams = early(partnerTeamsOf(ctx.caller.userId));
+  const partnerTeams = early(ctx.store.teamPartners.partnerTeamsOf(ctx.caller.userId));
   const me = await ctx.me();
   return {
     user: userView(me),

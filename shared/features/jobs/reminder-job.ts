@@ -9,7 +9,7 @@ import { UseCaseContext } from '../../context';
 import { processDuePartnership } from '../partnerships/due';
 import { duePage, type DueItem } from '../../store/due';
 import { ENTITY } from '../../store/keys';
-import { processDueInvitation } from './team-partner-due';
+import { processDueInvitation } from '../team-partners/due';
 
 export type DueOutcome = 'reminded' | 'expired' | 'resumed' | 'skipped';
 export type DueProcessor = (due: DueItem, ctx: UseCaseContext) => Promise<DueOutcome>;
