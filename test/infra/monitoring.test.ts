@@ -3,6 +3,8 @@
  * their topic, the dashboard, the job's on-failure destination. Coverage is derived from the template
  * (every function, every queue), so it stays true as functions and queues are added.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -90,6 +92,14 @@ describe('alarms', () => {
       expect(alarm.Properties.OKActions, id).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.AlarmDescription, id).toMatch(/Runbook: docs\/OPERATIONS\.md#[a-z0-9-]+$/);
       expect(alarm.Properties.TreatMissingData, id).toBe('notBreaching');
+    }
+  });
+
+  it('points every alarm at a section of docs/OPERATIONS.md that exists', () => {
+    const runbook = readFileSync(resolve(import.meta.dirname, '../../docs/OPERATIONS.md'), 'utf8');
+    for (const [id, alarm] of alarms()) {
+      const anchor = /#([a-z0-9-]+)$/.exec(alarm.Properties.AlarmDescription)![1];
+      expect(runbook, `${id} -> #${anchor}`).toContain(`<a id="${anchor}"></a>`);
     }
   });
 
