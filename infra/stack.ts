@@ -9,19 +9,23 @@
  *   ServiceHttpApi     the HTTP API: a route per function, a $default 404 route, logs, throttling
  *   ReminderSchedule   the hourly reminder/expiry job
  *   NotificationDelivery  the stream consumer that sends notifications by SES
+ *   Monitoring         alarms to an SNS topic and the dashboard; built last, it covers every
+ *                      function and queue of the stack (docs/OPERATIONS.md)
  *
  * CDK context: jwtIssuer, jwtAudience (comma-separated), senderEmail, logLevel,
- * throttleRateLimit, throttleBurstLimit.
+ * throttleRateLimit, throttleBurstLimit, alarmEmail.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { routes } from '../shared/routes';
+import { TABLE } from '../shared/store/table';
 import { ApiIdentity } from './constructs/api-identity';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
 import { CursorSecret } from './constructs/cursor-secret';
 import { DataTable } from './constructs/data-table';
 import { ServiceHttpApi } from './constructs/http-api';
+import { Monitoring } from './constructs/monitoring';
 import { NotificationDelivery } from './constructs/notification-delivery';
 import { ReminderSchedule } from './constructs/reminder-schedule';
 import { RouteFunctions } from './constructs/route-functions';
@@ -35,6 +39,9 @@ export class PartnershipsStack extends Stack {
   readonly identity: ApiIdentity;
   readonly routeFunctions: RouteFunctions;
   readonly httpApi: ServiceHttpApi;
+  readonly reminderSchedule: ReminderSchedule;
+  readonly notificationDelivery: NotificationDelivery;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -95,15 +102,39 @@ export class PartnershipsStack extends Stack {
       new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     }
 
-    new ReminderSchedule(this, 'ReminderSchedule', {
+    this.reminderSchedule = new ReminderSchedule(this, 'ReminderSchedule', {
       table: this.table,
       stateMachine: this.workflow.stateMachine,
       environment,
     });
-    new NotificationDelivery(this, 'NotificationDelivery', {
+    this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
       table: this.table,
       environment,
       senderEmail: context('senderEmail') ?? 'no-reply@example.com',
     });
+
+    // Last: it alarms on every function and queue created above.
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmEmail: context('alarmEmail'),
+      httpStage: this.httpApi.stage,
+      table: this.table,
+      tableIndexes: Object.values(TABLE.indexes).map((index) => index.name),
+      stateMachine: this.workflow.stateMachine,
+      queues: [
+        {
+          queue: this.notificationDelivery.deadLetterQueue,
+          id: 'NotificationDeadLetters',
+          summary: 'Notification deliveries failed after their retries (notification dead-letter queue)',
+          runbook: 'notification-dead-letters',
+        },
+        {
+          queue: this.reminderSchedule.failures,
+          id: 'ScheduledJobFailed',
+          summary: 'A run of the hourly job failed after its retries, or its schedule could not invoke it (job failures queue)',
+          runbook: 'scheduled-job-failed',
+        },
+      ],
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of the alarms' });
   }
 }

@@ -1,24 +1,39 @@
 /**
  * Every Lambda of the service is built the same way: Node.js 24 on ARM (nodejs20.x is deprecated in
  * Lambda since 2026-04-30; the bundle targets node20 syntax so the same code runs locally on Node 20),
- * an ESM bundle made by the local esbuild (never docker), the AWS SDK v3 left to the runtime,
- * minified, with source maps. No X-Ray active tracing: nothing in the code emits subsegments, and
- * X-Ray's write actions accept only Resource "*", which would widen every role.
+ * an ESM bundle made by the local esbuild (never docker), minified, with source maps (options in
+ * infra/bundling.ts, which the bench builds with too), and X-Ray active tracing.
+ *
+ * Tracing is X-Ray through the Lambda runtime only (no Powertools Tracer, no X-Ray SDK in the bundle;
+ * measured in docs/DECISIONS.md): each invocation gets its Lambda segments (init, invocation,
+ * overhead) and joins the trace of the state machine or API call that caused it. X-Ray's write
+ * actions (xray:PutTraceSegments, xray:PutTelemetryRecords) accept only Resource "*": every
+ * execution role carries them, acknowledged once per role below.
  *
  * Each function gets its own log group with a retention (created next to it, `<id>Logs`), and an
  * execution role without the AWS-managed basic execution policy: either the role passed in (the API
  * route functions share one role per access profile, see route-functions.ts) or its own `<id>Role`.
  * Either way the role may write only to this function's log group.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability/metric-names';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../bundling';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export const XRAY_ACKNOWLEDGEMENT = {
+  id: 'AwsSolutions-IAM5[Resource::*]',
+  reason:
+    'Active X-Ray tracing (SPEC §12: tracing on every function): xray:PutTraceSegments and ' +
+    'xray:PutTelemetryRecords support no resource-level permissions (IAM accepts only Resource "*"); they ' +
+    'only write trace data, and the role gets nothing else on "*" for tracing.',
+};
 
 export interface ServiceFunctionProps {
   /** Handler module relative to the repository root, e.g. functions/identity/get-me.ts */
@@ -32,6 +47,9 @@ export interface ServiceFunctionProps {
   /** @default one month */
   logRetention?: RetentionDays;
 }
+
+/** Roles already carrying the X-Ray acknowledgement (route functions share roles). */
+const acknowledgedRoles = new WeakSet<IRole>();
 
 export class ServiceFunction extends NodejsFunction {
   /** `this.logGroup` (inherited) is the function's own log group, created here. */
@@ -56,25 +74,31 @@ export class ServiceFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       role,
       logGroup,
+      tracing: Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'partnerships',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
       projectRoot: REPO_ROOT,
       depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
-        // ESM bundles of CommonJS dependencies still call require() for Node built-ins.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
+        banner: FUNCTION_BUNDLING.banner,
         forceDockerBundling: false,
       },
     });
     logGroup.grantWrite(role);
+    if (!acknowledgedRoles.has(role)) {
+      acknowledgedRoles.add(role);
+      Validations.of(role).acknowledge(XRAY_ACKNOWLEDGEMENT);
+    }
   }
 }

@@ -28,6 +28,8 @@ type AnyRoute = RouteSpec<any, any, any>;
 
 const READ = new Set<string>(TABLE_READ_ACTIONS);
 const TASK_RESPONSE = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
+/** Active tracing (every function): write-only, on Resource "*" (the actions have no resource ARN). */
+const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const isDynamoWrite = (action: string) => action.startsWith('dynamodb:') && !READ.has(action);
 
 let stack: PartnershipsStack;
@@ -109,9 +111,10 @@ describe('HTTP API routes', () => {
     expect(() => synthTemplate({ context: { jwtIssuer: 'https://login.example.com/' } })).toThrow(/jwtAudience/);
   });
 
-  it('outputs the API URL and, with Cognito, the pool and client ids', () => {
+  it('outputs the API URL, the alarm topic and, with Cognito, the pool and client ids', () => {
     const outputs = Template.fromStack(stack).toJSON().Outputs;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'UserPoolClientId', 'UserPoolId']);
+    expect(outputs.AlarmTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.monitoring.topic) });
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.httpApi.api), 'ApiEndpoint'] });
   });
 
@@ -184,7 +187,7 @@ describe('IAM', () => {
     expect(actions.has('states:StartExecution')).toBe(workflow.includes('start'));
     for (const action of TASK_RESPONSE.slice(0, 2)) expect(actions.has(action)).toBe(workflow.includes('respond'));
     expect(actions.has('states:SendTaskHeartbeat')).toBe(false);
-    const allowed = new Set([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, 'states:StartExecution', ...TASK_RESPONSE, 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    const allowed = new Set([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, 'states:StartExecution', ...TASK_RESPONSE, 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY_ACTIONS]);
     expect([...actions].filter((a) => !allowed.has(a))).toEqual([]);
     if (route.idempotent) expect(route.access.table).toBe('readWrite');
   });
@@ -260,8 +263,9 @@ describe('table', () => {
 describe('scale', () => {
   it('stays well under the CloudFormation limit of 500 resources', () => {
     const count = Object.keys(resources).length;
-    // Each further route costs 5 resources (function, log group, permission, integration, route).
-    const routesLeft = Math.floor((500 - count) / 5);
+    // Each further route costs 5 resources (function, log group, permission, integration, route),
+    // and every 10 functions 2 alarms (errors, throttles): 5.2 on average, counted as 6.
+    const routesLeft = Math.floor((500 - count) / 6);
     expect(routesLeft, `${count} resources for ${routes.length} routes`).toBeGreaterThanOrEqual(20);
   });
 });
