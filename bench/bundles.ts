@@ -126,7 +126,8 @@ function runNode(script: string): Promise<{ wallMs: number; importMs: number }> 
     child.on('exit', (code) => {
       const wallMs = performance.now() - started;
       const importMs = Number(stdout.trim().split('\n').pop());
-      if (code !== 0 || !Number.isFinite(importMs)) reject(new Error(`import failed (${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      if (code !== 0 || !Number.isFinite(importMs))
+        reject(new Error(`import failed (${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
       else resolveRun({ wallMs, importMs });
     });
   });
@@ -198,7 +199,10 @@ export async function measureBundles(
     log(`  cold-import round ${r + 1}/${coldRuns} done`);
   }
   const fmt = (m: ModeResult | undefined) =>
-    !m ? '—' : m.error ?? `${((m.bytes ?? 0) / 1024).toFixed(1)} KB, cold ${m.coldProcessMs?.toFixed(0)} ms (import ${m.coldImportMs?.toFixed(1)} ms)`;
+    !m
+      ? '—'
+      : (m.error ??
+        `${((m.bytes ?? 0) / 1024).toFixed(1)} KB, cold ${m.coldProcessMs?.toFixed(0)} ms (import ${m.coldImportMs?.toFixed(1)} ms)`);
   return functions.map((fn) => {
     const modes: Partial<Record<SdkMode, ModeResult>> = {};
     for (const b of built) if (b.id === fn.id && b.entry === fn.entry) modes[b.mode] = summary(b);

@@ -53,7 +53,8 @@ async function loadJob(): Promise<JobFn | string> {
   if (!existsSync(resolve(REPO_ROOT, JOB_MODULE))) return `${JOB_MODULE} not written yet`;
   const mod: Record<string, unknown> = await import(pathToFileURL(resolve(REPO_ROOT, JOB_MODULE)).href);
   const preferred = ['runReminderJob', 'runReminders', 'runJob', 'runOnce', 'run', 'reminderJob'];
-  const name = preferred.find((n) => typeof mod[n] === 'function') ?? Object.keys(mod).find((n) => typeof mod[n] === 'function' && /run|job/i.test(n));
+  const name =
+    preferred.find((n) => typeof mod[n] === 'function') ?? Object.keys(mod).find((n) => typeof mod[n] === 'function' && /run|job/i.test(n));
   if (!name) return `${JOB_MODULE} exports no run function yet`;
   const fn = mod[name] as (...args: any[]) => Promise<unknown>;
   const takesObject = /^\s*(async\s*)?(function\s*\w*\s*)?\(\s*\{/.test(String(fn));
@@ -79,7 +80,12 @@ async function runJob(job: JobFn, label: string, now: Date, due: number, undue: 
   };
 }
 
-export async function measureJob(env: BenchEnvironment, runner: Runner | undefined, settings: BenchSettings, log: (line: string) => void): Promise<JobResult> {
+export async function measureJob(
+  env: BenchEnvironment,
+  runner: Runner | undefined,
+  settings: BenchSettings,
+  log: (line: string) => void,
+): Promise<JobResult> {
   const job = await loadJob();
   if (typeof job === 'string') return { pending: job, runs: [], notes: [] };
   const notes: string[] = [];

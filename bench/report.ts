@@ -46,7 +46,11 @@ const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 /** A Markdown table (cells' `|` escaped); also used by scripts/load/report.ts and scripts/security-report.ts. */
 export function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 const rtRange = (m: WorldMeasurement | undefined) => {
@@ -91,15 +95,26 @@ function routesSection(report: BenchReport, tally: Tally): string {
     const p50 = large ? percentile(large.latencies, 50) : NaN;
     const p99 = large ? percentile(large.latencies, 99) : NaN;
     // Reads: against GetItems timed between the requests (same machine load); writes: the run's baseline.
-    const rawP50 = large?.rawLatencies.length ? percentile(large.rawLatencies, 50) : raw?.p50 ?? NaN;
+    const rawP50 = large?.rawLatencies.length ? percentile(large.rawLatencies, 50) : (raw?.p50 ?? NaN);
     const ratio = p50 / rawP50;
     const latencyOk = r.kind === 'read' && ok2xx && Number.isFinite(ratio) ? ratio <= TARGETS.readP50VsGetItem : undefined;
     count(tally, rtOk, `${r.id}: ${worst} round trips (budget ${budget})`);
-    count(tally, equalOk, `${r.id}: round trips ${rtRange(small)} at ${report.rows.small} rows vs ${rtRange(large)} at ${report.rows.large}`);
+    count(
+      tally,
+      equalOk,
+      `${r.id}: round trips ${rtRange(small)} at ${report.rows.small} rows vs ${rtRange(large)} at ${report.rows.large}`,
+    );
     const floorNote =
-      report.readFloor && raw && large?.commands.includes('Query') ? `; floor of a route with a Query here: ${(report.readFloor.p50 / raw.p50).toFixed(2)}×` : '';
-    count(tally, latencyOk, `${r.id}: read p50 ${formatMs(p50)} ms = ${ratio.toFixed(2)}× raw GetItem p50 (${formatMs(rawP50)} ms)${floorNote}`);
-    if (!ok2xx) tally.failures.push(`${r.id}: measured on non-2xx answers (${[...new Set(errors)].join(', ')}): its figures are meaningless`);
+      report.readFloor && raw && large?.commands.includes('Query')
+        ? `; floor of a route with a Query here: ${(report.readFloor.p50 / raw.p50).toFixed(2)}×`
+        : '';
+    count(
+      tally,
+      latencyOk,
+      `${r.id}: read p50 ${formatMs(p50)} ms = ${ratio.toFixed(2)}× raw GetItem p50 (${formatMs(rawP50)} ms)${floorNote}`,
+    );
+    if (!ok2xx)
+      tally.failures.push(`${r.id}: measured on non-2xx answers (${[...new Set(errors)].join(', ')}): its figures are meaningless`);
     return [
       routeName,
       mp,
@@ -133,7 +148,21 @@ function routesSection(report: BenchReport, tally: Tally): string {
       `Writes prepare fresh preconditions before each request (not measured).`,
     '',
     table(
-      ['route', 'method path', 'kind', '2xx', `RT @${report.rows.small}`, `RT @${report.rows.large}`, 'RT budget', 'RT equal', `items read @${report.rows.small} / @${report.rows.large}`, 'p50 ms', 'p99 ms', 'GetItem p50 beside it; ratio (read ≤2×)', 'commands'],
+      [
+        'route',
+        'method path',
+        'kind',
+        '2xx',
+        `RT @${report.rows.small}`,
+        `RT @${report.rows.large}`,
+        'RT budget',
+        'RT equal',
+        `items read @${report.rows.small} / @${report.rows.large}`,
+        'p50 ms',
+        'p99 ms',
+        'GetItem p50 beside it; ratio (read ≤2×)',
+        'commands',
+      ],
       rows,
     ),
   ].join('\n');
@@ -144,13 +173,17 @@ function fillsSection(report: BenchReport): string {
   const byWhat = new Map<string, { small?: FillReport; large?: FillReport }>();
   for (const f of report.fills.small) byWhat.set(f.what, { ...byWhat.get(f.what), small: f });
   for (const f of report.fills.large) byWhat.set(f.what, { ...byWhat.get(f.what), large: f });
-  const cell = (f?: FillReport) => (!f ? '—' : f.note ? `not filled (${f.note})` : `${f.written} rows (${f.templateRows}/copy) in ${(f.ms / 1000).toFixed(1)} s`);
+  const cell = (f?: FillReport) =>
+    !f ? '—' : f.note ? `not filled (${f.note})` : `${f.written} rows (${f.templateRows}/copy) in ${(f.ms / 1000).toFixed(1)} s`;
   return [
     '### Bulk rows behind the lists',
     '',
     'Each list is filled by cloning the rows one entity made through the API (ids replaced), written with BatchWrite.',
     '',
-    table(['list', `small world (+${report.rows.small})`, `large world (+${report.rows.large})`], [...byWhat].map(([what, f]) => [what, cell(f.small), cell(f.large)])),
+    table(
+      ['list', `small world (+${report.rows.small})`, `large world (+${report.rows.large})`],
+      [...byWhat].map(([what, f]) => [what, cell(f.small), cell(f.large)]),
+    ),
   ].join('\n');
 }
 
@@ -167,7 +200,8 @@ function bundlesSection(report: BenchReport, tally: Tally): string {
     const bundled = b.modes.bundled;
     const external = b.modes.external;
     const errors = SDK_MODES.map((m) => b.modes[m]?.error && `${m}: ${b.modes[m]!.error}`).filter(Boolean);
-    if (errors.length) return [b.id, b.kind, b.entry.startsWith('/') ? '(generated)' : b.entry, `error: ${errors.join('; ')}`, '', '', '', '', '', ''];
+    if (errors.length)
+      return [b.id, b.kind, b.entry.startsWith('/') ? '(generated)' : b.entry, `error: ${errors.join('; ')}`, '', '', '', '', '', ''];
     // The size target is on the service's own code: the bundle without the SDK.
     const ownKb = (external?.bytes ?? NaN) / 1024;
     const sizeOk = b.kind === 'baseline' ? undefined : ownKb <= TARGETS.bundleKb;
@@ -193,7 +227,10 @@ function bundlesSection(report: BenchReport, tally: Tally): string {
   // Both variants side by side over the functions (baselines excluded): the choice of infra/bundling.ts.
   const fns = bundles.filter((b) => b.kind !== 'baseline');
   const medianOf = (mode: SdkMode, key: 'coldProcessMs' | 'bytes') => {
-    const values = fns.map((b) => b.modes[mode]?.[key]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+    const values = fns
+      .map((b) => b.modes[mode]?.[key])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
     return values.length ? values[Math.floor(values.length / 2)] : NaN;
   };
   const comparison = SDK_MODES.map((mode) => [
@@ -209,16 +246,27 @@ function bundlesSection(report: BenchReport, tally: Tally): string {
     '',
     'esbuild with the options of infra/bundling.ts, as infra/constructs/service-function.ts deploys them (ESM, minify, source map without sources, target node20, ' +
       'mainFields module,main, createRequire banner), each function twice: with the AWS SDK bundled and with `@aws-sdk/*` external (loaded from node_modules, as the Lambda runtime provides it). ' +
-      'Size: the .mjs (the source map is a separate file). Cold: a fresh `node` process that imports the bundle and exits, with the functions\' NODE_OPTIONS (`--enable-source-maps`) and ' +
+      "Size: the .mjs (the source map is a separate file). Cold: a fresh `node` process that imports the bundle and exits, with the functions' NODE_OPTIONS (`--enable-source-maps`) and " +
       'AWS_LAMBDA_FUNCTION_NAME set (so the configuration check at init runs), median of the runs, both variants run round-robin (wall time, process start included, as a Lambda init ' +
-      'includes runtime start). Targets: the service\'s own code (the bundle without the SDK) ≤ ' +
+      "includes runtime start). Targets: the service's own code (the bundle without the SDK) ≤ " +
       `${TARGETS.bundleKb} KB; the cold start of the shipped variant ≤ ${TARGETS.coldVsSdk}× a handler that only constructs the DynamoDBDocumentClient, bundled the same way.`,
     '',
     table(['variant', '', 'median KB', 'median cold ms', 'DocumentClient only, cold ms', 'empty handler, cold ms'], comparison),
     '',
     ...(coldFailures.length ? [`Over ${TARGETS.coldVsSdk}× the DocumentClient-only handler: ${coldFailures.join(', ')}.`, ''] : []),
     table(
-      ['function', 'kind', 'entry', 'KB (SDK bundled)', 'KB (SDK external)', `own code ≤${TARGETS.bundleKb} KB`, 'cold ms (SDK bundled)', 'cold ms (SDK external)', `shipped cold / DocumentClient only (≤${TARGETS.coldVsSdk}×)`, 'shipped cold / empty'],
+      [
+        'function',
+        'kind',
+        'entry',
+        'KB (SDK bundled)',
+        'KB (SDK external)',
+        `own code ≤${TARGETS.bundleKb} KB`,
+        'cold ms (SDK bundled)',
+        'cold ms (SDK external)',
+        `shipped cold / DocumentClient only (≤${TARGETS.coldVsSdk}×)`,
+        'shipped cold / empty',
+      ],
       rows,
     ),
   ].join('\n');
@@ -230,12 +278,18 @@ function workflowSection(report: BenchReport, tally: Tally): string {
     const isTarget = l.name.startsWith('request → approve → accept');
     const ok = isTarget ? (l.transitions ?? Infinity) <= TARGETS.lifecycleTransitions && l.status === 'SUCCEEDED' : undefined;
     count(tally, ok, `${l.name}: ${l.transitions} state transitions, ${l.status}`);
-    return [l.name, String(l.transitions), l.status ?? '', (l.path ?? []).join(' → '), isTarget ? `${verdict(ok)} (≤${TARGETS.lifecycleTransitions})` : '—'];
+    return [
+      l.name,
+      String(l.transitions),
+      l.status ?? '',
+      (l.path ?? []).join(' → '),
+      isTarget ? `${verdict(ok)} (≤${TARGETS.lifecycleTransitions})` : '—',
+    ];
   });
   return [
     '## Workflow state transitions',
     '',
-    'Counted from the local runner\'s event log (states entered, as Step Functions bills them), driving the synthesized state machine through the API.' +
+    "Counted from the local runner's event log (states entered, as Step Functions bills them), driving the synthesized state machine through the API." +
       (report.runnerNote ? ` ${report.runnerNote}` : ''),
     '',
     table(['lifecycle', 'transitions', 'execution', 'path', 'target'], rows),
@@ -268,10 +322,26 @@ function jobSection(report: BenchReport, tally: Tally): string {
     '## Scheduled job',
     '',
     `Run once per row with an injected \`now\`, in its own table. Items read: counted by the middleware from the responses (Query ScannedCount, GetItem/BatchGetItem items).` +
-      (job.seeding ? ` Seeding the undue stages took ${(job.seeding.ms / 1000).toFixed(1)} s for ${job.seeding.items} items (BatchWrite, parallel).` : ''),
+      (job.seeding
+        ? ` Seeding the undue stages took ${(job.seeding.ms / 1000).toFixed(1)} s for ${job.seeding.items} items (BatchWrite, parallel).`
+        : ''),
     ...job.notes.map((n) => `${n}.`),
     '',
-    table(['run', 'due', 'undue', 'due-index items read', 'all items read', 'round trips', 'ms', 'page limit', 'reads ≤ due + one page', 'job result'], rows),
+    table(
+      [
+        'run',
+        'due',
+        'undue',
+        'due-index items read',
+        'all items read',
+        'round trips',
+        'ms',
+        'page limit',
+        'reads ≤ due + one page',
+        'job result',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 

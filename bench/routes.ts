@@ -57,7 +57,15 @@ async function measureInWorld(
   const builder = builderFor(route)!;
   const iterations = kind === 'read' ? settings.readIterations : settings.writeIterations;
   const warmup = kind === 'read' ? settings.warmup : Math.min(2, settings.warmup);
-  const result: WorldMeasurement = { roundTrips: [], itemsRead: [], commands: '', statuses: [], errors: [], latencies: [], rawLatencies: [] };
+  const result: WorldMeasurement = {
+    roundTrips: [],
+    itemsRead: [],
+    commands: '',
+    statuses: [],
+    errors: [],
+    latencies: [],
+    rawLatencies: [],
+  };
   let reusable: BuiltRequest | undefined;
   for (let i = 0; i < warmup + iterations; i++) {
     // A read is the same request every time; a write prepares fresh preconditions each time.
@@ -99,10 +107,13 @@ export async function measureRoutes(
       row.small = await measureInWorld(route, worlds.small, settings, kind);
       row.large = await measureInWorld(route, worlds.large, settings, kind, rawGetItem);
       const l = row.large;
-      log(`  ${route.id}: ${row.small.roundTrips[0]} / ${l.roundTrips[0]} round trips, p50 ${percentile(l.latencies, 50).toFixed(1)} ms${l.errors.length ? `, NON-2xx: ${l.errors[0]}` : ''}`);
+      log(
+        `  ${route.id}: ${row.small.roundTrips[0]} / ${l.roundTrips[0]} round trips, p50 ${percentile(l.latencies, 50).toFixed(1)} ms${l.errors.length ? `, NON-2xx: ${l.errors[0]}` : ''}`,
+      );
     } catch (error) {
       row.small = row.large = undefined;
-      row.notMeasured = error instanceof FixtureUnavailable ? `fixture unavailable: ${error.message}` : `error: ${(error as Error).message}`;
+      row.notMeasured =
+        error instanceof FixtureUnavailable ? `fixture unavailable: ${error.message}` : `error: ${(error as Error).message}`;
       log(`  ${route.id}: not measured (${row.notMeasured})`);
     }
   }

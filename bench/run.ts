@@ -58,7 +58,8 @@ async function main() {
       env = await startEnvironment();
       handle = await startRunner();
       report.runnerNote = handle.runner ? `Runner ready in ${handle.readyMs} ms (synth included).` : `Runner pending: ${handle.pending}.`;
-      if (!handle.runner) report.notes.push(`Workflow runner not available (${handle.pending}): partnership fixtures that need it are not measured.`);
+      if (!handle.runner)
+        report.notes.push(`Workflow runner not available (${handle.pending}): partnership fixtures that need it are not measured.`);
     }
     if (env && (settings.sections.has('routes') || settings.sections.has('workflow'))) {
       const small = new World('small', handle.runner);

@@ -19,12 +19,7 @@ export interface SeedStats {
 }
 
 /** Writes rows (plain JS objects) 25 at a time with `parallelism` requests in flight. */
-export async function batchWriteAll(
-  client: DynamoDBClient,
-  tableName: string,
-  rows: Iterable<Row>,
-  parallelism = 6,
-): Promise<SeedStats> {
+export async function batchWriteAll(client: DynamoDBClient, tableName: string, rows: Iterable<Row>, parallelism = 6): Promise<SeedStats> {
   const started = performance.now();
   const iterator = rows[Symbol.iterator]();
   let written = 0;
@@ -127,7 +122,12 @@ export async function fillLists(world: World, env: BenchEnvironment, rows: numbe
         return [teamId];
       },
     },
-    { what: 'work items', make: async () => [await world.workItem().then(async () => newWorkItem(await world.member(), await world.team(), 'Filler work item'))] },
+    {
+      what: 'work items',
+      make: async () => [
+        await world.workItem().then(async () => newWorkItem(await world.member(), await world.team(), 'Filler work item')),
+      ],
+    },
     {
       what: 'pending partner invitations',
       make: async () => {
@@ -164,7 +164,10 @@ export async function fillLists(world: World, env: BenchEnvironment, rows: numbe
   // Activity of the workspace and of the partnership, notifications of the owner: clone one entry each.
   const wsId = await world.workspaceId().catch(() => undefined);
   const psId = await world.partnership().catch(() => undefined);
-  const ownerEmail = await world.owner().then((o) => o.email).catch(() => undefined);
+  const ownerEmail = await world
+    .owner()
+    .then((o) => o.email)
+    .catch(() => undefined);
   const entryId = (pk: string | undefined) => {
     const row = pk ? table.find((r) => r.pk === pk) : undefined;
     return row ? String(row.sk).split('#').pop() : undefined;
@@ -185,7 +188,12 @@ export async function fillLists(world: World, env: BenchEnvironment, rows: numbe
       fills.push({ what: template.what, templateRows: 0, written: 0, ms: 0, note: 'template rows not found by id' });
       continue;
     }
-    const stats = await batchWriteAll(env.raw, env.tableName, cloneRows(unique, template.ids, rows, `z${world.name[0]}${index}`), parallelism);
+    const stats = await batchWriteAll(
+      env.raw,
+      env.tableName,
+      cloneRows(unique, template.ids, rows, `z${world.name[0]}${index}`),
+      parallelism,
+    );
     fills.push({ what: template.what, templateRows: unique.length, written: stats.items, ms: stats.ms });
   }
   return fills;

@@ -18,8 +18,10 @@ try {
   console.log(`  openapi: GET  ${service.url}/openapi.json`);
   console.log(`  outbox:  GET  ${service.url}/local/outbox?to=<email>`);
   console.log(`  job:     POST ${service.url}/local/jobs/reminders {"now"?}`);
-  console.log(`  workflow: GET ${service.url}/local/workflow?execution=<partnershipId>` +
-    ` (state machine synthesized in ${service.timings.workflowSynthMs} ms, ready in ${service.timings.workflowReadyMs} ms)`);
+  console.log(
+    `  workflow: GET ${service.url}/local/workflow?execution=<partnershipId>` +
+      ` (state machine synthesized in ${service.timings.workflowSynthMs} ms, ready in ${service.timings.workflowReadyMs} ms)`,
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

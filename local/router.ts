@@ -102,7 +102,8 @@ function toEvent(request: LocalRequest, route: RouteSpec<any, any, any>, params:
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   const claims: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.claims ?? {})) claims[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const [name, value] of Object.entries(request.claims ?? {}))
+    claims[name] = typeof value === 'string' ? value : JSON.stringify(value);
   const now = new Date();
   return {
     version: '2.0',
@@ -119,7 +120,13 @@ function toEvent(request: LocalRequest, route: RouteSpec<any, any, any>, params:
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: route.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: route.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',

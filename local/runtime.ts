@@ -85,7 +85,12 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   endpoints.set('POST /local/tokens', async ({ body }) => {
     const parsed = tokenRequest.safeParse(body ?? {});
     if (!parsed.success) {
-      return errorResponse(400, 'validation_failed', 'Give {sub, email}.', parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code })));
+      return errorResponse(
+        400,
+        'validation_failed',
+        'Give {sub, email}.',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code })),
+      );
     }
     return json(201, { token: await tokens.issue(parsed.data) });
   });

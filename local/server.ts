@@ -56,7 +56,10 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
           try {
             body = JSON.parse(raw);
           } catch {
-            return send(res, errorResponse(400, 'validation_failed', 'The request body is not valid JSON.', [{ field: 'body', issue: 'malformed JSON' }]));
+            return send(
+              res,
+              errorResponse(400, 'validation_failed', 'The request body is not valid JSON.', [{ field: 'body', issue: 'malformed JSON' }]),
+            );
           }
         }
         return send(res, await local({ query: url.searchParams, body }));

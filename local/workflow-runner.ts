@@ -223,7 +223,9 @@ export class WorkflowRunner implements WorkflowPort {
 
   /** Names of the states entered, in order. */
   path(executionName: string): string[] {
-    return this.history(executionName).filter((e) => e.type === 'StateEntered').map((e) => e.state!);
+    return this.history(executionName)
+      .filter((e) => e.type === 'StateEntered')
+      .map((e) => e.state!);
   }
 
   executionNames(): string[] {
@@ -239,21 +241,28 @@ export class WorkflowRunner implements WorkflowPort {
     return new Promise((resolve, reject) => {
       const describe = () => {
         const e = this.execution(executionName);
-        return e ? `status ${e.status}, waiting at ${e.waitingAt ?? '-'}, path ${this.path(executionName).join(' > ')}${e.error ? `, error ${e.error.Error}: ${String(e.error.Cause)}` : ''}` : 'no such execution';
+        return e
+          ? `status ${e.status}, waiting at ${e.waitingAt ?? '-'}, path ${this.path(executionName).join(' > ')}${e.error ? `, error ${e.error.Error}: ${String(e.error.Cause)}` : ''}`
+          : 'no such execution';
       };
       const check = () => {
         const e = this.execution(executionName);
         if (!e) return false;
         if ('state' in target) {
           if (e.waitingAt === target.state) return done(() => resolve(e));
-          if (e.status !== 'RUNNING') return done(() => reject(new Error(`${executionName} ended before waiting at ${target.state}: ${describe()}`)));
+          if (e.status !== 'RUNNING')
+            return done(() => reject(new Error(`${executionName} ended before waiting at ${target.state}: ${describe()}`)));
           return false;
         }
         if (e.status === target.status) return done(() => resolve(e));
-        if (e.status !== 'RUNNING') return done(() => reject(new Error(`${executionName} ended ${e.status}, not ${target.status}: ${describe()}`)));
+        if (e.status !== 'RUNNING')
+          return done(() => reject(new Error(`${executionName} ended ${e.status}, not ${target.status}: ${describe()}`)));
         return false;
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${executionName} to reach ${JSON.stringify(target)}: ${describe()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`timed out waiting for ${executionName} to reach ${JSON.stringify(target)}: ${describe()}`))),
+        timeoutMs,
+      );
       const listener = () => void check();
       const done = (settle: () => void) => {
         clearTimeout(timer);

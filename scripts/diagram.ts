@@ -49,7 +49,9 @@ export function mermaid(definition: Record<string, any>): string {
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/diagram.ts');
 if (isMain) {
   const { definition } = definitionFromTemplate(synthTemplate());
-  const waits = Object.entries<any>(definition.States).filter(([, s]) => String(s.Resource ?? '').includes('waitForTaskToken')).map(([n]) => n);
+  const waits = Object.entries<any>(definition.States)
+    .filter(([, s]) => String(s.Resource ?? '').includes('waitForTaskToken'))
+    .map(([n]) => n);
   const text = [
     '# The approval state machine',
     '',

@@ -31,7 +31,14 @@ async function runVitest(): Promise<{ code: number; seconds: number }> {
   const code = await new Promise<number>((done) => {
     const child = spawn(
       process.execPath,
-      [resolve(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/security', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`],
+      [
+        resolve(ROOT, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        'test/security',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${VITEST_JSON}`,
+      ],
       { cwd: ROOT, stdio: 'inherit', env: process.env },
     );
     child.on('exit', (exitCode) => done(exitCode ?? 1));
@@ -67,7 +74,9 @@ function readVitest(): VitestSummary {
     failed: (r.assertionResults ?? []).filter((a: any) => a.status === 'failed').length,
   }));
   const failures = (json.testResults ?? []).flatMap((r: any) =>
-    (r.assertionResults ?? []).filter((a: any) => a.status === 'failed').map((a: any) => `${String(r.name).replace(`${ROOT}/`, '')} > ${a.fullName}`),
+    (r.assertionResults ?? [])
+      .filter((a: any) => a.status === 'failed')
+      .map((a: any) => `${String(r.name).replace(`${ROOT}/`, '')} > ${a.fullName}`),
   );
   return { tests: json.numTotalTests ?? 0, passed: json.numPassedTests ?? 0, failed: json.numFailedTests ?? 0, files, failures };
 }
@@ -80,7 +89,8 @@ const SUITE_ROWS: Array<{ suite: string; title: string; what: string; cases: (c:
     suite: 'tenant-isolation',
     title: 'Tenant isolation',
     what: "every route × 13 roles of another tenant (owner … no token) on the victim's objects; same answer as for an unknown id; the victim's own request succeeds",
-    cases: (c) => `${n(c.routes)} routes, ${n(c.matrixCells)} cells, ${n(c.oracleChecks)} oracle checks, ${n(c.controls)} controls, ${n(c.crossReferenceCases)} cross-references`,
+    cases: (c) =>
+      `${n(c.routes)} routes, ${n(c.matrixCells)} cells, ${n(c.oracleChecks)} oracle checks, ${n(c.controls)} controls, ${n(c.crossReferenceCases)} cross-references`,
   },
   {
     suite: 'tokens',

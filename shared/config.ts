@@ -94,11 +94,7 @@ function logMissing(missing: readonly string[], log: InitLog, env: NodeJS.Proces
  * stand in for the AWS resources). Call it at module scope of a handler so the function stops at
  * init, e.g. `requireSettings(['STATE_MACHINE_ARN'])` where the handler starts executions.
  */
-export function requireSettings(
-  names: readonly SettingName[],
-  env: NodeJS.ProcessEnv = process.env,
-  log: InitLog = stderrLog,
-): void {
+export function requireSettings(names: readonly SettingName[], env: NodeJS.ProcessEnv = process.env, log: InitLog = stderrLog): void {
   if (isLocal(env)) return;
   const missing = missingSettings(names, env);
   if (missing.length === 0) return;

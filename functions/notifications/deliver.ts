@@ -11,7 +11,10 @@ import { markNotificationDelivered, notificationFromStream } from '../../shared/
 
 type Deps = { send: typeof sendNotificationEmail; now: () => Date };
 
-export async function deliver(event: DynamoDBStreamEvent, deps: Deps = { send: sendNotificationEmail, now: () => new Date() }): Promise<DynamoDBBatchResponse> {
+export async function deliver(
+  event: DynamoDBStreamEvent,
+  deps: Deps = { send: sendNotificationEmail, now: () => new Date() },
+): Promise<DynamoDBBatchResponse> {
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records ?? []) {
     const image = record.dynamodb?.NewImage;
@@ -21,7 +24,12 @@ export async function deliver(event: DynamoDBStreamEvent, deps: Deps = { send: s
     try {
       const notification = notificationFromStream(item);
       if (!notification || notification.deliveryStatus === 'delivered') continue;
-      const messageId = await deps.send({ to: notification.to, template: notification.template, subject: notification.subject, data: notification.data });
+      const messageId = await deps.send({
+        to: notification.to,
+        template: notification.template,
+        subject: notification.subject,
+        data: notification.data,
+      });
       // False when the row is gone (TTL) meanwhile: sent, nothing to mark.
       await markNotificationDelivered(notification, deps.now().toISOString(), messageId);
     } catch (error) {

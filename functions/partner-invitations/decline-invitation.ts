@@ -2,4 +2,6 @@ import { declinePartnerInvitation } from '../../shared/features/team-partners/ro
 import { declineInvitation } from '../../shared/features/team-partners/service';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(declinePartnerInvitation, ({ ctx, params, body }) => declineInvitation(ctx, params.invitationId, body.reason));
+export const handler = httpHandler(declinePartnerInvitation, ({ ctx, params, body }) =>
+  declineInvitation(ctx, params.invitationId, body.reason),
+);

@@ -11,6 +11,7 @@ import type { AwaitDecisionEvent } from '../../shared/workflow/tasks';
 
 export const handler = async (event: AwaitDecisionEvent): Promise<{ partnershipId: string; stage: string; result: string }> => {
   const result = await registerTaskToken(UseCaseContext.forSystem('system:workflow'), event);
-  if (result !== 'registered') logger.info('decision already recorded: resumed at once', { partnershipId: event.partnershipId, stage: event.stage, result });
+  if (result !== 'registered')
+    logger.info('decision already recorded: resumed at once', { partnershipId: event.partnershipId, stage: event.stage, result });
   return { partnershipId: event.partnershipId, stage: event.stage, result };
 };

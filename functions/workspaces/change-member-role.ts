@@ -2,4 +2,6 @@ import { changeWorkspaceMemberRole } from '../../shared/features/workspaces/rout
 import { changeRole } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(changeWorkspaceMemberRole, ({ ctx, params, body }) => changeRole(ctx, params.workspaceId, params.userId, body.role));
+export const handler = httpHandler(changeWorkspaceMemberRole, ({ ctx, params, body }) =>
+  changeRole(ctx, params.workspaceId, params.userId, body.role),
+);

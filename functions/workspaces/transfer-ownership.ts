@@ -2,4 +2,6 @@ import { transferWorkspaceOwnership } from '../../shared/features/workspaces/rou
 import { transferOwnership } from '../../shared/features/workspaces/service';
 import { httpHandler } from '../../shared/http/handler';
 
-export const handler = httpHandler(transferWorkspaceOwnership, ({ ctx, params, body }) => transferOwnership(ctx, params.workspaceId, body.userId));
+export const handler = httpHandler(transferWorkspaceOwnership, ({ ctx, params, body }) =>
+  transferOwnership(ctx, params.workspaceId, body.userId),
+);

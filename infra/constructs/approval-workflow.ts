@@ -26,7 +26,14 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, type IConstruct } from 'constructs';
 import { grantTableAccess } from './data-table';
-import { EXPIRED_ERROR, STATES, WAIT_STATES, WAIT_TASK_TIMEOUT_SECONDS, WORKFLOW_TASKS, type WorkflowTask } from '../../shared/workflow/tasks';
+import {
+  EXPIRED_ERROR,
+  STATES,
+  WAIT_STATES,
+  WAIT_TASK_TIMEOUT_SECONDS,
+  WORKFLOW_TASKS,
+  type WorkflowTask,
+} from '../../shared/workflow/tasks';
 import { ServiceFunction } from './service-function';
 
 export interface ApprovalWorkflowProps {
@@ -167,11 +174,7 @@ export class ApprovalWorkflow extends Construct {
 
     const resendDecision = decision(STATES.resendDecision, [['resent', awaitGuestAcceptance], ...ends]);
     const guestDecision = decision(STATES.guestDecision, [['accepted', active], ['declined', awaitResend], ...ends]);
-    const hostDecision = decision(STATES.hostDecision, [
-      ['approved', awaitGuestAcceptance],
-      ['declined', declinedByHost],
-      ...ends,
-    ]);
+    const hostDecision = decision(STATES.hostDecision, [['approved', awaitGuestAcceptance], ['declined', declinedByHost], ...ends]);
     (awaitHostApproval as INextable).next(hostDecision);
     (awaitGuestAcceptance as INextable).next(guestDecision);
     (awaitResend as INextable).next(resendDecision);
@@ -202,7 +205,7 @@ export class ApprovalWorkflow extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
         reason:
           'lambda:InvokeFunction on the task function and its versions/aliases (ARN:*), as CDK grants a ' +
-          'LambdaInvoke task; the function is this workflow\'s own.',
+          "LambdaInvoke task; the function is this workflow's own.",
       });
     }
     grantTaskResponses(this.awaitDecisionFunction);

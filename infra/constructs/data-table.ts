@@ -30,13 +30,9 @@ export function tableReadArns(table: ITable): string[] {
  * table and its named indexes; readWrite adds Put/Update/Delete/ConditionCheck on the table.
  */
 export function grantTableAccess(grantee: IGrantable, table: ITable, level: 'read' | 'readWrite'): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({ actions: [...TABLE_READ_ACTIONS], resources: tableReadArns(table) }),
-  );
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_READ_ACTIONS], resources: tableReadArns(table) }));
   if (level === 'readWrite') {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn] }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn] }));
   }
 }
 
@@ -63,5 +59,4 @@ export class DataTable extends Construct {
       });
     }
   }
-
 }

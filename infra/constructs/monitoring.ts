@@ -193,10 +193,18 @@ export class Monitoring extends Construct {
       ['Write', 'WriteThrottleEvents'],
     ] as const) {
       chunk(scopes, FUNCTIONS_PER_ALARM).forEach((part, i) => {
-        this.addAlarm(`Table${kind}Throttles${i === 0 ? '' : i + 1}`, 'dynamodb-throttling', sumOf(part.map((s) => tableMetric(metricName, s)), `${kind.toLowerCase()} throttle events`), {
-          threshold: ALARM_SETTINGS.countThreshold,
-          description: `DynamoDB ${kind.toLowerCase()} throttle events on the table or its indexes (${part.map((s) => s ?? 'table').join(', ')}; any in 5 minutes).`,
-        });
+        this.addAlarm(
+          `Table${kind}Throttles${i === 0 ? '' : i + 1}`,
+          'dynamodb-throttling',
+          sumOf(
+            part.map((s) => tableMetric(metricName, s)),
+            `${kind.toLowerCase()} throttle events`,
+          ),
+          {
+            threshold: ALARM_SETTINGS.countThreshold,
+            description: `DynamoDB ${kind.toLowerCase()} throttle events on the table or its indexes (${part.map((s) => s ?? 'table').join(', ')}; any in 5 minutes).`,
+          },
+        );
       });
     }
 
@@ -218,7 +226,18 @@ export class Monitoring extends Construct {
       description: 'Webhook endpoints were disabled after repeated delivery failures in the last hour.',
     });
 
-    this.dashboard = this.buildDashboard({ props, groups, queues, scopes, tableMetric, custom, requests, serverErrors, clientErrors, api5xxRate });
+    this.dashboard = this.buildDashboard({
+      props,
+      groups,
+      queues,
+      scopes,
+      tableMetric,
+      custom,
+      requests,
+      serverErrors,
+      clientErrors,
+      api5xxRate,
+    });
 
     this.node.addValidation({ validate: () => this.uncovered() });
   }
@@ -251,7 +270,14 @@ export class Monitoring extends Construct {
         resources: [topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': this.stack.account },
-          ArnLike: { 'aws:SourceArn': this.stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': this.stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -322,14 +348,14 @@ export class Monitoring extends Construct {
         height: 2,
       }),
     );
-    dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms.map((a) => a.alarm), width: full, height: 6 }),
-    );
+    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms.map((a) => a.alarm), width: full, height: 6 }));
     dashboard.addWidgets(
       new GraphWidget({ title: 'API requests', left: [d.requests], width: third }),
       new GraphWidget({
         title: 'API latency (ms)',
-        left: ['p50', 'p90', 'p99'].map((statistic) => stage.metricLatency({ statistic, period: ALARM_SETTINGS.period, label: `latency ${statistic}` })),
+        left: ['p50', 'p90', 'p99'].map((statistic) =>
+          stage.metricLatency({ statistic, period: ALARM_SETTINGS.period, label: `latency ${statistic}` }),
+        ),
         right: [stage.metricIntegrationLatency({ statistic: 'p99', period: ALARM_SETTINGS.period, label: 'integration p99' })],
         width: third,
       }),
@@ -381,8 +407,18 @@ export class Monitoring extends Construct {
     d.groups.forEach((group, index) => {
       const n = String(index + 1).padStart(2, '0');
       dashboard.addWidgets(
-        new GraphWidget({ title: `Functions ${n}: errors`, left: group.map((fn) => functionMetric(fn, 'Errors')), width: third, stacked: true }),
-        new GraphWidget({ title: `Functions ${n}: throttles`, left: group.map((fn) => functionMetric(fn, 'Throttles')), width: third, stacked: true }),
+        new GraphWidget({
+          title: `Functions ${n}: errors`,
+          left: group.map((fn) => functionMetric(fn, 'Errors')),
+          width: third,
+          stacked: true,
+        }),
+        new GraphWidget({
+          title: `Functions ${n}: throttles`,
+          left: group.map((fn) => functionMetric(fn, 'Throttles')),
+          width: third,
+          stacked: true,
+        }),
         new GraphWidget({
           title: `Functions ${n}: duration p99 (ms)`,
           left: group.map((fn) => functionMetric(fn, 'Duration', 'p99')),

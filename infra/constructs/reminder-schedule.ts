@@ -61,7 +61,7 @@ export class ReminderSchedule extends Construct {
     Validations.of(this.failures).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a failure destination (the job\'s on-failure destination and its schedule\'s ' +
+        "This queue is itself a failure destination (the job's on-failure destination and its schedule's " +
         'dead-letter queue); nothing consumes it but the operator, so a DLQ of it adds nothing.',
     });
     this.function.configureAsyncInvoke({

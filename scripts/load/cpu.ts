@@ -87,7 +87,7 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot): CpuShares {
     const total = after.machine.total - before.machine.total;
     const busy = after.machine.busy - before.machine.busy;
     machineBusy = (100 * busy) / total;
-    const ours = ((server ?? 0) + (jvm ?? 0) + loadGenerator) * seconds * CLOCK_TICKS / 100;
+    const ours = (((server ?? 0) + (jvm ?? 0) + loadGenerator) * seconds * CLOCK_TICKS) / 100;
     others = Math.max(0, (100 * (busy - ours)) / total);
   }
   return { server, jvm, loadGenerator, others, machineBusy };

@@ -80,7 +80,9 @@ async function main(): Promise<number> {
     }
   }
 
-  console.log(`load: ${settings.connections} connections (reads ${split.reads}, writes ${split.writes}, decisions ${split.decisions}) for ${settings.duration} s...`);
+  console.log(
+    `load: ${settings.connections} connections (reads ${split.reads}, writes ${split.writes}, decisions ${split.decisions}) for ${settings.duration} s...`,
+  );
   const loadBefore = loadavg();
   const cpuBefore = cpuSnapshot(target);
   const measured = await runMix(url, plans, split, settings.duration, (kind) => slots.get(kind)!);

@@ -29,15 +29,43 @@ export function totalsOf({ kinds, routes }: MixResult): Totals {
 }
 
 function kindTable(kinds: KindResult[], totals: Totals): string {
-  const rows = kinds.map((k) => [k.name, String(k.connections), int(k.requests), k.rps.toFixed(1), formatMs(k.p50), formatMs(k.p99), int(k.non2xx), int(k.errors)]);
-  rows.push(['**total**', String(totals.connections), `**${int(totals.requests)}**`, `**${totals.rps.toFixed(1)}**`, formatMs(totals.p50), formatMs(totals.p99), `**${int(totals.non2xx)}**`, `**${int(totals.errors)}**`]);
+  const rows = kinds.map((k) => [
+    k.name,
+    String(k.connections),
+    int(k.requests),
+    k.rps.toFixed(1),
+    formatMs(k.p50),
+    formatMs(k.p99),
+    int(k.non2xx),
+    int(k.errors),
+  ]);
+  rows.push([
+    '**total**',
+    String(totals.connections),
+    `**${int(totals.requests)}**`,
+    `**${totals.rps.toFixed(1)}**`,
+    formatMs(totals.p50),
+    formatMs(totals.p99),
+    `**${int(totals.non2xx)}**`,
+    `**${int(totals.errors)}**`,
+  ]);
   return table(['kind', 'connections', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], rows);
 }
 
 function routeTable(routes: RouteTally[]): string {
   const rows = routes.map((r) => {
-    const statuses = [...r.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${int(n)}`).join(', ');
-    return [r.kind, `\`${r.route}\``, int(answered(r)), statuses || '—', formatMs(percentile(r.latencies, 50)), formatMs(percentile(r.latencies, 99))];
+    const statuses = [...r.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${int(n)}`)
+      .join(', ');
+    return [
+      r.kind,
+      `\`${r.route}\``,
+      int(answered(r)),
+      statuses || '—',
+      formatMs(percentile(r.latencies, 50)),
+      formatMs(percentile(r.latencies, 99)),
+    ];
   });
   return table(['kind', 'route', 'answered', 'statuses', 'p50 ms', 'p99 ms'], rows);
 }
@@ -75,8 +103,13 @@ function conditions(report: Report): string[] {
     ].filter(Boolean);
     lines.push(`CPU during the measured run, in % of one core: ${parts.join(', ')}.`);
     if (cpu.machineBusy !== undefined && cpu.others !== undefined) {
-      const others = cpu.server !== undefined ? 'processes other than these three (other work on the shared machine, e.g. test runs)' : 'processes other than the load generator (the service among them)';
-      lines.push(`The machine (all ${report.machine.nproc} cores) was ${cpu.machineBusy.toFixed(0)} % busy; ${others} used ${cpu.others.toFixed(0)} % of it.`);
+      const others =
+        cpu.server !== undefined
+          ? 'processes other than these three (other work on the shared machine, e.g. test runs)'
+          : 'processes other than the load generator (the service among them)';
+      lines.push(
+        `The machine (all ${report.machine.nproc} cores) was ${cpu.machineBusy.toFixed(0)} % busy; ${others} used ${cpu.others.toFixed(0)} % of it.`,
+      );
     }
   }
   return lines;
@@ -126,7 +159,9 @@ ${measured.kinds.some((k) => k.abandoned) ? `\nPasses abandoned after a failed s
 
 The service is one Node.js process (the local HTTP server, every handler, the state machine runner) plus DynamoDB Local in a JVM, on the same ${report.machine.nproc}-core machine as the load generator, so the three compete for the cores: these are figures of the local runtime, not of Lambda and DynamoDB in AWS. Other work may share the machine (this repository is developed by several helpers in parallel, who run tests); the figures below say how busy it was.
 
-${conditions(report).map((l) => `- ${l}`).join('\n')}
+${conditions(report)
+  .map((l) => `- ${l}`)
+  .join('\n')}
 
 ## The mix
 

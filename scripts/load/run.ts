@@ -18,7 +18,10 @@ export class SlotPool {
   private waiting = 0;
   /** The most connections that were without a slot at once. */
   starved = 0;
-  constructor(readonly slots: unknown[], readonly exclusive: boolean) {
+  constructor(
+    readonly slots: unknown[],
+    readonly exclusive: boolean,
+  ) {
     this.free = [...slots];
   }
   /** A slot, or null when every exclusive slot is held or set aside (the caller waits: see doneWaiting). */
@@ -80,7 +83,13 @@ export interface MixResult {
   remainingSlots: Map<KindName, unknown[]>;
 }
 
-function toRequests(plan: KindPlan, pool: SlotPool, tally: Map<string, RouteTally>, onUnexpected: (u: Unexpected) => void, counters: { abandoned: number }) {
+function toRequests(
+  plan: KindPlan,
+  pool: SlotPool,
+  tally: Map<string, RouteTally>,
+  onUnexpected: (u: Unexpected) => void,
+  counters: { abandoned: number },
+) {
   const last = plan.steps.length - 1;
   return plan.steps.map((step, index) => {
     const key = `${plan.name} ${index}`;
@@ -146,7 +155,13 @@ export const answered = (route: RouteTally) => [...route.statuses.values()].redu
 export const non2xx = (route: RouteTally) => [...route.statuses].reduce((a, [status, n]) => a + (status >= 200 && status < 300 ? 0 : n), 0);
 export const sum = <T>(items: T[], pick: (item: T) => number) => items.reduce((a, item) => a + pick(item), 0);
 
-export async function runMix(url: string, plans: KindPlan[], split: Record<KindName, number>, duration: number, slotsFor: (kind: KindName) => unknown[]): Promise<MixResult> {
+export async function runMix(
+  url: string,
+  plans: KindPlan[],
+  split: Record<KindName, number>,
+  duration: number,
+  slotsFor: (kind: KindName) => unknown[],
+): Promise<MixResult> {
   const tally = new Map<string, RouteTally>();
   const unexpected: Unexpected[] = [];
   let unexpectedCount = 0;

@@ -63,8 +63,20 @@ export function buildPlans(world: LoadWorld): KindPlan[] {
         { route: 'GET /me', method: 'GET', expect: 200, actor: reader, path: () => '/me' },
         { route: 'GET /workspaces/{id}', method: 'GET', expect: 200, actor: reader, path: () => `/workspaces/${world.hostId}` },
         { route: 'GET /teams/{id}/work-items', method: 'GET', expect: 200, actor: reader, path: () => `/teams/${world.teamId}/work-items` },
-        { route: 'GET /workspaces/{id}/partnerships', method: 'GET', expect: 200, actor: reader, path: () => `/workspaces/${world.hostId}/partnerships` },
-        { route: 'GET /partnerships/{id}', method: 'GET', expect: 200, actor: reader, path: () => `/partnerships/${world.pendingPartnershipId}` },
+        {
+          route: 'GET /workspaces/{id}/partnerships',
+          method: 'GET',
+          expect: 200,
+          actor: reader,
+          path: () => `/workspaces/${world.hostId}/partnerships`,
+        },
+        {
+          route: 'GET /partnerships/{id}',
+          method: 'GET',
+          expect: 200,
+          actor: reader,
+          path: () => `/partnerships/${world.pendingPartnershipId}`,
+        },
       ],
     },
     {

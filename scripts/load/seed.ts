@@ -115,7 +115,10 @@ export async function seed(base: string, sizes: { writers: number; decisionSlots
 
   const workItems = 10;
   for (let i = 0; i < workItems; i++) {
-    await call(i % 2 ? member : owner, 'POST', `/teams/${teamId}/work-items`, { title: `Seeded item ${i}`, ...(i % 3 === 0 ? { assigneeId: member.userId } : {}) });
+    await call(i % 2 ? member : owner, 'POST', `/teams/${teamId}/work-items`, {
+      title: `Seeded item ${i}`,
+      ...(i % 3 === 0 ? { assigneeId: member.userId } : {}),
+    });
   }
 
   // One partnership waits for the host admin; one went through all three stages.
@@ -142,8 +145,15 @@ export async function seed(base: string, sizes: { writers: number; decisionSlots
     readers: [owner, admin, member],
     pendingPartnershipId,
     activePartnershipId,
-    writers: [...members.map((actor) => ({ actor, as: 'member' as const })), ...partners.map((actor) => ({ actor, as: 'partner' as const }))],
-    decisionSlots: requesters.map((requester, i) => ({ requester, guestAdmin: guestAdmins[i] as LoadActor, guestWorkspaceId: guestWorkspaceIds[i] as string })),
+    writers: [
+      ...members.map((actor) => ({ actor, as: 'member' as const })),
+      ...partners.map((actor) => ({ actor, as: 'partner' as const })),
+    ],
+    decisionSlots: requesters.map((requester, i) => ({
+      requester,
+      guestAdmin: guestAdmins[i] as LoadActor,
+      guestWorkspaceId: guestWorkspaceIds[i] as string,
+    })),
     seeded: [
       `${users} users, ${3 + guestWorkspaceIds.length} workspaces (host with ${3 + members.length + requesters.length} members)`,
       `1 open team with ${3 + members.length} members and ${invitations} partners (${invitations} partner invitations, 1 approved by the admin)`,

@@ -37,8 +37,7 @@ export interface WorkspaceRecord {
 
 type Membership = Pick<UserRecord, 'workspaceId' | 'role'>;
 
-export const isMemberOf = (user: Pick<UserRecord, 'workspaceId'>, workspaceId: string) =>
-  user.workspaceId === workspaceId;
+export const isMemberOf = (user: Pick<UserRecord, 'workspaceId'>, workspaceId: string) => user.workspaceId === workspaceId;
 
 /** Owner or Admin of that workspace: manages members, approves partner invitations and partnerships. */
 export const isWorkspaceAdmin = (user: Membership, workspaceId: string) =>
@@ -47,8 +46,7 @@ export const isWorkspaceAdmin = (user: Membership, workspaceId: string) =>
 export const canManageBilling = (user: Membership, workspaceId: string) =>
   isWorkspaceAdmin(user, workspaceId) || (user.workspaceId === workspaceId && user.role === 'billing_admin');
 
-export const isWorkspaceOwner = (user: Membership, workspaceId: string) =>
-  user.workspaceId === workspaceId && user.role === 'owner';
+export const isWorkspaceOwner = (user: Membership, workspaceId: string) => user.workspaceId === workspaceId && user.role === 'owner';
 
 // ---- decisions: each throws the DomainError the spec asks for, or returns what to do ----------
 
@@ -97,12 +95,7 @@ export function decideAddMember(actor: Membership, workspaceId: string, target: 
  * PATCH /workspaces/{id}/members/{userId}: Owner/Admin change the role of anyone but the Owner.
  * Returns false when the role is already the requested one (nothing to write).
  */
-export function decideRoleChange(
-  actor: Membership,
-  workspaceId: string,
-  target: Membership | undefined,
-  role: AssignableRole,
-): boolean {
+export function decideRoleChange(actor: Membership, workspaceId: string, target: Membership | undefined, role: AssignableRole): boolean {
   requireWorkspaceAdmin(actor, workspaceId);
   if (!target || target.workspaceId !== workspaceId) throw notFound('member');
   if (target.role === 'owner') {
@@ -112,7 +105,11 @@ export function decideRoleChange(
 }
 
 /** DELETE /workspaces/{id}/members/{userId}: Owner/Admin remove anyone but the Owner; a member may leave. */
-export function decideRemoval(actor: Membership & { userId: string }, workspaceId: string, target: (Membership & { userId: string }) | undefined): void {
+export function decideRemoval(
+  actor: Membership & { userId: string },
+  workspaceId: string,
+  target: (Membership & { userId: string }) | undefined,
+): void {
   const self = target !== undefined && target.userId === actor.userId;
   requireMember(actor, workspaceId);
   if (!self) requireWorkspaceAdmin(actor, workspaceId);

@@ -50,10 +50,7 @@ export function accessTo(p: Visible, viewer: Viewer, context: ViewerContext = {}
   const isGuestAdmin = isGuestMember && isAdminRole(viewer.role);
   const isOwner = isHostMember && p.owners.some((o) => o.userId === viewer.userId);
   const canSee =
-    isHostAdmin ||
-    isOwner ||
-    (isGuestAdmin && p.guestVisible) ||
-    (isGuestMember && p.status === 'active' && guestMemberCanSee(context));
+    isHostAdmin || isOwner || (isGuestAdmin && p.guestVisible) || (isGuestMember && p.status === 'active' && guestMemberCanSee(context));
   return { canSee, isHostMember, isHostAdmin, isOwner, isGuestMember, isGuestAdmin };
 }
 

@@ -44,8 +44,7 @@ export function stageOf(status: PartnershipStatus): Stage | undefined {
 }
 
 /** Stages where somebody else must decide: they get reminders and manual reminders. */
-export const awaitsDecision = (status: PartnershipStatus) =>
-  status === 'awaiting_host_approval' || status === 'awaiting_guest_acceptance';
+export const awaitsDecision = (status: PartnershipStatus) => status === 'awaiting_host_approval' || status === 'awaiting_guest_acceptance';
 
 // ---- timing -------------------------------------------------------------------------------------
 
@@ -134,18 +133,44 @@ export interface PartnershipRecord {
 }
 
 export const RECORD_FIELDS = [
-  'partnershipId', 'hostWorkspaceId', 'hostName', 'guestWorkspaceId', 'guestName', 'partnerEmail', 'reason',
-  'requesterId', 'requesterEmail', 'owners', 'status', 'guestVisible', 'hostDecision', 'guestDecision', 'closed',
-  'resendCount', 'stageEnteredAt', 'expiresAt', 'nextReminderAt', 'remindersSent', 'lastReminderAt', 'taskToken',
-  'taskStage', 'tokenRegisteredAt', 'tokenExpectedSince', 'resume', 'executionName', 'executionRestarts', 'version',
-  'createdAt', 'updatedAt',
+  'partnershipId',
+  'hostWorkspaceId',
+  'hostName',
+  'guestWorkspaceId',
+  'guestName',
+  'partnerEmail',
+  'reason',
+  'requesterId',
+  'requesterEmail',
+  'owners',
+  'status',
+  'guestVisible',
+  'hostDecision',
+  'guestDecision',
+  'closed',
+  'resendCount',
+  'stageEnteredAt',
+  'expiresAt',
+  'nextReminderAt',
+  'remindersSent',
+  'lastReminderAt',
+  'taskToken',
+  'taskStage',
+  'tokenRegisteredAt',
+  'tokenExpectedSince',
+  'resume',
+  'executionName',
+  'executionRestarts',
+  'version',
+  'createdAt',
+  'updatedAt',
 ] as const satisfies ReadonlyArray<keyof PartnershipRecord>;
 
 /** Fields of a newly entered status: the stage clock for waiting statuses, nothing otherwise. */
-export function stageFields(status: PartnershipStatus, now: Date): Pick<
-  PartnershipRecord,
-  'stageEnteredAt' | 'expiresAt' | 'nextReminderAt' | 'remindersSent' | 'tokenExpectedSince'
-> {
+export function stageFields(
+  status: PartnershipStatus,
+  now: Date,
+): Pick<PartnershipRecord, 'stageEnteredAt' | 'expiresAt' | 'nextReminderAt' | 'remindersSent' | 'tokenExpectedSince'> {
   const stage = stageOf(status);
   if (!stage) {
     return { stageEnteredAt: undefined, expiresAt: undefined, nextReminderAt: undefined, remindersSent: 0, tokenExpectedSince: undefined };
@@ -190,7 +215,10 @@ export function decideRequest(input: RequestInput): PartnershipRecord {
       { field: 'body.reason', issue: 'required unless you are a host Owner or Admin' },
     ]);
   }
-  if (!guest) throw businessRule('guest_not_found', 'No workspace has this guestWorkspaceId.', [{ field: 'body.guestWorkspaceId', issue: 'unknown workspace' }]);
+  if (!guest)
+    throw businessRule('guest_not_found', 'No workspace has this guestWorkspaceId.', [
+      { field: 'body.guestWorkspaceId', issue: 'unknown workspace' },
+    ]);
   const partnerEmail = input.partnerEmail.trim().toLowerCase();
   if (!input.guestAdminEmails.map((e) => e.toLowerCase()).includes(partnerEmail)) {
     throw businessRule('partner_not_guest_admin', 'partnerEmail must be an Owner or Admin of the guest workspace.', [
@@ -351,7 +379,9 @@ export function decide(p: PartnershipRecord, action: DecisionAction, input: Deci
       break;
   }
   const activity =
-    action === 'decline' ? `partnership.${to}` : `partnership.${{ approve: 'approved', accept: 'accepted', resend: 'resent', cancel: 'cancelled', remove: 'removed' }[action]}`;
+    action === 'decline'
+      ? `partnership.${to}`
+      : `partnership.${{ approve: 'approved', accept: 'accepted', resend: 'resent', cancel: 'cancelled', remove: 'removed' }[action]}`;
   return { action, from: p.status, to, stage: stageOf(p.status), outcome: OUTCOME[action], record, activity, notification };
 }
 
@@ -491,7 +521,11 @@ export function planDue(p: PartnershipRecord, now: Date): DuePlan {
     expire,
     remind: !expire && awaitsDecision(p.status) && p.nextReminderAt !== undefined && t >= Date.parse(p.nextReminderAt),
     restart:
-      !expire && waiting && !p.taskToken && p.tokenExpectedSince !== undefined && t >= Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS,
+      !expire &&
+      waiting &&
+      !p.taskToken &&
+      p.tokenExpectedSince !== undefined &&
+      t >= Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS,
   };
 }
 

@@ -160,7 +160,10 @@ function forget(counts: Counts, userId: string) {
   delete counts.memberJoinedAt[userId];
 }
 
-const copyCounts = (state: SharingState): Counts => ({ shareCounts: { ...state.shareCounts }, memberJoinedAt: { ...state.memberJoinedAt } });
+const copyCounts = (state: SharingState): Counts => ({
+  shareCounts: { ...state.shareCounts },
+  memberJoinedAt: { ...state.memberJoinedAt },
+});
 
 // ---- POST /partnerships/{id}/shares (and access request approval) ----------------------------------
 
@@ -255,7 +258,16 @@ export function applyGrants(
     // New (or replacing an entry from an earlier membership of the guest workspace).
     if (live) uncountEntry(counts, live);
     countEntry(counts, grant);
-    members[grant.userId] = { userId: grant.userId, email: grant.email, role: grant.role, seq, joinedAt: grant.joinedAt, sharedAt: at, sharedBy: actorId, updatedAt: at };
+    members[grant.userId] = {
+      userId: grant.userId,
+      email: grant.email,
+      role: grant.role,
+      seq,
+      joinedAt: grant.joinedAt,
+      sharedAt: at,
+      sharedBy: actorId,
+      updatedAt: at,
+    };
     changes.push({ ...grant, change: 'added' });
   }
   if (Object.keys(members).length > MAX_MEMBERS_PER_SHARE) {
@@ -327,7 +339,11 @@ export interface AccessRequestRecord {
 }
 
 /** The caller asks for access to `share` for someone else: they need a live manager entry on it. */
-export function requireManager(share: SharedAccountRecord | undefined, state: SharingState, viewer: Membership): asserts share is SharedAccountRecord {
+export function requireManager(
+  share: SharedAccountRecord | undefined,
+  state: SharingState,
+  viewer: Membership,
+): asserts share is SharedAccountRecord {
   const entry = share ? own(share.members, viewer.userId) : undefined;
   if (!share) throw notFound('shared account');
   if (!entry || !isLiveEntry(entry, state) || entry.joinedAt !== (viewer.joinedAt ?? null)) {
@@ -337,7 +353,12 @@ export function requireManager(share: SharedAccountRecord | undefined, state: Sh
 }
 
 /** The target of an access request: a guest member without live access yet. */
-export function checkAccessTarget(share: SharedAccountRecord, state: SharingState, target: Membership | undefined, guestWorkspaceId: string): asserts target is Membership {
+export function checkAccessTarget(
+  share: SharedAccountRecord,
+  state: SharingState,
+  target: Membership | undefined,
+  guestWorkspaceId: string,
+): asserts target is Membership {
   if (!target || target.workspaceId !== guestWorkspaceId) {
     throw businessRule('not_guest_member', 'Access can be requested only for a member of the guest workspace.', [
       { field: 'body.email', issue: 'not a member of the guest workspace' },
@@ -365,7 +386,10 @@ export function decideAccessRequest(
   input: { actorId: string; reason?: string; now: Date },
 ): AccessRequestRecord {
   if (request.status !== 'pending') {
-    throw conflict('invalid_state', `The access request is ${request.status}: "${action}" is not possible now.`, { status: request.status, action });
+    throw conflict('invalid_state', `The access request is ${request.status}: "${action}" is not possible now.`, {
+      status: request.status,
+      action,
+    });
   }
   const at = input.now.toISOString();
   return {
@@ -381,9 +405,7 @@ export function decideAccessRequest(
 export type LoginVia = 'creator' | 'host_admin' | 'share';
 
 /** A refusal carries the error the caller gets, once the refused attempt is logged (with `reason`). */
-export type LoginDecision =
-  | { allowed: true; via: LoginVia; role?: ShareRole }
-  | { allowed: false; reason: string; error: DomainError };
+export type LoginDecision = { allowed: true; via: LoginVia; role?: ShareRole } | { allowed: false; reason: string; error: DomainError };
 
 const refused = (reason: string, error: DomainError = notFound('account')): LoginDecision => ({ allowed: false, reason, error });
 

@@ -118,8 +118,7 @@ export interface TeamAccess {
 }
 
 const PERMISSION_RANK: Record<PartnerPermission, number> = { view: 0, edit: 1, edit_and_invite: 2 };
-export const permissionAtMost = (wanted: PartnerPermission, limit: PartnerPermission) =>
-  PERMISSION_RANK[wanted] <= PERMISSION_RANK[limit];
+export const permissionAtMost = (wanted: PartnerPermission, limit: PartnerPermission) => PERMISSION_RANK[wanted] <= PERMISSION_RANK[limit];
 export const canEditWithPermission = (permission: PartnerPermission) => PERMISSION_RANK[permission] >= PERMISSION_RANK.edit;
 
 const NO_ACCESS: TeamAccess = {

@@ -21,7 +21,13 @@ export const statusOf = (error: DomainError): number => STATUS[error.kind];
 
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
-export function errorResponse(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: { ...JSON_HEADERS, ...headers },
@@ -56,7 +62,8 @@ const THROTTLED_RETRY_AFTER_SECONDS = 1;
 export function mapError(error: unknown): { response: APIGatewayProxyStructuredResultV2; known: boolean } {
   const domain = toDomainError(error);
   if (domain) {
-    const headers: Record<string, string> = domain.retryAfterSeconds !== undefined ? { 'retry-after': String(domain.retryAfterSeconds) } : {};
+    const headers: Record<string, string> =
+      domain.retryAfterSeconds !== undefined ? { 'retry-after': String(domain.retryAfterSeconds) } : {};
     return { response: errorResponse(STATUS[domain.kind], domain.code, domain.message, domain.details, headers), known: true };
   }
   if (THROTTLING_ERRORS.has((error as Error | undefined)?.name ?? '')) {

@@ -45,7 +45,6 @@ export class HttpResult {
 
 type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
 
-
 const REQUEST = Symbol('request');
 type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
 
@@ -53,7 +52,10 @@ type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, 
 let idempotency: ReturnType<typeof makeHandlerIdempotent> | undefined;
 function idempotencyMiddleware() {
   // The scope header is set by this module (never by the client): route + caller + key.
-  idempotency ??= makeHandlerIdempotent({ persistenceStore: idempotencyPersistence(), config: idempotencyConfig('headers."x-idempotency-scope"') });
+  idempotency ??= makeHandlerIdempotent({
+    persistenceStore: idempotencyPersistence(),
+    config: idempotencyConfig('headers."x-idempotency-scope"'),
+  });
   return idempotency;
 }
 
@@ -96,7 +98,12 @@ function parseWith<T>(schema: z.ZodMiniType | undefined, value: unknown, field: 
 }
 
 function readBody(event: HttpEvent, hasSchema: boolean): unknown {
-  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === undefined || event.body === null
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw validationFailed([{ field: 'body', issue: `larger than ${MAX_BODY_BYTES} bytes` }]);
   }
@@ -107,7 +114,6 @@ function readBody(event: HttpEvent, hasSchema: boolean): unknown {
     throw validationFailed([{ field: 'body', issue: 'malformed JSON' }], 'The request body is not valid JSON.');
   }
 }
-
 
 interface ParsedRequest {
   params: unknown;
@@ -132,9 +138,15 @@ function parseRequest(route: RouteSpec<any, any, any>, event: HttpEvent): Parsed
   const params = parseWith(route.params, event.pathParameters ?? {}, 'path', details);
   const query = parseWith(route.query, event.queryStringParameters ?? {}, 'query', details);
   // A route without a query schema takes no query parameters: unknown fields are refused everywhere.
-  if (!route.query) for (const name of Object.keys(event.queryStringParameters ?? {})) details.push({ field: `query.${name}`, issue: 'unknown query parameter' });
+  if (!route.query)
+    for (const name of Object.keys(event.queryStringParameters ?? {}))
+      details.push({ field: `query.${name}`, issue: 'unknown query parameter' });
   const rawBody = readBody(event, route.body !== undefined);
-  if (!route.body && rawBody !== undefined && !(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) && Object.keys(rawBody).length === 0)) {
+  if (
+    !route.body &&
+    rawBody !== undefined &&
+    !(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) && Object.keys(rawBody).length === 0)
+  ) {
     details.push({ field: 'body', issue: 'this route takes no body' });
   }
   const body = parseWith(route.body, rawBody, 'body', details);
@@ -195,7 +207,8 @@ const errorMapping: middy.MiddlewareObj<HttpEvent, HttpResponse> = {
   onError: async (request) => {
     const { response, known } = mapError(request.error);
     if (!known) logger.error('unhandled error', { error: request.error as Error });
-    else if (response.statusCode === undefined || response.statusCode >= 500) logger.error('server error', { error: request.error as Error });
+    else if (response.statusCode === undefined || response.statusCode >= 500)
+      logger.error('server error', { error: request.error as Error });
     request.response = response;
   },
 };
@@ -215,7 +228,11 @@ function toResponse(route: RouteSpec<any, any, any>, result: unknown): HttpRespo
 
 export type WrappedHandler = middy.MiddyfiedHandler<HttpEvent, HttpResponse, Error, ContextWithRequest>;
 
-function wrap(route: RouteSpec<any, any, any>, request: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest>, fn: (request: any) => Promise<unknown>): WrappedHandler {
+function wrap(
+  route: RouteSpec<any, any, any>,
+  request: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest>,
+  fn: (request: any) => Promise<unknown>,
+): WrappedHandler {
   const base = async (_event: HttpEvent, context: ContextWithRequest): Promise<HttpResponse> => {
     const req = context[REQUEST] as HttpRequest<unknown, unknown, unknown>;
     const result = await fn(req);

@@ -23,7 +23,10 @@ export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const parameters: unknown[] = [];
-    for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+    for (const [location, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
       if (!schema) continue;
       const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(json.properties ?? {})) {
@@ -40,9 +43,13 @@ export function buildOpenApi(): Record<string, unknown> {
       security: [{ bearer: [] }],
       parameters,
       responses: {
-        [status]: status === '204'
-          ? { description: 'Done' }
-          : { description: 'Success', content: { 'application/json': { schema: route.response ? schemaOf(route.response, 'output') : {} } } },
+        [status]:
+          status === '204'
+            ? { description: 'Done' }
+            : {
+                description: 'Success',
+                content: { 'application/json': { schema: route.response ? schemaOf(route.response, 'output') : {} } },
+              },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

@@ -131,7 +131,10 @@ export async function markNotificationDelivered(key: Key, at: string, messageId:
       new UpdateCommand({
         TableName: tableName(),
         Key: { pk: key.pk, sk: key.sk },
-        ...compile({ update: { set: { deliveryStatus: 'delivered', deliveredAt: at, messageId: messageId ?? null } }, condition: itemExists() }),
+        ...compile({
+          update: { set: { deliveryStatus: 'delivered', deliveredAt: at, messageId: messageId ?? null } },
+          condition: itemExists(),
+        }),
       }),
     );
     return true;

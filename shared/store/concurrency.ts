@@ -25,7 +25,11 @@ export interface Rereadable {
   clear(): void;
 }
 
-export async function optimistic<T>(reads: Rereadable, attempt: (attemptNumber: number) => Promise<T>, attempts = MAX_ATTEMPTS): Promise<T> {
+export async function optimistic<T>(
+  reads: Rereadable,
+  attempt: (attemptNumber: number) => Promise<T>,
+  attempts = MAX_ATTEMPTS,
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);

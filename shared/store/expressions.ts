@@ -45,19 +45,46 @@ export class Placeholders {
 /** A condition renders itself with the request's placeholders. */
 export type Condition = (p: Placeholders) => string;
 
-export const eq = (path: AttributePath, value: unknown): Condition => (p) => `${p.name(path)} = ${p.value(value)}`;
-export const ne = (path: AttributePath, value: unknown): Condition => (p) => `${p.name(path)} <> ${p.value(value)}`;
-export const lte = (path: AttributePath, value: unknown): Condition => (p) => `${p.name(path)} <= ${p.value(value)}`;
-export const lt = (path: AttributePath, value: unknown): Condition => (p) => `${p.name(path)} < ${p.value(value)}`;
-export const gte = (path: AttributePath, value: unknown): Condition => (p) => `${p.name(path)} >= ${p.value(value)}`;
-export const exists = (path: AttributePath): Condition => (p) => `attribute_exists(${p.name(path)})`;
-export const notExists = (path: AttributePath): Condition => (p) => `attribute_not_exists(${p.name(path)})`;
+export const eq =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `${p.name(path)} = ${p.value(value)}`;
+export const ne =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `${p.name(path)} <> ${p.value(value)}`;
+export const lte =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `${p.name(path)} <= ${p.value(value)}`;
+export const lt =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `${p.name(path)} < ${p.value(value)}`;
+export const gte =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `${p.name(path)} >= ${p.value(value)}`;
+export const exists =
+  (path: AttributePath): Condition =>
+  (p) =>
+    `attribute_exists(${p.name(path)})`;
+export const notExists =
+  (path: AttributePath): Condition =>
+  (p) =>
+    `attribute_not_exists(${p.name(path)})`;
 export const isIn = (path: AttributePath, values: readonly unknown[]): Condition => {
   if (values.length === 0) throw new Error('isIn needs at least one value');
   return (p) => `${p.name(path)} IN (${values.map((v) => p.value(v)).join(', ')})`;
 };
-export const contains = (path: AttributePath, value: unknown): Condition => (p) => `contains(${p.name(path)}, ${p.value(value)})`;
-export const sizeAtMost = (path: AttributePath, max: number): Condition => (p) => `size(${p.name(path)}) <= ${p.value(max)}`;
+export const contains =
+  (path: AttributePath, value: unknown): Condition =>
+  (p) =>
+    `contains(${p.name(path)}, ${p.value(value)})`;
+export const sizeAtMost =
+  (path: AttributePath, max: number): Condition =>
+  (p) =>
+    `size(${p.name(path)}) <= ${p.value(max)}`;
 
 export const and = (...conditions: Array<Condition | undefined | false>): Condition => {
   const parts = conditions.filter((c): c is Condition => Boolean(c));
@@ -68,7 +95,10 @@ export const or = (...conditions: Condition[]): Condition => {
   if (conditions.length === 0) throw new Error('or() of no condition');
   return (p) => (conditions.length === 1 ? conditions[0]!(p) : conditions.map((c) => `(${c(p)})`).join(' OR '));
 };
-export const not = (condition: Condition): Condition => (p) => `NOT (${condition(p)})`;
+export const not =
+  (condition: Condition): Condition =>
+  (p) =>
+    `NOT (${condition(p)})`;
 
 /** The item exists (any key attribute works: every item has `pk`). */
 export const itemExists = (): Condition => exists('pk');
@@ -160,7 +190,9 @@ export const keyCondition = (
   sk?: { name: string; between: readonly [string, string] } | { name: string; lte: string } | { name: string; equals: string },
 ): Condition => {
   if (!sk) return eq(pk.name, pk.value);
-  if ('between' in sk) return (p) => `${p.name(pk.name)} = ${p.value(pk.value)} AND ${p.name(sk.name)} BETWEEN ${p.value(sk.between[0])} AND ${p.value(sk.between[1])}`;
+  if ('between' in sk)
+    return (p) =>
+      `${p.name(pk.name)} = ${p.value(pk.value)} AND ${p.name(sk.name)} BETWEEN ${p.value(sk.between[0])} AND ${p.value(sk.between[1])}`;
   if ('lte' in sk) return (p) => `${p.name(pk.name)} = ${p.value(pk.value)} AND ${p.name(sk.name)} <= ${p.value(sk.lte)}`;
   return (p) => `${p.name(pk.name)} = ${p.value(pk.value)} AND ${p.name(sk.name)} = ${p.value(sk.equals)}`;
 };

@@ -177,7 +177,12 @@ export class PartnershipsRepository {
   }
 
   /** The host's partnerships a member owns, newest first. */
-  ownedPage(workspaceId: string, userId: string, status: PartnershipStatus | undefined, page: PageRequest): Promise<Page<PartnershipSummary>> {
+  ownedPage(
+    workspaceId: string,
+    userId: string,
+    status: PartnershipStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<PartnershipSummary>> {
     return this.listPage(keys.partnershipsOwnerPartition(workspaceId, userId), status, page);
   }
 
@@ -227,7 +232,11 @@ export class PartnershipsRepository {
   }
 
   /** Stores the stage's task token while the status is still `waitsOn` (PARTNERSHIP_CONDITIONS.awaitsStage). */
-  registerTaskToken(tx: Transaction, partnershipId: string, registration: { token: string; stage: string; waitsOn: PartnershipStatus; at: string }): void {
+  registerTaskToken(
+    tx: Transaction,
+    partnershipId: string,
+    registration: { token: string; stage: string; waitsOn: PartnershipStatus; at: string },
+  ): void {
     tx.update(
       keys.partnership(partnershipId),
       { set: { taskToken: registration.token, taskStage: registration.stage, tokenRegisteredAt: registration.at, version: nextVersion() } },
@@ -266,7 +275,13 @@ export class PartnershipsRepository {
     const next = { ...record, resume: { ...resume, attempts, retryAt } };
     tx.update(
       keys.partnership(record.partnershipId),
-      { setPaths: [[['resume', 'attempts'], attempts], [['resume', 'retryAt'], retryAt]], set: { version: nextVersion(), ...dueAttributes(next) } },
+      {
+        setPaths: [
+          [['resume', 'attempts'], attempts],
+          [['resume', 'retryAt'], retryAt],
+        ],
+        set: { version: nextVersion(), ...dueAttributes(next) },
+      },
       { condition: eq(['resume', 'token'], resume.token), name: PARTNERSHIP_CONDITIONS.resumeIs },
     );
   }
@@ -313,7 +328,11 @@ export class PartnershipsRepository {
         listingEntity.item(
           keys.partnershipOwnerListing(next.partnershipId, owner.userId),
           { ...summary, listing: 'owner', ownerId: owner.userId },
-          keys.partnershipListIndex(keys.partnershipsOwnerPartition(next.hostWorkspaceId, owner.userId), next.createdAt, next.partnershipId),
+          keys.partnershipListIndex(
+            keys.partnershipsOwnerPartition(next.hostWorkspaceId, owner.userId),
+            next.createdAt,
+            next.partnershipId,
+          ),
         ),
       );
     }
@@ -321,4 +340,5 @@ export class PartnershipsRepository {
 }
 
 /** The record of an item a failed condition returned (ALL_OLD), or undefined when there is none. */
-export const partnershipFromItem = (item: Record<string, unknown> | undefined): PartnershipRecord | undefined => partnershipEntity.parseOptional(item);
+export const partnershipFromItem = (item: Record<string, unknown> | undefined): PartnershipRecord | undefined =>
+  partnershipEntity.parseOptional(item);

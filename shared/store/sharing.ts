@@ -247,7 +247,11 @@ export class SharingRepository {
   }
 
   /** The partnership's access requests, newest first, optionally of one status. */
-  async accessRequestsPage(partnershipId: string, status: AccessRequestStatus | undefined, page: PageRequest): Promise<Page<AccessRequestRecord>> {
+  async accessRequestsPage(
+    partnershipId: string,
+    status: AccessRequestStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<AccessRequestRecord>> {
     const pk = keys.partnershipPartition(partnershipId);
     const result = await queryPage(
       { keyCondition: sortKeyRange(pk, keys.accessRequestPrefix), filter: status ? eq('status', status) : undefined, newestFirst: true },
@@ -261,7 +265,11 @@ export class SharingRepository {
    * membership (the states in the index share something; the filter keeps the member's membership),
    * newest first. Only the summary is read.
    */
-  async sharedWithMemberPage(guestWorkspaceId: string, member: Member, page: PageRequest & { status?: string }): Promise<Page<PartnershipSummary>> {
+  async sharedWithMemberPage(
+    guestWorkspaceId: string,
+    member: Member,
+    page: PageRequest & { status?: string },
+  ): Promise<Page<PartnershipSummary>> {
     const partition = keys.sharingGuestPartition(guestWorkspaceId);
     const result = await queryPage(
       {
@@ -346,7 +354,9 @@ export class SharingRepository {
   pointAccount(tx: Transaction, accountId: string, guestWorkspaceId: string, partnershipId: string | undefined): void {
     tx.update(
       keys.account(accountId),
-      partnershipId ? { setPaths: [[['sharedThrough', guestWorkspaceId], partnershipId]] } : { remove: [['sharedThrough', guestWorkspaceId]] },
+      partnershipId
+        ? { setPaths: [[['sharedThrough', guestWorkspaceId], partnershipId]] }
+        : { remove: [['sharedThrough', guestWorkspaceId]] },
       { condition: itemExists(), name: SHARING_CONDITIONS.accountExists },
     );
   }

@@ -200,7 +200,11 @@ export class TeamPartnersRepository {
       updatedAt: invitation.updatedAt,
     };
     tx.put(
-      partnerEntity.item(keys.teamPartner(partner.teamId, partner.userId), partner, active ? keys.partnerTeamIndex(partner.userId, partner.teamId) : {}),
+      partnerEntity.item(
+        keys.teamPartner(partner.teamId, partner.userId),
+        partner,
+        active ? keys.partnerTeamIndex(partner.userId, partner.teamId) : {},
+      ),
       { condition: itemIsNew(), name: TEAM_PARTNER_CONDITIONS.partnerIsNew },
     );
     tx.put(
@@ -223,7 +227,13 @@ export class TeamPartnersRepository {
   }
 
   /** A pending invitation ends (declined or withdrawn): its pending relation goes. */
-  close(tx: Transaction, invitation: StoredInvitation, to: 'declined' | 'withdrawn', at: string, decision?: { by: string; reason?: string }): void {
+  close(
+    tx: Transaction,
+    invitation: StoredInvitation,
+    to: 'declined' | 'withdrawn',
+    at: string,
+    decision?: { by: string; reason?: string },
+  ): void {
     const decided = decision ? { decidedBy: decision.by, decidedAt: at, ...(decision.reason ? { reason: decision.reason } : {}) } : {};
     this.moveInvitation(tx, invitation, to, at, decided);
     tx.delete(keys.teamPartner(invitation.teamId, invitation.userId), {
@@ -266,7 +276,10 @@ export class TeamPartnersRepository {
 
   /** An active partner leaves or is removed: the relation goes, its invitation becomes `removed`. */
   remove(tx: Transaction, seen: StoredPartner, at: string): void {
-    tx.delete(keys.teamPartner(seen.teamId, seen.userId), { condition: this.activeRelationOf(seen), name: TEAM_PARTNER_CONDITIONS.partnerActive });
+    tx.delete(keys.teamPartner(seen.teamId, seen.userId), {
+      condition: this.activeRelationOf(seen),
+      name: TEAM_PARTNER_CONDITIONS.partnerActive,
+    });
     // The invitation's createdAt (its list sort key) is not read here: only the list partition moves.
     tx.update(
       keys.partnerInvitation(seen.invitationId),
@@ -285,12 +298,20 @@ export class TeamPartnersRepository {
    */
   requireActorPermission(tx: Transaction, teamId: string, userId: string, need: 'edit' | 'edit_and_invite'): void {
     const permissions = need === 'edit' ? EDIT_PERMISSIONS : (['edit_and_invite'] as const);
-    tx.check(keys.teamPartner(teamId, userId), and(eq('status', 'active'), isIn('permission', permissions)), TEAM_PARTNER_CONDITIONS.actorPermission);
+    tx.check(
+      keys.teamPartner(teamId, userId),
+      and(eq('status', 'active'), isIn('permission', permissions)),
+      TEAM_PARTNER_CONDITIONS.actorPermission,
+    );
   }
 
   /** A partner assigned a work item is still active with edit rights when the transaction commits. */
   requireAssignable(tx: Transaction, teamId: string, userId: string): void {
-    tx.check(keys.teamPartner(teamId, userId), and(eq('status', 'active'), isIn('permission', EDIT_PERMISSIONS)), TEAM_PARTNER_CONDITIONS.assigneePermission);
+    tx.check(
+      keys.teamPartner(teamId, userId),
+      and(eq('status', 'active'), isIn('permission', EDIT_PERMISSIONS)),
+      TEAM_PARTNER_CONDITIONS.assigneePermission,
+    );
   }
 
   // ---- writes: the scheduled job (conditioned on the due key it read)
@@ -300,7 +321,11 @@ export class TeamPartnersRepository {
     tx.update(
       keys.partnerInvitation(invitation.invitationId),
       {
-        set: { [due.sortKey]: keys.partnerInvitationDue(nextDueAt, invitation.invitationId)[due.sortKey], lastRemindedAt: at, remindersSent: increment(1) },
+        set: {
+          [due.sortKey]: keys.partnerInvitationDue(nextDueAt, invitation.invitationId)[due.sortKey],
+          lastRemindedAt: at,
+          remindersSent: increment(1),
+        },
       },
       { condition: this.stillDue(dueKey), name: TEAM_PARTNER_CONDITIONS.invitationDueIs },
     );
@@ -328,10 +353,14 @@ export class TeamPartnersRepository {
 
   /** A decided invitation still on the due index at `dueKey` is taken off it. */
   dropDue(tx: Transaction, invitationId: string, dueKey: string): void {
-    tx.update(keys.partnerInvitation(invitationId), { set: offDueIndex }, {
-      condition: and(ne('status', 'pending'), eq(due.sortKey, dueKey)),
-      name: TEAM_PARTNER_CONDITIONS.invitationDueIs,
-    });
+    tx.update(
+      keys.partnerInvitation(invitationId),
+      { set: offDueIndex },
+      {
+        condition: and(ne('status', 'pending'), eq(due.sortKey, dueKey)),
+        name: TEAM_PARTNER_CONDITIONS.invitationDueIs,
+      },
+    );
   }
 
   private stillDue(dueKey: string): Condition {

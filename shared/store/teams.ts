@@ -177,7 +177,11 @@ export class TeamsRepository {
   /** A new team with its creator as team Owner. */
   create(tx: Transaction, team: TeamRecord, owner: { userId: string; email: string }): void {
     tx.put(
-      teamEntity.item(keys.team(team.teamId), { ...team, memberIds: new Set([owner.userId]), version: 1 }, keys.teamIndex(team.workspaceId, team.name, team.teamId)),
+      teamEntity.item(
+        keys.team(team.teamId),
+        { ...team, memberIds: new Set([owner.userId]), version: 1 },
+        keys.teamIndex(team.workspaceId, team.name, team.teamId),
+      ),
       { condition: itemIsNew(), name: TEAM_CONDITIONS.isNew },
     );
     this.putMember(tx, team.teamId, owner, 'owner', owner.userId, team.createdAt);
@@ -217,14 +221,26 @@ export class TeamsRepository {
     tx.update(
       keys.team(teamId),
       { add: { memberIds: new Set([user.userId]) } },
-      options.onlyIfOpen ? { condition: eq('visibility', 'open'), name: TEAM_CONDITIONS.isOpen } : { condition: itemExists(), name: TEAM_CONDITIONS.exists },
+      options.onlyIfOpen
+        ? { condition: eq('visibility', 'open'), name: TEAM_CONDITIONS.isOpen }
+        : { condition: itemExists(), name: TEAM_CONDITIONS.exists },
     );
     return member;
   }
 
-  private putMember(tx: Transaction, teamId: string, user: { userId: string; email: string }, role: TeamRole, addedBy: string, at: string): StoredTeamMember {
+  private putMember(
+    tx: Transaction,
+    teamId: string,
+    user: { userId: string; email: string },
+    role: TeamRole,
+    addedBy: string,
+    at: string,
+  ): StoredTeamMember {
     const member: StoredTeamMember = { teamId, userId: user.userId, email: user.email, role, addedBy, joinedAt: at };
-    tx.put(teamMemberEntity.item(keys.teamMember(teamId, user.userId), member), { condition: itemIsNew(), name: TEAM_CONDITIONS.memberIsNew });
+    tx.put(teamMemberEntity.item(keys.teamMember(teamId, user.userId), member), {
+      condition: itemIsNew(),
+      name: TEAM_CONDITIONS.memberIsNew,
+    });
     return member;
   }
 
@@ -240,7 +256,11 @@ export class TeamsRepository {
   /** Takes the member out of the team and its member set. */
   removeMember(tx: Transaction, teamId: string, userId: string): void {
     tx.delete(keys.teamMember(teamId, userId), { condition: itemExists(), name: TEAM_CONDITIONS.memberExists });
-    tx.update(keys.team(teamId), { deleteFromSet: { memberIds: new Set([userId]) } }, { condition: itemExists(), name: TEAM_CONDITIONS.exists });
+    tx.update(
+      keys.team(teamId),
+      { deleteFromSet: { memberIds: new Set([userId]) } },
+      { condition: itemExists(), name: TEAM_CONDITIONS.exists },
+    );
   }
 
   /** The user is still a member of the team when the transaction commits (a work item's assignee). */

@@ -105,7 +105,11 @@ export const isDirectoryRole = (role: WorkspaceRole | undefined) => role === 'ow
 export type DirectoryChange = { userId: string; email: string | null };
 
 /** The directory change of a role change: in or out of the map, or none. */
-export function directoryChangeOf(user: { userId: string; email: string }, from: WorkspaceRole | undefined, to: WorkspaceRole | undefined): DirectoryChange[] {
+export function directoryChangeOf(
+  user: { userId: string; email: string },
+  from: WorkspaceRole | undefined,
+  to: WorkspaceRole | undefined,
+): DirectoryChange[] {
   const was = isDirectoryRole(from);
   const is = isDirectoryRole(to);
   if (was === is) return [];
@@ -174,7 +178,11 @@ export class UsersRepository {
 
   /** Name and e-mail of a user read at `prev` (the e-mail guard moves with the e-mail). */
   updateProfile(tx: Transaction, prev: StoredUser, change: { name: string; email: string; at: string }): void {
-    tx.update(keys.user(prev.userId), { set: { name: change.name, email: change.email, updatedAt: change.at, version: nextVersion() } }, { condition: versionIs(prev.version), name: USER_CONDITIONS.unchanged });
+    tx.update(
+      keys.user(prev.userId),
+      { set: { name: change.name, email: change.email, updatedAt: change.at, version: nextVersion() } },
+      { condition: versionIs(prev.version), name: USER_CONDITIONS.unchanged },
+    );
     if (change.email !== prev.email) {
       this.claimEmail(tx, change.email, prev.userId);
       tx.delete(keys.emailGuard(prev.email), { condition: eq('userId', prev.userId), name: USER_CONDITIONS.emailOwned });
@@ -189,7 +197,13 @@ export class UsersRepository {
    * Sets the user's home workspace and role; fails when the user is gone or already in a workspace, or
    * changed e-mail since it was read (the admin directory gets the e-mail that was read).
    */
-  joinWorkspace(tx: Transaction, user: Pick<UserRecord, 'userId' | 'email'>, workspace: Pick<WorkspaceRecord, 'workspaceId' | 'name'>, role: WorkspaceRole, at: string): void {
+  joinWorkspace(
+    tx: Transaction,
+    user: Pick<UserRecord, 'userId' | 'email'>,
+    workspace: Pick<WorkspaceRecord, 'workspaceId' | 'name'>,
+    role: WorkspaceRole,
+    at: string,
+  ): void {
     const index = keys.workspaceMemberIndex(workspace.workspaceId, user.userId);
     tx.update(
       keys.user(user.userId),
@@ -209,7 +223,15 @@ export class UsersRepository {
   }
 
   /** Changes a member's role, on condition that they are still in the workspace with the role and e-mail read. */
-  setRole(tx: Transaction, user: Pick<UserRecord, 'userId' | 'email'>, workspaceId: string, seen: WorkspaceRole, role: WorkspaceRole, at: string, name: string = USER_CONDITIONS.roleIs): void {
+  setRole(
+    tx: Transaction,
+    user: Pick<UserRecord, 'userId' | 'email'>,
+    workspaceId: string,
+    seen: WorkspaceRole,
+    role: WorkspaceRole,
+    at: string,
+    name: string = USER_CONDITIONS.roleIs,
+  ): void {
     tx.update(
       keys.user(user.userId),
       { set: { role, updatedAt: at, version: nextVersion() } },
@@ -223,7 +245,17 @@ export class UsersRepository {
     const removeIndex = Object.fromEntries(Object.keys(index).map((name) => [name, undefined]));
     tx.update(
       keys.user(user.userId),
-      { set: { updatedAt: at, version: nextVersion(), workspaceId: undefined, role: undefined, workspaceName: undefined, joinedAt: undefined, ...removeIndex } },
+      {
+        set: {
+          updatedAt: at,
+          version: nextVersion(),
+          workspaceId: undefined,
+          role: undefined,
+          workspaceName: undefined,
+          joinedAt: undefined,
+          ...removeIndex,
+        },
+      },
       { condition: and(eq('workspaceId', workspaceId), eq('role', seen)), name: USER_CONDITIONS.roleIs },
     );
   }
@@ -237,7 +269,11 @@ export class UsersRepository {
    * The user still has the membership a decision was based on when the transaction commits: the same
    * workspace, role and `joinedAt` (leaving and rejoining is another membership).
    */
-  requireMembershipUnchanged(tx: Transaction, user: Pick<UserRecord, 'userId' | 'workspaceId' | 'role' | 'joinedAt'>, name: string = USER_CONDITIONS.membershipUnchanged): void {
+  requireMembershipUnchanged(
+    tx: Transaction,
+    user: Pick<UserRecord, 'userId' | 'workspaceId' | 'role' | 'joinedAt'>,
+    name: string = USER_CONDITIONS.membershipUnchanged,
+  ): void {
     tx.check(
       keys.user(user.userId),
       and(eq('workspaceId', user.workspaceId ?? '-'), eq('role', user.role ?? '-'), eq('joinedAt', user.joinedAt ?? '-')),
@@ -251,7 +287,10 @@ export class UsersRepository {
   }
 
   createWorkspace(tx: Transaction, workspace: StoredWorkspace): void {
-    tx.put(workspaceEntity.item(keys.workspace(workspace.workspaceId), workspace), { condition: itemIsNew(), name: WORKSPACE_CONDITIONS.isNew });
+    tx.put(workspaceEntity.item(keys.workspace(workspace.workspaceId), workspace), {
+      condition: itemIsNew(),
+      name: WORKSPACE_CONDITIONS.isNew,
+    });
   }
 
   /**
@@ -263,7 +302,11 @@ export class UsersRepository {
     workspaceId: string,
     change: { directory?: DirectoryChange[]; billing?: StoredWorkspace['billing']; owner?: { from: string; to: string }; at?: string },
   ): void {
-    const update = { set: {} as Record<string, unknown>, setPaths: [] as Array<readonly [AttributePath, unknown]>, remove: [] as AttributePath[] };
+    const update = {
+      set: {} as Record<string, unknown>,
+      setPaths: [] as Array<readonly [AttributePath, unknown]>,
+      remove: [] as AttributePath[],
+    };
     for (const entry of change.directory ?? []) {
       if (entry.email === null) update.remove.push(['admins', entry.userId]);
       else update.setPaths.push([['admins', entry.userId], entry.email]);

@@ -1,12 +1,7 @@
 /**
  * The deployed WorkflowPort: AWS Step Functions through one module-scope SFN client.
  */
-import {
-  SFNClient,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { config } from '../config';
 import { TaskClosedError } from './errors';
 import type { WorkflowPort } from './port';

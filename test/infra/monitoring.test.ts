@@ -43,7 +43,8 @@ interface MetricRef {
 function alarmMetrics(alarm: any): MetricRef[] {
   const p = alarm.Properties;
   const dims = (list: any[] = []) => Object.fromEntries(list.map((d) => [d.Name, d.Value]));
-  if (p.MetricName) return [{ namespace: p.Namespace, name: p.MetricName, dimensions: dims(p.Dimensions), stat: p.Statistic, period: p.Period }];
+  if (p.MetricName)
+    return [{ namespace: p.Namespace, name: p.MetricName, dimensions: dims(p.Dimensions), stat: p.Statistic, period: p.Period }];
   return (p.Metrics ?? [])
     .filter((m: any) => m.MetricStat)
     .map((m: any) => ({
@@ -123,7 +124,9 @@ describe('alarms', () => {
     for (const [id] of queues) {
       const covering = alarms().filter(([, a]) =>
         alarmMetrics(a).some(
-          (m) => m.name === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(m.dimensions.QueueName) === JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] }),
+          (m) =>
+            m.name === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(m.dimensions.QueueName) === JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] }),
         ),
       );
       expect(covering, id).toHaveLength(1);
@@ -144,7 +147,13 @@ describe('alarms', () => {
   it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])('alarms on the state machine: %s', (metric) => {
     const alarm = alarmNamed(`Workflow${metric}`);
     expect(alarmMetrics(alarm)).toEqual([
-      { namespace: 'AWS/States', name: metric, dimensions: { StateMachineArn: { Ref: logicalId(stack, stack.workflow.stateMachine) } }, stat: 'Sum', period: 300 },
+      {
+        namespace: 'AWS/States',
+        name: metric,
+        dimensions: { StateMachineArn: { Ref: logicalId(stack, stack.workflow.stateMachine) } },
+        stat: 'Sum',
+        period: 300,
+      },
     ]);
   });
 
@@ -172,7 +181,9 @@ describe('alarms', () => {
 
   it('names the notification dead letters and the job failures alarms after their queues', () => {
     const queueOf = (suffix: string) => alarmMetrics(alarmNamed(suffix))[0].dimensions.QueueName;
-    expect(queueOf('NotificationDeadLetters')).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.notificationDelivery.deadLetterQueue), 'QueueName'] });
+    expect(queueOf('NotificationDeadLetters')).toEqual({
+      'Fn::GetAtt': [logicalId(stack, stack.notificationDelivery.deadLetterQueue), 'QueueName'],
+    });
     expect(queueOf('ScheduledJobFailed')).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'QueueName'] });
   });
 });
@@ -184,14 +195,20 @@ describe('scheduled job failures', () => {
     const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'Arn'] };
     const mine = configs.filter(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: jobId }));
     expect(mine).toHaveLength(1);
-    expect(mine[0][1].Properties).toMatchObject({ Qualifier: '$LATEST', MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+    expect(mine[0][1].Properties).toMatchObject({
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
     const send = roleStatements(resources, functionRoleId(resources, jobId)).filter((s) => s.Action.includes('sqs:SendMessage'));
     expect(send.map((s) => s.Resource)).toEqual([[queueArn]]);
   });
 
   it('sends schedule events EventBridge cannot deliver to the same queue', () => {
     const [[, rule]] = ofType(resources, 'AWS::Events::Rule');
-    expect(rule.Properties.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'Arn'] } });
+    expect(rule.Properties.Targets[0].DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'Arn'] },
+    });
   });
 });
 
@@ -208,7 +225,9 @@ describe('alarm topic', () => {
     const [[, policy]] = ofType(resources, 'AWS::SNS::TopicPolicy');
     const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+    );
   });
 
   it('has no subscriber by default, and an e-mail subscriber from context alarmEmail', () => {
@@ -229,7 +248,24 @@ describe('dashboard', () => {
     // The body is an Fn::Join of JSON text and tokens: flatten it, tokens as their JSON.
     const parts: unknown[] = dashboards[0][1].Properties.DashboardBody['Fn::Join'][1];
     const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
-    for (const text of ['AWS/ApiGateway', '"Latency"', '"4xx"', '"5xx"', 'AWS/States', 'ExecutionsFailed', 'AWS/SQS', 'ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'WriteThrottleEvents', METRICS_NAMESPACE, MetricNames.workflowResumesReconciled, MetricNames.webhookEndpointsDisabled, '"Duration"', '"Throttles"', 'alarm']) {
+    for (const text of [
+      'AWS/ApiGateway',
+      '"Latency"',
+      '"4xx"',
+      '"5xx"',
+      'AWS/States',
+      'ExecutionsFailed',
+      'AWS/SQS',
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+      'WriteThrottleEvents',
+      METRICS_NAMESPACE,
+      MetricNames.workflowResumesReconciled,
+      MetricNames.webhookEndpointsDisabled,
+      '"Duration"',
+      '"Throttles"',
+      'alarm',
+    ]) {
       expect(body.includes(text), text).toBe(true);
     }
     for (const [id] of ofType(resources, 'AWS::Lambda::Function')) expect(body.includes(`{"Ref":"${id}"}`), id).toBe(true);
@@ -244,7 +280,10 @@ describe('coverage of what is added later', () => {
     const api = new HttpApi(s, 'Api', { createDefaultStage: false });
     const httpStage = api.addStage('Stage', { stageName: '$default', autoDeploy: true });
     const table = new Table(s, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
-    const stateMachine = new StateMachine(s, 'SM', { definitionBody: DefinitionBody.fromChainable(new Pass(s, 'P')), tracingEnabled: true });
+    const stateMachine = new StateMachine(s, 'SM', {
+      definitionBody: DefinitionBody.fromChainable(new Pass(s, 'P')),
+      tracingEnabled: true,
+    });
     build(s);
     new Monitoring(s, 'Monitoring', { httpStage, table, tableIndexes: [], stateMachine });
     after?.(s);
@@ -264,9 +303,21 @@ describe('coverage of what is added later', () => {
   });
 
   it('fails the synth on a queue or function created after it, or a function without tracing', () => {
-    expect(minimal(() => undefined, (s) => new Queue(s, 'Late'))).toThrow(/Queue .*Late.* has no alarm/);
     expect(
-      minimal((s) => new LambdaFunction(s, 'Plain', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler=()=>1') })),
+      minimal(
+        () => undefined,
+        (s) => new Queue(s, 'Late'),
+      ),
+    ).toThrow(/Queue .*Late.* has no alarm/);
+    expect(
+      minimal(
+        (s) =>
+          new LambdaFunction(s, 'Plain', {
+            runtime: Runtime.NODEJS_24_X,
+            handler: 'index.handler',
+            code: Code.fromInline('exports.handler=()=>1'),
+          }),
+      ),
     ).toThrow(/Plain.* is not traced/);
   });
 });

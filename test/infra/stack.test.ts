@@ -14,15 +14,7 @@ import type { PartnershipsStack } from '../../infra/stack';
 import type { RouteSpec } from '../../shared/http/route';
 import { routes } from '../../shared/routes';
 import { TABLE } from '../../shared/store/table';
-import {
-  type Resources,
-  allStatements,
-  functionActions,
-  functionRoleId,
-  logicalId,
-  ofType,
-  roleStatements,
-} from './template-helpers';
+import { type Resources, allStatements, functionActions, functionRoleId, logicalId, ofType, roleStatements } from './template-helpers';
 
 type AnyRoute = RouteSpec<any, any, any>;
 
@@ -187,7 +179,15 @@ describe('IAM', () => {
     expect(actions.has('states:StartExecution')).toBe(workflow.includes('start'));
     for (const action of TASK_RESPONSE.slice(0, 2)) expect(actions.has(action)).toBe(workflow.includes('respond'));
     expect(actions.has('states:SendTaskHeartbeat')).toBe(false);
-    const allowed = new Set([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, 'states:StartExecution', ...TASK_RESPONSE, 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY_ACTIONS]);
+    const allowed = new Set([
+      ...TABLE_READ_ACTIONS,
+      ...TABLE_WRITE_ACTIONS,
+      'states:StartExecution',
+      ...TASK_RESPONSE,
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      ...XRAY_ACTIONS,
+    ]);
     expect([...actions].filter((a) => !allowed.has(a))).toEqual([]);
     if (route.idempotent) expect(route.access.table).toBe('readWrite');
   });
@@ -199,7 +199,10 @@ describe('IAM', () => {
     const workflowScopes = ['ApprovalWorkflow', 'ReminderSchedule'].map((id) => stack.node.findChild(id));
     const workflowIds = new Set(
       workflowScopes.flatMap((scope) =>
-        scope.node.findAll().filter((c) => (c.node.defaultChild as any)?.cfnResourceType === 'AWS::Lambda::Function').map((c) => logicalId(stack, c)),
+        scope.node
+          .findAll()
+          .filter((c) => (c.node.defaultChild as any)?.cfnResourceType === 'AWS::Lambda::Function')
+          .map((c) => logicalId(stack, c)),
       ),
     );
     for (const [id] of ofType(resources, 'AWS::Lambda::Function')) {

@@ -54,9 +54,20 @@ describe('approval state machine', () => {
     expect(Object.keys(definition.States).sort()).toEqual(Object.values(STATES).sort());
     const types = Object.fromEntries(Object.entries<any>(definition.States).map(([n, s]) => [n, s.Type]));
     expect(types).toMatchObject({
-      'NeedsHostApproval?': 'Choice', AwaitHostApproval: 'Task', HostDecision: 'Choice', AwaitGuestAcceptance: 'Task',
-      GuestDecision: 'Choice', AwaitResend: 'Task', ResendDecision: 'Choice', RecordExpiry: 'Task', RecordFailure: 'Fail',
-      Active: 'Succeed', DeclinedByHost: 'Succeed', Cancelled: 'Succeed', Removed: 'Succeed', Expired: 'Succeed',
+      'NeedsHostApproval?': 'Choice',
+      AwaitHostApproval: 'Task',
+      HostDecision: 'Choice',
+      AwaitGuestAcceptance: 'Task',
+      GuestDecision: 'Choice',
+      AwaitResend: 'Task',
+      ResendDecision: 'Choice',
+      RecordExpiry: 'Task',
+      RecordFailure: 'Fail',
+      Active: 'Succeed',
+      DeclinedByHost: 'Succeed',
+      Cancelled: 'Succeed',
+      Removed: 'Succeed',
+      Expired: 'Succeed',
     });
   });
 
@@ -94,10 +105,12 @@ describe('approval state machine', () => {
 
   it('routes each decision by $.decision.outcome, anything else to RecordFailure', () => {
     const routesOf = (name: string) =>
-      Object.fromEntries(definition.States[name].Choices.map((c: any) => {
-        expect(c.Variable).toBe('$.decision.outcome');
-        return [c.StringEquals, c.Next];
-      }));
+      Object.fromEntries(
+        definition.States[name].Choices.map((c: any) => {
+          expect(c.Variable).toBe('$.decision.outcome');
+          return [c.StringEquals, c.Next];
+        }),
+      );
     const ends = { cancelled: 'Cancelled', removed: 'Removed', expired: 'Expired' };
     expect(routesOf('HostDecision')).toEqual({ approved: 'AwaitGuestAcceptance', declined: 'DeclinedByHost', ...ends });
     expect(routesOf('GuestDecision')).toEqual({ accepted: 'Active', declined: 'AwaitResend', ...ends });
@@ -121,7 +134,11 @@ describe('scheduled job and delivery', () => {
     const env = resources[jobId].Properties!.Environment.Variables;
     expect(env.STATE_MACHINE_ARN).toBeDefined();
     const actions = functionActions(resources, jobId);
-    expect([...actions].filter((a) => a.startsWith('states:')).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+    expect([...actions].filter((a) => a.startsWith('states:')).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+    ]);
     expect(actions.has('dynamodb:Query')).toBe(true);
     expect(actions.has('dynamodb:Scan')).toBe(false);
   });
@@ -154,7 +171,8 @@ describe('task responses', () => {
     const allowed = new Set([logicalId(stack, (stack as any).workflow.awaitDecisionFunction), logicalId(stack, schedule.function)]);
     const routeFunctions = (stack as any).routeFunctions?.functions as Map<string, any> | undefined;
     for (const route of routes) {
-      if (route.access.workflow?.includes('respond') && routeFunctions?.get(route.id)) allowed.add(logicalId(stack, routeFunctions.get(route.id)));
+      if (route.access.workflow?.includes('respond') && routeFunctions?.get(route.id))
+        allowed.add(logicalId(stack, routeFunctions.get(route.id)));
     }
     const responders = ofType(resources, 'AWS::Lambda::Function')
       .filter(([id]) => functionActions(resources, id).has('states:SendTaskSuccess'))
@@ -163,7 +181,8 @@ describe('task responses', () => {
     // The state machine's other task function (RecordExpiry) gets none.
     expect(responders).not.toContain(logicalId(stack, (stack as any).workflow.recordExpiryFunction));
     // And no task function may Scan.
-    for (const fn of (stack as any).workflow.taskFunctions) expect(functionActions(resources, logicalId(stack, fn)).has('dynamodb:Scan')).toBe(false);
+    for (const fn of (stack as any).workflow.taskFunctions)
+      expect(functionActions(resources, logicalId(stack, fn)).has('dynamodb:Scan')).toBe(false);
   });
 });
 

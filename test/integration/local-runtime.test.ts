@@ -28,8 +28,15 @@ afterAll(async () => {
 });
 
 /** A request over HTTP to the local service, with this token (or none). */
-const http = (method: string, path: string, { token, headers, body }: { token?: string; headers?: Record<string, string>; body?: unknown } = {}) =>
-  send({ actor: null, method, path, body, headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } }, overHttp(service.url).transport);
+const http = (
+  method: string,
+  path: string,
+  { token, headers, body }: { token?: string; headers?: Record<string, string>; body?: unknown } = {},
+) =>
+  send(
+    { actor: null, method, path, body, headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } },
+    overHttp(service.url).transport,
+  );
 
 const person = () => {
   const id = randomBytes(4).toString('hex');
@@ -107,7 +114,9 @@ describe('local runtime over HTTP (port 0)', () => {
     });
 
     it('wrong issuer', async () => {
-      expectUnauthenticated(await http('GET', '/me', { token: await service.tokens.signRaw({ ...claims(), iss: 'https://evil.example/' }) }));
+      expectUnauthenticated(
+        await http('GET', '/me', { token: await service.tokens.signRaw({ ...claims(), iss: 'https://evil.example/' }) }),
+      );
       const { iss: _dropped, ...noIssuer } = claims();
       expectUnauthenticated(await http('GET', '/me', { token: await service.tokens.signRaw(noIssuer) }));
     });
@@ -246,7 +255,11 @@ function running(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(what: string | (() => string), timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+async function waitFor<T>(
+  what: string | (() => string),
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -271,7 +284,8 @@ describe('npm start', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     delete env.DATA_DIR;
-    for (const name of ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'SERVICE_MODE', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'NODE_ENV']) delete env[name];
+    for (const name of ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'SERVICE_MODE', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'NODE_ENV'])
+      delete env[name];
     let output = '';
     child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (output += chunk));
@@ -279,15 +293,19 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 
     const started = Date.now();
-    await waitFor(() => `health on port ${port}; output so far:\n${output}`, 30_000, async () => {
-      if (child!.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/local/health`);
-        return response.status === 200 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    await waitFor(
+      () => `health on port ${port}; output so far:\n${output}`,
+      30_000,
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/local/health`);
+          return response.status === 200 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+    );
     expect(Date.now() - started).toBeLessThan(30_000);
 
     // The DynamoDB Local JVM that this `npm start` started (a descendant of our child).

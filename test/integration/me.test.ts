@@ -18,7 +18,10 @@ describe('PUT /me and GET /me', () => {
     const actor = newActor('quinn');
     const refused = await as(actor).put('/me?role=owner', { name: 'Quinn' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'query.role', issue: 'unknown query parameter' }] });
+    expect(refused.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: [{ field: 'query.role', issue: 'unknown query parameter' }],
+    });
     expect((await as(actor).get('/me')).body.error.code).toBe('not_registered');
   });
 

@@ -105,9 +105,9 @@ describe('races between decisions and the workflow', () => {
       expect(workflow.path(id).at(-1)).toBe('DeclinedByHost');
     }
     // One decision, one activity entry for it.
-    const decisions = (await (await import('../../shared/store/activity')).listActivity({ kind: 'partnership', id }, { limit: 10 })).items.filter(
-      (e) => e.action !== 'partnership.requested',
-    );
+    const decisions = (
+      await (await import('../../shared/store/activity')).listActivity({ kind: 'partnership', id }, { limit: 10 })
+    ).items.filter((e) => e.action !== 'partnership.requested');
     expect(decisions).toHaveLength(1);
   });
 
@@ -132,7 +132,7 @@ describe('races between decisions and the workflow', () => {
     expect(await storedPartnership(id)).toMatchObject({ status: 'active' });
   });
 
-  it('a failed resume is not the caller\'s error: the job re-sends it', async () => {
+  it("a failed resume is not the caller's error: the job re-sends it", async () => {
     const w = await hostAndGuest();
     const id = await memberRequest(w);
     await workflow.waitFor(id, { state: 'AwaitHostApproval' });

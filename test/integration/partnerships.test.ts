@@ -227,7 +227,9 @@ describe('visibility and lists', () => {
     expect((await w.guest.admin.post(`/partnerships/${id}/accept`, { acceptTerms: true })).status).toBe(200);
     const active = await w.host.member.get(`/workspaces/${w.host.workspaceId}/partnerships?status=active`);
     expect(active.body.items).toMatchObject([{ partnershipId: id, status: 'active' }]);
-    expect((await w.guest.admin.get(`/workspaces/${w.guest.workspaceId}/partnerships?side=guest&status=active`)).body.items).toHaveLength(1);
+    expect((await w.guest.admin.get(`/workspaces/${w.guest.workspaceId}/partnerships?side=guest&status=active`)).body.items).toHaveLength(
+      1,
+    );
   });
 
   it('lists page with a cursor, newest first', async () => {
@@ -245,9 +247,17 @@ describe('visibility and lists', () => {
     }
     const first = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/partnerships?limit=2`);
     expect(first.body.items.map((p: any) => p.partnershipId)).toEqual([ids[2], ids[1]]);
-    const second = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/partnerships?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await w.host.owner.get(
+      `/workspaces/${w.host.workspaceId}/partnerships?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(second.body.items.map((p: any) => p.partnershipId)).toEqual([ids[0]]);
-    expectError(await w.host.owner.get(`/workspaces/${w.host.workspaceId}/partnerships?side=guest&cursor=${encodeURIComponent(first.body.nextCursor)}`), 400, 'validation_failed');
+    expectError(
+      await w.host.owner.get(
+        `/workspaces/${w.host.workspaceId}/partnerships?side=guest&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      ),
+      400,
+      'validation_failed',
+    );
   });
 
   it('a Partnership Owner adds a host member as co-owner', async () => {
@@ -314,7 +324,11 @@ describe('refusals (nothing changes)', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.partnershipId).toBe(first.body.partnershipId);
-    expectError(await w.host.admin.post(base, { ...body, partnerEmail: emailOf(w.guest.owner) }, { 'idempotency-key': 'k-1' }), 422, 'idempotency_key_reused');
+    expectError(
+      await w.host.admin.post(base, { ...body, partnerEmail: emailOf(w.guest.owner) }, { 'idempotency-key': 'k-1' }),
+      422,
+      'idempotency_key_reused',
+    );
   });
 
   it('decision refusals: terms_not_accepted, invalid_state, unknown fields', async () => {
@@ -330,7 +344,10 @@ describe('refusals (nothing changes)', () => {
     expectError(await w.host.admin.post(`/partnerships/${id}/resend`), 409, 'invalid_state');
     expectError(await w.host.admin.get(`/partnerships/nosuchpartnership`), 404, 'not_found');
     // Still waiting, nothing recorded.
-    expect((await w.host.admin.get(`/partnerships/${id}`)).body).toMatchObject({ status: 'awaiting_guest_acceptance', guestDecision: null });
+    expect((await w.host.admin.get(`/partnerships/${id}`)).body).toMatchObject({
+      status: 'awaiting_guest_acceptance',
+      guestDecision: null,
+    });
     expect(workflow.execution(id)?.waitingAt).toBe('AwaitGuestAcceptance');
     expect((await acceptBy(w, id)).status).toBe(200);
     expectError(await acceptBy(w, id), 409, 'invalid_state');

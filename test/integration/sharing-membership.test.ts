@@ -56,8 +56,17 @@ async function leaveAndRejoin(s: Sharing, member: Client) {
 describe('a guest member who leaves and rejoins the guest workspace', () => {
   it('has no share any more: no visibility, no login, not listed; a new share gives access again', async () => {
     const s = await activeSharing();
-    expect(await share(s, [[s.alice, 'collaborator'], [s.bob, 'manager']])).toEqual(ids(s.alice, s.bob));
-    const requested = await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: s.accountId, email: emailOf(s.carol), role: 'collaborator' });
+    expect(
+      await share(s, [
+        [s.alice, 'collaborator'],
+        [s.bob, 'manager'],
+      ]),
+    ).toEqual(ids(s.alice, s.bob));
+    const requested = await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, {
+      accountId: s.accountId,
+      email: emailOf(s.carol),
+      role: 'collaborator',
+    });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     expect((await s.bob.get(`/partnerships/${s.partnershipId}`)).status).toBe(200);
     expect(await guestList(s.bob, s)).toEqual([s.partnershipId]);
@@ -70,7 +79,15 @@ describe('a guest member who leaves and rejoins the guest workspace', () => {
     expect(await guestList(s.bob, s)).toEqual([]);
     expectError(await s.bob.get(`/partnerships/${s.partnershipId}/access-requests`), 404, 'not_found');
     expectError(await s.bob.get(`/partnerships/${s.partnershipId}/shares`), 404, 'not_found');
-    expectError(await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: s.accountId, email: emailOf(s.carol), role: 'collaborator' }), 404, 'not_found');
+    expectError(
+      await s.bob.post(`/partnerships/${s.partnershipId}/access-requests`, {
+        accountId: s.accountId,
+        email: emailOf(s.carol),
+        role: 'collaborator',
+      }),
+      404,
+      'not_found',
+    );
     expectError(await login(s.bob, s), 404, 'not_found');
     // The share list (two round trips, no member records read) still shows their entry as granted, until
     // the share is written again or they are removed; it gives them nothing.
@@ -98,7 +115,10 @@ describe('a guest member who leaves and rejoins the guest workspace', () => {
 
   it('who only left loses access at once, stays listed until removed, and the guest list index holds the state only while something is shared', async () => {
     const s = await activeSharing();
-    await share(s, [[s.alice, 'collaborator'], [s.bob, 'collaborator']]);
+    await share(s, [
+      [s.alice, 'collaborator'],
+      [s.bob, 'collaborator'],
+    ]);
     expect((await s.guest.owner.delete(`/workspaces/${s.guest.workspaceId}/members/${uid(s.bob)}`)).status).toBe(204);
     expectError(await login(s.bob, s), 404, 'not_found');
     expect(await sharedMembers(s.owner, s)).toEqual(ids(s.alice, s.bob));
@@ -130,7 +150,10 @@ describe('a plain guest member on the partnership routes', () => {
       ['reminders', (api) => api.post(`${base}/reminders`)],
       ['owners', (api) => api.post(`${base}/owners`, { userId: uid(s.host.admin) })],
       ['activity', (api) => api.get(`${base}/activity`)],
-      ['share', (api) => api.post(`${base}/shares`, { accountId: s.accountId, members: [{ email: emailOf(s.carol), role: 'collaborator' }] })],
+      [
+        'share',
+        (api) => api.post(`${base}/shares`, { accountId: s.accountId, members: [{ email: emailOf(s.carol), role: 'collaborator' }] }),
+      ],
       ['revoke', (api) => api.delete(`${base}/shares/${s.accountId}`)],
       ['remove guest member', (api) => api.delete(`${base}/guest-members/${uid(s.carol)}`)],
     ];

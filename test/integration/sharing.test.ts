@@ -24,7 +24,8 @@ async function sharingWorld() {
 type SharingWorld = Awaited<ReturnType<typeof sharingWorld>>;
 
 /** An account of the host workspace, created by `by`. */
-const hostAccount = (w: HostAndGuest, by: Client, name: string) => newAccount(by, w.host.workspaceId, name, 'https://crm.example.com/login');
+const hostAccount = (w: HostAndGuest, by: Client, name: string) =>
+  newAccount(by, w.host.workspaceId, name, 'https://crm.example.com/login');
 
 async function share(s: SharingWorld, accountId: string, members: Array<[Client, 'collaborator' | 'manager']>) {
   const response = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, {
@@ -49,9 +50,17 @@ describe('accounts', () => {
   it('any host member creates accounts; members list them; others 404; bad input 400 and nothing created', async () => {
     const w = await hostAndGuest();
     const billing = await w.host.join('billing', 'billing_admin');
-    const made = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Analytics', loginUrl: 'https://a.example.com' });
+    const made = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, {
+      name: 'Analytics',
+      loginUrl: 'https://a.example.com',
+    });
     expect(made.status).toBe(201);
-    expect(made.body).toMatchObject({ workspaceId: w.host.workspaceId, name: 'Analytics', loginUrl: 'https://a.example.com', createdBy: uid(w.host.member) });
+    expect(made.body).toMatchObject({
+      workspaceId: w.host.workspaceId,
+      name: 'Analytics',
+      loginUrl: 'https://a.example.com',
+      createdBy: uid(w.host.member),
+    });
     expect(made.body.accountId.startsWith(`${w.host.workspaceId}-`)).toBe(true);
     expect((await billing.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Billing portal' })).body.loginUrl).toBeNull();
     expectError(await w.guest.owner.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'X' }), 404, 'not_found');
@@ -62,12 +71,20 @@ describe('accounts', () => {
     expect(listed.body.nextCursor).toBeNull();
     const page = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/accounts?limit=1`);
     expect(page.body.items.map((a: any) => a.name)).toEqual(['Analytics']);
-    const next = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/accounts?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`);
+    const next = await w.host.owner.get(
+      `/workspaces/${w.host.workspaceId}/accounts?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`,
+    );
     expect(next.body.items.map((a: any) => a.name)).toEqual(['Billing portal']);
     expectError(await w.guest.owner.get(`/workspaces/${w.host.workspaceId}/accounts`), 404, 'not_found');
     expectError(await w.outsider.get(`/workspaces/${w.host.workspaceId}/accounts`), 404, 'not_found');
 
-    for (const body of [{}, { name: '' }, { name: 'X', loginUrl: 'ftp://x' }, { name: 'X', loginUrl: 'not a url' }, { name: 'X', extra: 1 }]) {
+    for (const body of [
+      {},
+      { name: '' },
+      { name: 'X', loginUrl: 'ftp://x' },
+      { name: 'X', loginUrl: 'not a url' },
+      { name: 'X', extra: 1 },
+    ]) {
       expectError(await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, body), 400, 'validation_failed');
     }
     expect((await w.host.member.get(`/workspaces/${w.host.workspaceId}/accounts`)).body.items).toHaveLength(2);
@@ -80,7 +97,11 @@ describe('accounts', () => {
     const again = await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Once' }, headers);
     expect(again.status).toBe(201);
     expect(again.body.accountId).toBe(first.body.accountId);
-    expectError(await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Other' }, headers), 422, 'idempotency_key_reused');
+    expectError(
+      await w.host.member.post(`/workspaces/${w.host.workspaceId}/accounts`, { name: 'Other' }, headers),
+      422,
+      'idempotency_key_reused',
+    );
     expect((await w.host.member.get(`/workspaces/${w.host.workspaceId}/accounts`)).body.items).toHaveLength(1);
   });
 });
@@ -91,10 +112,20 @@ describe('shares', () => {
     expect(await guestList(s.alice, s)).toEqual([]);
     expectError(await s.alice.get(`/partnerships/${s.partnershipId}`), 404, 'not_found');
 
-    const shared = await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager']]);
+    const shared = await share(s, s.accountId, [
+      [s.alice, 'collaborator'],
+      [s.bob, 'manager'],
+    ]);
     expect(shared).toMatchObject({ partnershipId: s.partnershipId, accountId: s.accountId, accountName: 'CRM' });
-    expect(shared.members.map((m: any) => [m.email, m.role]).sort()).toEqual([[emailOf(s.alice), 'collaborator'], [emailOf(s.bob), 'manager']].sort());
-    expect(await notificationsOf(s.alice, 'share.granted')).toMatchObject([{ data: { accountName: 'CRM', role: 'collaborator', partnershipId: s.partnershipId } }]);
+    expect(shared.members.map((m: any) => [m.email, m.role]).sort()).toEqual(
+      [
+        [emailOf(s.alice), 'collaborator'],
+        [emailOf(s.bob), 'manager'],
+      ].sort(),
+    );
+    expect(await notificationsOf(s.alice, 'share.granted')).toMatchObject([
+      { data: { accountName: 'CRM', role: 'collaborator', partnershipId: s.partnershipId } },
+    ]);
     expect(await notificationsOf(s.bob, 'share.granted')).toMatchObject([{ data: { role: 'manager' } }]);
 
     // The plain guest members now see the partnership (GET and their list), only while shared.
@@ -117,7 +148,10 @@ describe('shares', () => {
     expect((await shares(s.owner, s)).map((x) => x.accountId)).toEqual([s.accountId, account2]);
     // bob manages CRM (sees its members) but only collaborates on Wiki (sees himself).
     const bobView = await shares(s.bob, s);
-    expect(bobView.map((x) => [x.accountId, x.members.length])).toEqual([[s.accountId, 2], [account2, 1]]);
+    expect(bobView.map((x) => [x.accountId, x.members.length])).toEqual([
+      [s.accountId, 2],
+      [account2, 1],
+    ]);
     const aliceView = await shares(s.alice, s);
     expect(aliceView.map((x) => x.accountId)).toEqual([s.accountId]);
     expectError(await s.guest.member.get(`/partnerships/${s.partnershipId}/shares`), 404, 'not_found');
@@ -158,13 +192,35 @@ describe('shares', () => {
       { index: 2, email: unregistered, code: 'not_guest_member' },
       { index: 3, email: emailOf(s.outsider), code: 'not_guest_member' },
     ]);
-    const duplicate = await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }, { email: emailOf(s.alice).toUpperCase(), role: 'manager' }]));
+    const duplicate = await s.owner.post(
+      `/partnerships/${s.partnershipId}/shares`,
+      body([
+        { email: emailOf(s.alice), role: 'collaborator' },
+        { email: emailOf(s.alice).toUpperCase(), role: 'manager' },
+      ]),
+    );
     expectError(duplicate, 422, 'duplicate_member');
 
-    const foreign = await s.outsider.post(`/workspaces/${(await s.outsider.get('/me')).body.workspace.workspaceId}/accounts`, { name: 'Theirs' });
+    const foreign = await s.outsider.post(`/workspaces/${(await s.outsider.get('/me')).body.workspace.workspaceId}/accounts`, {
+      name: 'Theirs',
+    });
     expect(foreign.status).toBe(201);
-    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }], foreign.body.accountId)), 404, 'not_found');
-    expectError(await s.owner.post(`/partnerships/${s.partnershipId}/shares`, body([{ email: emailOf(s.alice), role: 'collaborator' }], `${s.host.workspaceId}-nosuchaccount`)), 404, 'not_found');
+    expectError(
+      await s.owner.post(
+        `/partnerships/${s.partnershipId}/shares`,
+        body([{ email: emailOf(s.alice), role: 'collaborator' }], foreign.body.accountId),
+      ),
+      404,
+      'not_found',
+    );
+    expectError(
+      await s.owner.post(
+        `/partnerships/${s.partnershipId}/shares`,
+        body([{ email: emailOf(s.alice), role: 'collaborator' }], `${s.host.workspaceId}-nosuchaccount`),
+      ),
+      404,
+      'not_found',
+    );
 
     for (const invalid of [
       body([]),
@@ -186,7 +242,10 @@ describe('shares', () => {
     const pending = await adminRequest(w2);
     const account = await hostAccount(w2, w2.host.admin, 'Pending');
     expectError(
-      await w2.host.admin.post(`/partnerships/${pending}/shares`, { accountId: account, members: [{ email: emailOf(w2.guest.member), role: 'collaborator' }] }),
+      await w2.host.admin.post(`/partnerships/${pending}/shares`, {
+        accountId: account,
+        members: [{ email: emailOf(w2.guest.member), role: 'collaborator' }],
+      }),
       409,
       'invalid_state',
     );
@@ -226,7 +285,9 @@ describe('logins', () => {
 
     const hostLog = await actions({ kind: 'workspace', id: s.host.workspaceId });
     const logins = hostLog.filter((e) => e.action === 'account.login');
-    expect(logins.map((e) => e.actorId).sort()).toEqual([uid(s.host.member), uid(s.host.owner), uid(s.host.admin), uid(s.alice), uid(s.alice)].sort());
+    expect(logins.map((e) => e.actorId).sort()).toEqual(
+      [uid(s.host.member), uid(s.host.owner), uid(s.host.admin), uid(s.alice), uid(s.alice)].sort(),
+    );
     // Each grant is logged with its expiry, exactly 15 min after the moment the grant was made.
     for (const { grantId, expiresAt } of grants) {
       const entry = logins.find((e) => e.data?.grantId === grantId);
@@ -235,13 +296,23 @@ describe('logins', () => {
     }
     const refused = hostLog.filter((e) => e.action === 'account.login_refused');
     expect(refused.map((e) => [e.actorId, e.data?.status]).sort()).toEqual(
-      [[uid(colleague), 403], [uid(s.bob), 404], [uid(s.guest.owner), 404], [uid(s.outsider), 404]].sort(),
+      [
+        [uid(colleague), 403],
+        [uid(s.bob), 404],
+        [uid(s.guest.owner), 404],
+        [uid(s.outsider), 404],
+      ].sort(),
     );
     expect(refused.every((e) => e.target.id === s.accountId)).toBe(true);
     // Guest logins (and refusals of guests of the partnership) show in the partnership's log; guest logins in the guest's.
     const psLog = await actions({ kind: 'partnership', id: s.partnershipId });
     expect(psLog.filter((e) => e.action === 'account.login').map((e) => e.actorId)).toEqual([uid(s.alice), uid(s.alice)]);
-    expect(psLog.filter((e) => e.action === 'account.login_refused').map((e) => e.actorId).sort()).toEqual([uid(s.bob), uid(s.guest.owner)].sort());
+    expect(
+      psLog
+        .filter((e) => e.action === 'account.login_refused')
+        .map((e) => e.actorId)
+        .sort(),
+    ).toEqual([uid(s.bob), uid(s.guest.owner)].sort());
     expect((await actions({ kind: 'workspace', id: s.guest.workspaceId })).filter((e) => e.action === 'account.login')).toHaveLength(2);
   });
 
@@ -249,8 +320,15 @@ describe('logins', () => {
     const s = await sharingWorld();
     const carol = await s.guest.join('carol', 'member');
     const wiki = await hostAccount(s, s.owner, 'Wiki');
-    await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager'], [carol, 'collaborator']]);
-    await share(s, wiki, [[s.alice, 'collaborator'], [s.bob, 'collaborator']]);
+    await share(s, s.accountId, [
+      [s.alice, 'collaborator'],
+      [s.bob, 'manager'],
+      [carol, 'collaborator'],
+    ]);
+    await share(s, wiki, [
+      [s.alice, 'collaborator'],
+      [s.bob, 'collaborator'],
+    ]);
     for (const api of [s.alice, s.bob, carol]) expect((await login(api, s.accountId)).status).toBe(201);
 
     // Revoking the account's shares: at once for everyone on it; the other account still works.
@@ -314,11 +392,19 @@ describe('logins', () => {
 describe('races', () => {
   it('concurrent sharing writes of one partnership land or fail whole (409 after bounded retries); concurrent decisions: one wins, the other 409', async () => {
     const s = await sharingWorld();
-    const accounts = [s.accountId, await hostAccount(s, s.owner, 'A2'), await hostAccount(s, s.owner, 'A3'), await hostAccount(s, s.owner, 'A4')];
+    const accounts = [
+      s.accountId,
+      await hostAccount(s, s.owner, 'A2'),
+      await hostAccount(s, s.owner, 'A3'),
+      await hostAccount(s, s.owner, 'A4'),
+    ];
     const managerOf = (i: number) => (i % 2 ? s.bob : s.alice);
     const results = await Promise.all(
       accounts.map((accountId, i) =>
-        s.owner.post(`/partnerships/${s.partnershipId}/shares`, { accountId, members: [{ email: emailOf(managerOf(i)), role: 'manager' }] }),
+        s.owner.post(`/partnerships/${s.partnershipId}/shares`, {
+          accountId,
+          members: [{ email: emailOf(managerOf(i)), role: 'manager' }],
+        }),
       ),
     );
     // The optimistic retries are bounded (and a transaction conflict can cancel both contenders), so
@@ -338,7 +424,11 @@ describe('races', () => {
     // A manager of a shared account asks for the other guest member; approve and decline race.
     const first = landed[0];
     const [requester, target] = [managerOf(first), managerOf(first + 1)];
-    const requested = await requester.post(`/partnerships/${s.partnershipId}/access-requests`, { accountId: accounts[first], email: emailOf(target), role: 'collaborator' });
+    const requested = await requester.post(`/partnerships/${s.partnershipId}/access-requests`, {
+      accountId: accounts[first],
+      email: emailOf(target),
+      role: 'collaborator',
+    });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const id = requested.body.accessRequestId;
     const decisions = await Promise.all([s.owner.post(`/access-requests/${id}/approve`), s.owner.post(`/access-requests/${id}/decline`)]);
@@ -353,10 +443,14 @@ describe('races', () => {
 describe('access requests', () => {
   it('manager requests -> owner approves -> the member logs in; decided twice 409', async () => {
     const s = await sharingWorld();
-    await share(s, s.accountId, [[s.alice, 'collaborator'], [s.bob, 'manager']]);
+    await share(s, s.accountId, [
+      [s.alice, 'collaborator'],
+      [s.bob, 'manager'],
+    ]);
     const carol = await s.guest.join('carol', 'member');
     const path = `/partnerships/${s.partnershipId}/access-requests`;
-    const ask = (api: Client, who: Client | string) => api.post(path, { accountId: s.accountId, email: typeof who === 'string' ? who : emailOf(who), role: 'collaborator' });
+    const ask = (api: Client, who: Client | string) =>
+      api.post(path, { accountId: s.accountId, email: typeof who === 'string' ? who : emailOf(who), role: 'collaborator' });
 
     expectError(await ask(s.alice, carol), 403, 'forbidden');
     expectError(await ask(s.guest.admin, carol), 403, 'forbidden');
@@ -366,14 +460,27 @@ describe('access requests', () => {
     expectError(await ask(s.bob, 'nobody-here@example.com'), 422, 'not_guest_member');
     expectError(await ask(s.bob, s.alice), 409, 'already_shared');
     expectError(await s.bob.post(path, { accountId: s.accountId, email: emailOf(carol), role: 'manager' }), 400, 'validation_failed');
-    expectError(await s.bob.post(path, { accountId: `${s.host.workspaceId}-other`, email: emailOf(carol), role: 'collaborator' }), 404, 'not_found');
+    expectError(
+      await s.bob.post(path, { accountId: `${s.host.workspaceId}-other`, email: emailOf(carol), role: 'collaborator' }),
+      404,
+      'not_found',
+    );
     expect(await notificationsOf(s.owner, 'access_request.created')).toEqual([]);
 
     const created = await ask(s.bob, carol);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const requestId = created.body.accessRequestId as string;
-    expect(created.body).toMatchObject({ partnershipId: s.partnershipId, accountId: s.accountId, userId: uid(carol), role: 'collaborator', status: 'pending', requestedBy: uid(s.bob) });
-    expect(await notificationsOf(s.owner, 'access_request.created')).toMatchObject([{ data: { accessRequestId: requestId, email: emailOf(carol) } }]);
+    expect(created.body).toMatchObject({
+      partnershipId: s.partnershipId,
+      accountId: s.accountId,
+      userId: uid(carol),
+      role: 'collaborator',
+      status: 'pending',
+      requestedBy: uid(s.bob),
+    });
+    expect(await notificationsOf(s.owner, 'access_request.created')).toMatchObject([
+      { data: { accessRequestId: requestId, email: emailOf(carol) } },
+    ]);
     expectError(await login(carol, s.accountId), 404, 'not_found');
 
     // Lists: owners see it; bob (requester) and carol (target) too; alice not.
@@ -428,7 +535,8 @@ describe('access requests', () => {
     expect((await shares(s.owner, s))[0].members.find((m: any) => m.userId === uid(s.alice)).role).toBe('manager');
 
     // Account no longer shared: approval refused (422), request stays pending.
-    const third = (await s.alice.post(path, { accountId: s.accountId, email: emailOf(s.guest.member), role: 'collaborator' })).body.accessRequestId;
+    const third = (await s.alice.post(path, { accountId: s.accountId, email: emailOf(s.guest.member), role: 'collaborator' })).body
+      .accessRequestId;
     expect((await s.owner.delete(`/partnerships/${s.partnershipId}/shares/${s.accountId}`)).status).toBe(204);
     expectError(await s.owner.post(`/access-requests/${third}/approve`), 422, 'account_not_shared');
     expect((await s.owner.get(`${path}?status=pending`)).body.items.map((r: any) => r.accessRequestId)).toEqual([third]);
@@ -450,7 +558,11 @@ describe('activity', () => {
       'partnership.approved',
       'partnership.requested',
     ]);
-    expect(hostView.body.items[0]).toMatchObject({ actorId: uid(s.alice), target: { type: 'account', id: s.accountId }, data: { via: 'share' } });
+    expect(hostView.body.items[0]).toMatchObject({
+      actorId: uid(s.alice),
+      target: { type: 'account', id: s.accountId },
+      data: { via: 'share' },
+    });
     expect(typeof hostView.body.items[0].activityId).toBe('string');
     expect((await s.host.admin.get(path)).body.items).toHaveLength(5);
     expect((await s.host.owner.get(path)).status).toBe(200);
@@ -467,8 +579,14 @@ describe('activity', () => {
     expect(first.body.items).toHaveLength(2);
     const second = await s.owner.get(`${path}?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
     const third = await s.owner.get(`${path}?limit=2&cursor=${encodeURIComponent(second.body.nextCursor)}`);
-    expect([...first.body.items, ...second.body.items, ...third.body.items].map((e: any) => e.activityId)).toEqual(hostView.body.items.map((e: any) => e.activityId));
-    expectError(await s.host.owner.get(`/workspaces/${s.host.workspaceId}/activity?cursor=${encodeURIComponent(first.body.nextCursor)}`), 400, 'validation_failed');
+    expect([...first.body.items, ...second.body.items, ...third.body.items].map((e: any) => e.activityId)).toEqual(
+      hostView.body.items.map((e: any) => e.activityId),
+    );
+    expectError(
+      await s.host.owner.get(`/workspaces/${s.host.workspaceId}/activity?cursor=${encodeURIComponent(first.body.nextCursor)}`),
+      400,
+      'validation_failed',
+    );
     expectError(await s.owner.get(`${path}?limit=0`), 400, 'validation_failed');
     expectError(await s.owner.get(`${path}?limit=101`), 400, 'validation_failed');
   });
@@ -478,7 +596,12 @@ describe('activity', () => {
     const path = `/workspaces/${s.host.workspaceId}/activity`;
     const all = await s.host.admin.get(`${path}?limit=100`);
     expect(all.status).toBe(200);
-    expect(all.body.items[0]).toMatchObject({ action: 'account.created', actorId: uid(s.host.member), target: { type: 'account', id: s.accountId }, data: { name: 'CRM' } });
+    expect(all.body.items[0]).toMatchObject({
+      action: 'account.created',
+      actorId: uid(s.host.member),
+      target: { type: 'account', id: s.accountId },
+      data: { name: 'CRM' },
+    });
     const ats = all.body.items.map((e: any) => e.at);
     expect([...ats].sort().reverse()).toEqual(ats);
     expect(all.body.items.map((e: any) => e.action)).toContain('workspace.created');

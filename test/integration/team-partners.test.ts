@@ -19,8 +19,10 @@ async function setup() {
   const creator = await newMember(host, 'member', 'creator');
   const created = await creator.post(`/workspaces/${host.workspaceId}/teams`, { name: 'Launch', visibility: 'private' });
   const teamId = created.body.teamId as string;
-  const otherTeam = (await creator.post(`/workspaces/${host.workspaceId}/teams`, { name: 'Other', visibility: 'open' })).body.teamId as string;
-  const hostPrivate = (await hostAdmin.post(`/workspaces/${host.workspaceId}/teams`, { name: 'Secret', visibility: 'private' })).body.teamId as string;
+  const otherTeam = (await creator.post(`/workspaces/${host.workspaceId}/teams`, { name: 'Other', visibility: 'open' })).body
+    .teamId as string;
+  const hostPrivate = (await hostAdmin.post(`/workspaces/${host.workspaceId}/teams`, { name: 'Secret', visibility: 'private' })).body
+    .teamId as string;
   const guest = await newWorkspace('guest');
   const g1 = await newMember(guest, 'member', 'g1');
   const g2 = await newMember(guest, 'member', 'g2');
@@ -133,7 +135,11 @@ describe('team partners (SPEC §4)', () => {
     expect((await s.g1.get('/me')).body.partnerTeams).toEqual([]);
     expect((await notificationsOf(s.g1)).map((n) => n.template)).toContain('team_partner.removed');
     // A removed partner can no longer be assigned, and may be invited again.
-    expectError(await s.creator.post(`/teams/${s.teamId}/work-items`, { title: 'Again', assigneeId: uid(s.g1) }), 422, 'assignee_not_in_team');
+    expectError(
+      await s.creator.post(`/teams/${s.teamId}/work-items`, { title: 'Again', assigneeId: uid(s.g1) }),
+      422,
+      'assignee_not_in_team',
+    );
     expect((await invite(s.hostAdmin, s.teamId, [{ email: emailOf(s.g1), permission: 'view' }])).status).toBe(201);
 
     const log = await listActivity({ kind: 'workspace', id: s.host.workspaceId }, { limit: 100 });
@@ -219,7 +225,10 @@ describe('team partners (SPEC §4)', () => {
     const s = await setup();
     await invite(s.hostAdmin, s.teamId, [{ email: emailOf(s.g1), permission: 'edit_and_invite' }]);
     const third = await newWorkspace('third');
-    const viaPartner = await invite(s.g1, s.teamId, [{ email: emailOf(s.g2), permission: 'edit_and_invite' }, { email: emailOf(third.owner), permission: 'view' }]);
+    const viaPartner = await invite(s.g1, s.teamId, [
+      { email: emailOf(s.g2), permission: 'edit_and_invite' },
+      { email: emailOf(third.owner), permission: 'view' },
+    ]);
     expect(viaPartner.status).toBe(201);
     expect(viaPartner.body.items.map((i: { status: string }) => i.status)).toEqual(['pending', 'pending']);
     // The partner inviter may withdraw their own pending one.

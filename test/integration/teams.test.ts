@@ -29,13 +29,17 @@ describe('teams (SPEC §3)', () => {
     const stranger = await registered('stranger');
     expectError(await stranger.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'X', visibility: 'open' }), 404, 'not_found');
     expectError(await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'X', visibility: 'secret' }), 400, 'validation_failed');
-    expectError(await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'X', visibility: 'open', extra: 1 }), 400, 'validation_failed');
+    expectError(
+      await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'X', visibility: 'open', extra: 1 }),
+      400,
+      'validation_failed',
+    );
     expectError(await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: '', visibility: 'open' }), 400, 'validation_failed');
     const list = await ws.owner.get(`/workspaces/${ws.workspaceId}/teams`);
     expect(list.body.items).toEqual([]);
   });
 
-  it('lists open teams and the caller\'s private teams; Owner/Admin see all; outsiders 404', async () => {
+  it("lists open teams and the caller's private teams; Owner/Admin see all; outsiders 404", async () => {
     const ws = await newWorkspace();
     const alice = await newMember(ws, 'member', 'alice');
     const bob = await newMember(ws, 'member', 'bob');
@@ -64,7 +68,9 @@ describe('teams (SPEC §3)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await admin.get(`/workspaces/${ws.workspaceId}/teams?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: any = await admin.get(
+        `/workspaces/${ws.workspaceId}/teams?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((t: { teamId: string }) => t.teamId));
       cursor = page.body.nextCursor;

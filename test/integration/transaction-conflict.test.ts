@@ -16,11 +16,14 @@ function cancelNextTransaction() {
     (next: any, context: any) => async (args: any) => {
       if (context.commandName === 'TransactWriteItemsCommand' && pending > 0) {
         pending--;
-        throw Object.assign(new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]'), {
-          name: 'TransactionCanceledException',
-          $fault: 'client',
-          CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
-        });
+        throw Object.assign(
+          new Error('Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]'),
+          {
+            name: 'TransactionCanceledException',
+            $fault: 'client',
+            CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+          },
+        );
       }
       return next(args);
     },

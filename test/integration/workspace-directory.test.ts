@@ -35,7 +35,8 @@ async function decidersOfNextInvitation(inviter: Client, teamId: string, guest: 
   const told: string[] = [];
   for (const email of candidates) {
     const notes = await notificationsOf(email);
-    if (notes.some((n) => n.template === 'team_partner.invitation_pending' && JSON.stringify(n.data).includes(emailOf(invitee)))) told.push(email);
+    if (notes.some((n) => n.template === 'team_partner.invitation_pending' && JSON.stringify(n.data).includes(emailOf(invitee))))
+      told.push(email);
   }
   return { told: told.sort(), commands };
 }
@@ -157,7 +158,8 @@ describe('prefetched reads never leak', () => {
     const ws = await newWorkspace('pf-owner');
     const member = await newMember(ws, 'member', 'pf-member');
     const stranger = await registered('pf-stranger');
-    const teamId = (await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'Private', visibility: 'private' })).body.teamId as string;
+    const teamId = (await ws.owner.post(`/workspaces/${ws.workspaceId}/teams`, { name: 'Private', visibility: 'private' })).body
+      .teamId as string;
     expect((await ws.owner.post(`/teams/${teamId}/work-items`, { title: 'Secret' })).status).toBe(201);
 
     for (const path of [`/teams/${teamId}/work-items`, `/teams/${teamId}/members`, `/teams/${teamId}/partners`]) {

@@ -54,7 +54,10 @@ describe('the walk-through of §2', () => {
     expect(members.status).toBe(200);
     expect(members.body.nextCursor).toBeNull();
     expect(members.body.items.map((m: any) => [m.userId, m.role]).sort()).toEqual(
-      [[uid(ada), 'owner'], [uid(bob), 'member']].sort(),
+      [
+        [uid(ada), 'owner'],
+        [uid(bob), 'member'],
+      ].sort(),
     );
 
     expectError(await bob.get(`/workspaces/${ws}/billing`), 403, 'forbidden');
@@ -129,7 +132,12 @@ describe('POST /workspaces', () => {
 describe('GET /workspaces/{id}', () => {
   it('shows the workspace to each member with their role, and 404 to everyone else', async () => {
     const { workspaceId, base, owner, admin, billing, member, loner } = await workspaceWithRoles();
-    for (const [api, role] of [[owner, 'owner'], [admin, 'admin'], [billing, 'billing_admin'], [member, 'member']] as const) {
+    for (const [api, role] of [
+      [owner, 'owner'],
+      [admin, 'admin'],
+      [billing, 'billing_admin'],
+      [member, 'member'],
+    ] as const) {
       const response = await api.get(base);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ workspaceId, name: 'Acme', ownerId: uid(owner), role });
@@ -150,7 +158,9 @@ describe('GET /workspaces/{id}/members', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response: { status: number; body: any } = await member.get(`${base}/members?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const response: { status: number; body: any } = await member.get(
+        `${base}/members?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(response.status).toBe(200);
       expect(response.body.items.length).toBeLessThanOrEqual(1);
       seen.push(...response.body.items.map((m: any) => m.userId));
@@ -262,7 +272,12 @@ describe('PATCH /workspaces/{id}/members/{userId}', () => {
     expect((await member.patch(`${base}/members/${uid(member)}`, { role: 'billing_admin' })).body.role).toBe('billing_admin');
     const roles = (await owner.get(`${base}/members`)).body.items.map((m: any) => [m.userId, m.role]).sort();
     expect(roles).toEqual(
-      [[uid(owner), 'owner'], [uid(admin), 'member'], [uid(billing), 'member'], [uid(member), 'billing_admin']].sort(),
+      [
+        [uid(owner), 'owner'],
+        [uid(admin), 'member'],
+        [uid(billing), 'member'],
+        [uid(member), 'billing_admin'],
+      ].sort(),
     );
   });
 
@@ -310,7 +325,9 @@ describe('DELETE /workspaces/{id}/members/{userId}', () => {
     expect(left).toEqual([uid(owner), uid(billing)].sort());
     // Free to be added elsewhere or to create a workspace.
     expect((await member.post('/workspaces', { name: 'Fresh start' })).status).toBe(201);
-    expect((await member.post(`/workspaces/${(await member.get('/me')).body.workspace.workspaceId}/members`, { email: admin.email })).status).toBe(201);
+    expect(
+      (await member.post(`/workspaces/${(await member.get('/me')).body.workspace.workspaceId}/members`, { email: admin.email })).status,
+    ).toBe(201);
   });
 
   it('lets any member but the Owner leave', async () => {
@@ -465,7 +482,17 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
   it('PATCH /workspaces/{id}/members/{userId}', async () => {
     const { workspaceId, base, owner, member } = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [member]);
-    for (const body of ['{"role"', { role: 'owner' }, { role: 'root' }, { role: '' }, { role: 1 }, { role: big }, {}, { role: 'admin', workspaceId }, { role: 'admin', userId: uid(owner) }]) {
+    for (const body of [
+      '{"role"',
+      { role: 'owner' },
+      { role: 'root' },
+      { role: '' },
+      { role: 1 },
+      { role: big },
+      {},
+      { role: 'admin', workspaceId },
+      { role: 'admin', userId: uid(owner) },
+    ]) {
       expectError(await owner.patch(`${base}/members/${uid(member)}`, body), 400, 'validation_failed');
     }
     expect(await stateOf(owner, workspaceId, [member])).toEqual(before);
@@ -482,7 +509,16 @@ describe('bad input on every route: 400 validation_failed, nothing changed', () 
   it('POST /workspaces/{id}/ownership-transfer', async () => {
     const { workspaceId, base, owner, member } = await workspaceWithRoles();
     const before = await stateOf(owner, workspaceId, [member]);
-    for (const body of ['{', {}, { userId: 5 }, { userId: '' }, { userId: '../x' }, { userId: big }, { userId: uid(member), role: 'owner' }, { email: member.email }]) {
+    for (const body of [
+      '{',
+      {},
+      { userId: 5 },
+      { userId: '' },
+      { userId: '../x' },
+      { userId: big },
+      { userId: uid(member), role: 'owner' },
+      { email: member.email },
+    ]) {
       expectError(await owner.post(`${base}/ownership-transfer`, body), 400, 'validation_failed');
     }
     expect(await stateOf(owner, workspaceId, [member])).toEqual(before);

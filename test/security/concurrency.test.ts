@@ -31,7 +31,8 @@ beforeAll(() => {
   w = victimWorld('race', workflow.runner);
 });
 
-const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) => send({ actor, method: 'POST', path, body: body ?? {}, headers });
+const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) =>
+  send({ actor, method: 'POST', path, body: body ?? {}, headers });
 const del = (actor: Actor, path: string) => send({ actor, method: 'DELETE', path });
 const get = (actor: Actor, path: string) => send({ actor, method: 'GET', path });
 const ok = (r: ApiResponse) => r.status >= 200 && r.status < 300;
@@ -41,14 +42,18 @@ function observeAll(responses: ApiResponse[]) {
   expect(problems).toEqual([]);
 }
 
-const decisions = async (partnershipId: string) => (await listActivity({ kind: 'partnership', id: partnershipId }, { limit: 100 })).items.length;
+const decisions = async (partnershipId: string) =>
+  (await listActivity({ kind: 'partnership', id: partnershipId }, { limit: 100 })).items.length;
 
 describe('conflicting partnership decisions', () => {
   type Stage = 'host' | 'guest' | 'active';
   type Move = (ctx: { id: string; guestOwner: Actor }) => Promise<ApiResponse>;
   const approve: Move = async ({ id }) => post(await w.admin(), `/partnerships/${id}/approve`);
   const hostDecline: Move = async ({ id }) => post(await w.owner(), `/partnerships/${id}/decline`, { reason: 'No' });
-  const cancelByRequester = (by: 'member' | 'owner'): Move => async ({ id }) => post(by === 'member' ? await w.member() : await w.owner(), `/partnerships/${id}/cancel`);
+  const cancelByRequester =
+    (by: 'member' | 'owner'): Move =>
+    async ({ id }) =>
+      post(by === 'member' ? await w.member() : await w.owner(), `/partnerships/${id}/cancel`);
   const removeByHost: Move = async ({ id }) => del(await w.owner(), `/partnerships/${id}`);
   const accept: Move = async ({ id, guestOwner }) => post(guestOwner, `/partnerships/${id}/accept`, { acceptTerms: true });
   const guestDecline: Move = async ({ id, guestOwner }) => post(guestOwner, `/partnerships/${id}/decline`, {});
@@ -134,7 +139,10 @@ describe('duplicate creates', () => {
     const path = `/workspaces/${await w.workspaceId()}/teams`;
     const [a, b] = [`Idem A ${randomUUID().slice(0, 8)}`, `Idem B ${randomUUID().slice(0, 8)}`];
     const headers = { 'Idempotency-Key': randomUUID() };
-    const results = await Promise.all([post(member, path, { name: a, visibility: 'open' }, headers), post(member, path, { name: b, visibility: 'open' }, headers)]);
+    const results = await Promise.all([
+      post(member, path, { name: a, visibility: 'open' }, headers),
+      post(member, path, { name: b, visibility: 'open' }, headers),
+    ]);
     counters.add('races');
     observeAll(results);
     expect(results.filter(ok)).toHaveLength(1);
@@ -143,7 +151,7 @@ describe('duplicate creates', () => {
     expect((await teamsNamed(a)).length + (await teamsNamed(b)).length).toBe(1);
   });
 
-  it('a refused reuse of a key (another body: 422) leaves the first request\'s record: its retry replays, nothing is created twice', async () => {
+  it("a refused reuse of a key (another body: 422) leaves the first request's record: its retry replays, nothing is created twice", async () => {
     const member = await w.member();
     const path = `/workspaces/${await w.workspaceId()}/teams`;
     const name = `Keep ${randomUUID().slice(0, 8)}`;
@@ -172,7 +180,10 @@ describe('duplicate creates', () => {
 
     const shared = `Shared key ${randomUUID().slice(0, 8)}`;
     const headers = { 'Idempotency-Key': 'the-same-key-for-two-callers' };
-    const byTwo = await Promise.all([post(member, path, { name: shared, visibility: 'open' }, headers), post(admin, path, { name: shared, visibility: 'open' }, headers)]);
+    const byTwo = await Promise.all([
+      post(member, path, { name: shared, visibility: 'open' }, headers),
+      post(admin, path, { name: shared, visibility: 'open' }, headers),
+    ]);
     counters.add('races');
     observeAll(byTwo);
     expect(byTwo.map((r) => r.status)).toEqual([201, 201]);
@@ -214,7 +225,10 @@ describe('concurrent partner invitations of one user into one team', () => {
     for (const [first, second] of pairs) {
       const invitee = await w.newGuestUser('dup-invitee');
       const body = { invitations: [{ email: invitee.email, permission: 'edit' }] };
-      const results = await Promise.all([post(first, `/teams/${team}/partner-invitations`, body), post(second, `/teams/${team}/partner-invitations`, body)]);
+      const results = await Promise.all([
+        post(first, `/teams/${team}/partner-invitations`, body),
+        post(second, `/teams/${team}/partner-invitations`, body),
+      ]);
       counters.add('races');
       observeAll(results);
       const summary = results.map(outcome).join(' | ');
@@ -245,7 +259,10 @@ describe('sharing races', () => {
     for (let round = 0; round < 4; round++) {
       const accountId = await w.newAccount(`Race ${round}`);
       await w.share(accountId, [{ email: guest.email, role: 'collaborator' }]);
-      const [revoked, login] = await Promise.all([del(await w.owner(), `/partnerships/${partnershipId}/shares/${accountId}`), loginOf(guest, accountId)]);
+      const [revoked, login] = await Promise.all([
+        del(await w.owner(), `/partnerships/${partnershipId}/shares/${accountId}`),
+        loginOf(guest, accountId),
+      ]);
       counters.add('races');
       observeAll([revoked, login]);
       expect(revoked.status).toBe(204);
@@ -270,7 +287,10 @@ describe('sharing races', () => {
       observeAll(results);
       const shared = await sharedWith(partnershipId, accountId, guest.userId);
       const login = await loginOf(guest, accountId);
-      expect({ shared, login: ok(login) }, `${results.map((r) => r.status).join(', ')}; login ${login.status}`).toEqual({ shared, login: shared });
+      expect({ shared, login: ok(login) }, `${results.map((r) => r.status).join(', ')}; login ${login.status}`).toEqual({
+        shared,
+        login: shared,
+      });
     }
   });
 
@@ -280,7 +300,10 @@ describe('sharing races', () => {
       const guest = await w.newGuestUser(`race-remove-${round}`);
       const accountId = await w.newAccount(`Removal ${round}`);
       await w.share(accountId, [{ email: guest.email, role: 'collaborator' }]);
-      const [removed, login] = await Promise.all([del(await w.owner(), `/partnerships/${partnershipId}/guest-members/${guest.userId}`), loginOf(guest, accountId)]);
+      const [removed, login] = await Promise.all([
+        del(await w.owner(), `/partnerships/${partnershipId}/guest-members/${guest.userId}`),
+        loginOf(guest, accountId),
+      ]);
       counters.add('races');
       observeAll([removed, login]);
       expect(removed.status).toBe(204);
@@ -297,7 +320,10 @@ describe('sharing races', () => {
     const accountId = await w.newAccount('Removal race');
     const second = await w.newAccount('Removal race 2');
     const owner = await w.owner();
-    expect((await post(owner, `/partnerships/${partnershipId}/shares`, { accountId, members: [{ email: member.email, role: 'collaborator' }] })).status).toBe(201);
+    expect(
+      (await post(owner, `/partnerships/${partnershipId}/shares`, { accountId, members: [{ email: member.email, role: 'collaborator' }] }))
+        .status,
+    ).toBe(201);
     const results = await Promise.all([
       del(owner, `/partnerships/${partnershipId}`),
       loginOf(member, accountId),

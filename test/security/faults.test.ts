@@ -37,7 +37,8 @@ beforeAll(() => {
   w = victimWorld('fault', workflow.runner);
 });
 
-const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) => send({ actor, method: 'POST', path, body: body ?? {}, headers });
+const post = (actor: Actor, path: string, body?: unknown, headers?: Record<string, string>) =>
+  send({ actor, method: 'POST', path, body: body ?? {}, headers });
 const activityOf = async (id: string) => (await listActivity({ kind: 'partnership', id }, { limit: 100 })).items.map((e) => e.action);
 
 /** A 503 the test caused on purpose (persistent throttling): counted apart, checked for the format. */
@@ -143,7 +144,10 @@ describe('a crash between the decision write and the resume', () => {
     const inFlight = post(guest.owner, `/partnerships/${id}/accept`, { acceptTerms: true });
     try {
       // Bounded by the test's timeout; the request ending first (never reaching the resume) fails at once.
-      const first = await Promise.race([reachedResume.then(() => 'resuming'), inFlight.then((r) => `ended before resuming: ${r.status} ${r.text}`)]);
+      const first = await Promise.race([
+        reachedResume.then(() => 'resuming'),
+        inFlight.then((r) => `ended before resuming: ${r.status} ${r.text}`),
+      ]);
       expect(first).toBe('resuming');
       expect(reached).toBe(1);
       const written = await storedPartnership(id);
@@ -230,10 +234,25 @@ describe('DynamoDB throttling', () => {
     const member = await w.member();
     const workspaceId = await w.workspaceId();
     await quiesce(workflow.runner);
-    throttle({ commands: ['BatchGetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand', 'PutItemCommand', 'UpdateItemCommand', 'GetItemCommand'], attempts: 2 });
+    throttle({
+      commands: [
+        'BatchGetItemCommand',
+        'QueryCommand',
+        'TransactWriteItemsCommand',
+        'PutItemCommand',
+        'UpdateItemCommand',
+        'GetItemCommand',
+      ],
+      attempts: 2,
+    });
     const before = throttled;
     const name = `Throttled ${randomUUID().slice(0, 8)}`;
-    const created = await post(member, `/workspaces/${workspaceId}/teams`, { name, visibility: 'open' }, { 'Idempotency-Key': randomUUID() });
+    const created = await post(
+      member,
+      `/workspaces/${workspaceId}/teams`,
+      { name, visibility: 'open' },
+      { 'Idempotency-Key': randomUUID() },
+    );
     expect(created.status, created.text).toBe(201);
     const read = await send({ actor: member, method: 'GET', path: `/teams/${created.body.teamId}` });
     expect(read.status, read.text).toBe(200);
@@ -306,7 +325,13 @@ describe('DynamoDB throttling', () => {
         if (context.commandName === 'BatchGetItemCommand' && faked < 2) {
           faked++;
           const requestItems = args.input.RequestItems;
-          return { output: { Responses: Object.fromEntries(Object.keys(requestItems).map((t) => [t, []])), UnprocessedKeys: requestItems, $metadata: {} } };
+          return {
+            output: {
+              Responses: Object.fromEntries(Object.keys(requestItems).map((t) => [t, []])),
+              UnprocessedKeys: requestItems,
+              $metadata: {},
+            },
+          };
         }
         return next(args);
       },

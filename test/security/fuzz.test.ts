@@ -96,7 +96,8 @@ function schemaValid(route: Route, request: ApiRequest): boolean {
       return false;
     }
   }
-  if (!route.body) return body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+  if (!route.body)
+    return body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
   if (!accepts(route.body, body)) return false;
   const key = request.headers?.['Idempotency-Key'];
   return !(route.idempotent && key !== undefined && key.length > 255);
@@ -132,7 +133,8 @@ const ODD_PARAMS: Array<[string, string]> = [
 
 function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; foreign: string[] }): Case[] {
   const cases: Case[] = [];
-  const add = (label: string, request: ApiRequest) => cases.push({ label, request, expect: schemaValid(route, request) ? 'data' : 'invalid' });
+  const add = (label: string, request: ApiRequest) =>
+    cases.push({ label, request, expect: schemaValid(route, request) ? 'data' : 'invalid' });
   const body = base.body;
 
   // Bodies.
@@ -180,7 +182,8 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
       mutate(copy);
       return withQuery(path, copy);
     };
-    for (const limit of ['-1', '0', '101', 'abc', '1.5', '1e2', '', ' 1', '0x10', '100000', '１']) add(`limit=${limit}`, { ...base, path: q((c) => c.set('limit', limit)) });
+    for (const limit of ['-1', '0', '101', 'abc', '1.5', '1e2', '', ' 1', '0x10', '100000', '１'])
+      add(`limit=${limit}`, { ...base, path: q((c) => c.set('limit', limit)) });
     add('limit twice', { ...base, path: q((c) => (c.append('limit', '1'), c.append('limit', '2'))) });
     add('unknown parameter', { ...base, path: q((c) => c.set('workspaceId', 'x')) });
     const forged = `${Buffer.from(JSON.stringify({ pk: 'USER#victim', sk: 'USER' })).toString('base64url')}.${'A'.repeat(43)}`;
@@ -196,7 +199,9 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
       const [payload, signature] = cursors.real.split('.');
       const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
       cursorsToTry.push(['cursor with a flipped signature', `${payload}.${flipped}`]);
-      const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), pk: 'USER#victim' })).toString('base64url');
+      const otherPayload = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), pk: 'USER#victim' }),
+      ).toString('base64url');
       cursorsToTry.push(['cursor with a changed key', `${otherPayload}.${signature}`]);
     }
     for (const foreign of cursors.foreign) cursorsToTry.push(['cursor of another list', foreign]);
@@ -207,7 +212,8 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
   }
   // Headers.
   if (route.idempotent) {
-    for (const length of [256, 10_000]) add(`Idempotency-Key of ${length}`, { ...base, headers: { ...base.headers, 'Idempotency-Key': 'k'.repeat(length) } });
+    for (const length of [256, 10_000])
+      add(`Idempotency-Key of ${length}`, { ...base, headers: { ...base.headers, 'Idempotency-Key': 'k'.repeat(length) } });
   }
   return cases;
 }
@@ -230,17 +236,23 @@ const badValue = (max: number) =>
 /** A random invalid case of this route (undefined when the route offers nothing to vary there). */
 function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string | number>>): fc.Arbitrary<Case | undefined> {
   const options: Array<fc.Arbitrary<Case | undefined>> = [];
-  const asCase = (label: string, request: ApiRequest): Case | undefined => (schemaValid(route, request) ? undefined : { label, request, expect: 'invalid' });
+  const asCase = (label: string, request: ApiRequest): Case | undefined =>
+    schemaValid(route, request) ? undefined : { label, request, expect: 'invalid' };
   const body = base.body === undefined ? {} : base.body;
 
   // A field replaced by a bad value.
   if (fields.length) {
     options.push(
-      fc.constantFrom(...fields).chain((path) =>
-        badValue(maxLength(schemaAt(route.body, path)) ?? 64).map((value) =>
-          asCase(`body: ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`, { ...base, body: withNode(body, path, () => value) }),
+      fc
+        .constantFrom(...fields)
+        .chain((path) =>
+          badValue(maxLength(schemaAt(route.body, path)) ?? 64).map((value) =>
+            asCase(`body: ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`, {
+              ...base,
+              body: withNode(body, path, () => value),
+            }),
+          ),
         ),
-      ),
     );
   }
   // An unknown member (prototype names included), in some object of the body.
@@ -249,7 +261,10 @@ function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string |
     fc
       .tuple(
         fc.constantFrom(...nodes.map((n) => n.path)),
-        fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'role', 'pk'), fc.string({ minLength: 1, maxLength: 12 })),
+        fc.oneof(
+          fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'role', 'pk'),
+          fc.string({ minLength: 1, maxLength: 12 }),
+        ),
         fc.jsonValue({ maxDepth: 2 }),
       )
       .map(([path, key, value]) => {
@@ -265,13 +280,27 @@ function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string |
       }),
   );
   // The whole body replaced by random JSON or random text.
-  options.push(fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 })).map((text) => asCase(`body text ${text.slice(0, 60)}`, { ...base, body: text })));
+  options.push(
+    fc
+      .oneof(
+        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 40 }),
+      )
+      .map((text) => asCase(`body text ${text.slice(0, 60)}`, { ...base, body: text })),
+  );
   // A path parameter replaced by random text (percent-encoded) or a long id-like value.
   const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   if (names.length) {
     options.push(
       fc
-        .tuple(fc.constantFrom(...names), fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }), fc.stringMatching(/^[A-Za-z0-9_-]{65,300}$/), fc.constantFrom('..', '.', '%', '%%', '%zz')))
+        .tuple(
+          fc.constantFrom(...names),
+          fc.oneof(
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
+            fc.stringMatching(/^[A-Za-z0-9_-]{65,300}$/),
+            fc.constantFrom('..', '.', '%', '%%', '%zz'),
+          ),
+        )
         .map(([name, value]) => {
           const encoded = /^[.%]/.test(value) ? value : encodeURIComponent(value);
           return asCase(`{${name}} = ${JSON.stringify(value).slice(0, 60)}`, { ...base, path: withParam(route, base, name, encoded) });
@@ -283,19 +312,27 @@ function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string |
     const { path, query } = splitPath(base.path);
     options.push(
       fc
-        .tuple(fc.constantFrom('limit', 'cursor', 'status', 'side', 'zzz'), fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.string({ minLength: 2049, maxLength: 2100 })))
+        .tuple(
+          fc.constantFrom('limit', 'cursor', 'status', 'side', 'zzz'),
+          fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String), fc.string({ minLength: 2049, maxLength: 2100 })),
+        )
         .map(([name, value]) => {
           const copy = new URLSearchParams(query);
           copy.set(name, value);
           // A random cursor is never validly signed: invalid even when the schema accepts the string.
-          if (name === 'cursor') return { label: `cursor=${value.slice(0, 40)}`, request: { ...base, path: withQuery(path, copy) }, expect: 'invalid' as const };
+          if (name === 'cursor')
+            return { label: `cursor=${value.slice(0, 40)}`, request: { ...base, path: withQuery(path, copy) }, expect: 'invalid' as const };
           return asCase(`${name}=${value.slice(0, 40)}`, { ...base, path: withQuery(path, copy) });
         }),
     );
   }
   // A too long Idempotency-Key.
   if (route.idempotent) {
-    options.push(fc.integer({ min: 256, max: 4000 }).map((n) => asCase(`Idempotency-Key of ${n}`, { ...base, headers: { ...base.headers, 'Idempotency-Key': 'k'.repeat(n) } })));
+    options.push(
+      fc
+        .integer({ min: 256, max: 4000 })
+        .map((n) => asCase(`Idempotency-Key of ${n}`, { ...base, headers: { ...base.headers, 'Idempotency-Key': 'k'.repeat(n) } })),
+    );
   }
   return fc.oneof(...options);
 }
@@ -306,7 +343,9 @@ function judge(route: Route, c: Case, response: ApiResponse): string[] {
   const ok = c.expect === 'invalid' ? response.status >= 400 && response.status < 500 : response.status < 500;
   if (!ok) {
     if (response.status < 300) counters.add('accepted');
-    problems.push(`${c.label}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected ${c.expect === 'invalid' ? 'a 4xx' : 'no 5xx'})`);
+    problems.push(
+      `${c.label}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected ${c.expect === 'invalid' ? 'a 4xx' : 'no 5xx'})`,
+    );
   }
   return problems;
 }
@@ -351,15 +390,17 @@ describe('fuzzing every route', () => {
       // Random cases.
       const fields = fieldPaths(base.body);
       let ran = 0;
-      await fc.assert(
-        fc.asyncProperty(randomCase(route, base, fields), async (c) => {
-          fc.pre(c !== undefined);
-          ran++;
-          const found = judge(route, c!, await send(c!.request));
-          if (found.length) throw new Error(found.join('\n'));
-        }),
-        { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: true, maxSkipsPerRun: 200 },
-      ).catch((error: Error) => problems.push(error.message.split('\n').slice(0, 12).join('\n')));
+      await fc
+        .assert(
+          fc.asyncProperty(randomCase(route, base, fields), async (c) => {
+            fc.pre(c !== undefined);
+            ran++;
+            const found = judge(route, c!, await send(c!.request));
+            if (found.length) throw new Error(found.join('\n'));
+          }),
+          { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: true, maxSkipsPerRun: 200 },
+        )
+        .catch((error: Error) => problems.push(error.message.split('\n').slice(0, 12).join('\n')));
       counters.add('randomCases', ran);
 
       expect(({} as any).role, 'Object.prototype polluted').toBeUndefined();

@@ -94,7 +94,8 @@ describe('mass assignment on every write route', () => {
       const valid = await validRequest(route, world);
       const base = valid.request;
       const idempotencyKey = route.idempotent ? `ma-${randomUUID()}` : undefined;
-      const withKey = (r: ApiRequest): ApiRequest => (idempotencyKey ? { ...r, headers: { ...r.headers, 'Idempotency-Key': idempotencyKey } } : r);
+      const withKey = (r: ApiRequest): ApiRequest =>
+        idempotencyKey ? { ...r, headers: { ...r.headers, 'Idempotency-Key': idempotencyKey } } : r;
       const validBody = base.body === undefined ? {} : base.body;
       const nodes = objectNodes(validBody, route.body);
 
@@ -105,14 +106,28 @@ describe('mass assignment on every write route', () => {
         const extras = Object.entries(PRIVILEGED).filter(([k]) => !allowed.has(k));
         const at = ['body', ...path].join('.');
         // All at once, in this object.
-        cases.push({ field: extras.map(([k]) => k).join(','), at, request: withKey({ ...base, body: withNode(validBody, path, (n) => ({ ...n, ...Object.fromEntries(extras) })) }) });
+        cases.push({
+          field: extras.map(([k]) => k).join(','),
+          at,
+          request: withKey({ ...base, body: withNode(validBody, path, (n) => ({ ...n, ...Object.fromEntries(extras) })) }),
+        });
         // One at a time at the top level (nested objects: all at once is enough).
-        if (path.length === 0) for (const [k, v] of extras) cases.push({ field: k, at, request: withKey({ ...base, body: withNode(validBody, path, (n) => ({ ...n, [k]: v })) }) });
+        if (path.length === 0)
+          for (const [k, v] of extras)
+            cases.push({ field: k, at, request: withKey({ ...base, body: withNode(validBody, path, (n) => ({ ...n, [k]: v })) }) });
       }
       // A raw "__proto__" key (JSON.parse makes it an own property; object spread would not).
       const rest = JSON.stringify(validBody).slice(1);
-      cases.push({ field: '__proto__', at: 'body', request: withKey({ ...base, body: `{"__proto__":{"role":"owner","workspaceId":"${mallory}"}${rest === '}' ? '' : ','}${rest}` }) });
-      cases.push({ field: 'constructor', at: 'body', request: withKey({ ...base, body: `{"constructor":{"prototype":{"role":"owner"}}${rest === '}' ? '' : ','}${rest}` }) });
+      cases.push({
+        field: '__proto__',
+        at: 'body',
+        request: withKey({ ...base, body: `{"__proto__":{"role":"owner","workspaceId":"${mallory}"}${rest === '}' ? '' : ','}${rest}` }),
+      });
+      cases.push({
+        field: 'constructor',
+        at: 'body',
+        request: withKey({ ...base, body: `{"constructor":{"prototype":{"role":"owner"}}${rest === '}' ? '' : ','}${rest}` }),
+      });
 
       await quiesce(workflow.runner);
       const before = await snapshot();
@@ -128,7 +143,9 @@ describe('mass assignment on every write route', () => {
           : Array.isArray(details) && details.some((d: any) => d?.field === 'body' && d.issue === 'this route takes no body');
         if (response.status !== 400 || errorCode(response) !== 'validation_failed' || !named) {
           if (response.status < 300) counters.add('accepted');
-          problems.push(`${c.field}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected 400 validation_failed naming the field)`);
+          problems.push(
+            `${c.field}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected 400 validation_failed naming the field)`,
+          );
         }
       }
       expect(({} as any).role, 'Object.prototype polluted').toBeUndefined();
@@ -139,7 +156,8 @@ describe('mass assignment on every write route', () => {
       // The control: the valid request (same Idempotency-Key) succeeds.
       const control = await send(withKey(base));
       counters.add('controls');
-      if (control.status < 200 || control.status >= 300) problems.push(`control: ${describeRequest(base)} -> ${control.status} ${control.text.slice(0, 200)}`);
+      if (control.status < 200 || control.status >= 300)
+        problems.push(`control: ${describeRequest(base)} -> ${control.status} ${control.text.slice(0, 200)}`);
       await valid.cleanup?.();
       await quiesce(workflow.runner);
       expect(problems, route.id).toEqual([]);

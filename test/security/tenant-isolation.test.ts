@@ -79,7 +79,10 @@ describe('tenant isolation matrix', () => {
   it('every route of the route table has a declaration', () => {
     counters.add('routes', routes.length);
     expect(undeclaredRoutes(), 'add these routes to test/security/support/declarations.ts').toEqual([]);
-    expect(Object.keys(declarations).filter((id) => !routes.some((r) => r.id === id)), 'declarations of routes that no longer exist').toEqual([]);
+    expect(
+      Object.keys(declarations).filter((id) => !routes.some((r) => r.id === id)),
+      'declarations of routes that no longer exist',
+    ).toEqual([]);
   });
 
   for (const route of routes) {
@@ -143,7 +146,8 @@ describe('tenant isolation matrix', () => {
           const real = answers.get(role)!;
           const params = paramsOf(route, real.request.path);
           const query = real.request.path.includes('?') ? `?${real.request.path.split('?')[1]}` : '';
-          const shape = (r: ApiResponse) => JSON.stringify({ status: r.status, code: r.body?.error?.code, message: r.body?.error?.message });
+          const shape = (r: ApiResponse) =>
+            JSON.stringify({ status: r.status, code: r.body?.error?.code, message: r.body?.error?.message });
           for (const [name, value] of Object.entries(params)) {
             for (const ghost of ghostIds(value)) {
               const ghostPath = fillPath(route, { ...params, [name]: ghost });
@@ -151,7 +155,9 @@ describe('tenant isolation matrix', () => {
               counters.add('oracleChecks');
               if (shape(answer) !== shape(real.response)) {
                 counters.add('oracleMismatches');
-                problems.push(`${role}: existence oracle on {${name}}: victim object -> ${shape(real.response)}, ${ghost} -> ${shape(answer)}`);
+                problems.push(
+                  `${role}: existence oracle on {${name}}: victim object -> ${shape(real.response)}, ${ghost} -> ${shape(answer)}`,
+                );
               }
             }
           }
@@ -164,7 +170,10 @@ describe('tenant isolation matrix', () => {
       if (declaration.refusalLogged) {
         const logged = allChanges.filter((c) => isActivityOrOutbox(c.key)).length;
         counters.add('loggedRefusals', logged);
-        if (logged) counters.notes.push(`${route.id}: ${logged} activity entries written by ${ROLES.length} refused attacker calls (refusals are logged by design)`);
+        if (logged)
+          counters.notes.push(
+            `${route.id}: ${logged} activity entries written by ${ROLES.length} refused attacker calls (refusals are logged by design)`,
+          );
       }
       problems.push(...counters.stateChanged(changes));
 
@@ -172,7 +181,9 @@ describe('tenant isolation matrix', () => {
       const control = await send(target.request);
       counters.add('controls');
       if (control.status < 200 || control.status >= 300) {
-        problems.push(`control: the victim's own ${describeRequest(target.request)} -> ${control.status} ${control.text.slice(0, 200)} (fix the declaration's victim request)`);
+        problems.push(
+          `control: the victim's own ${describeRequest(target.request)} -> ${control.status} ${control.text.slice(0, 200)} (fix the declaration's victim request)`,
+        );
       }
       await target.cleanup?.();
       await quiesce(workflow.runner);
@@ -196,21 +207,96 @@ describe('cross-tenant references inside the attacker’s own objects', () => {
     const TA = attacker.teamId;
     const suffixOf = (id: string) => id.slice(id.indexOf('-') + 1);
     const cases: Array<{ request: ApiRequest; status: number[]; why: string }> = [
-      { why: 'transfer A to a victim user', request: { actor: a.owner, method: 'POST', path: `/workspaces/${A}/ownership-transfer`, body: { userId: victimOwner.userId } }, status: [422] },
-      { why: 'change the role of a victim user through A', request: { actor: a.owner, method: 'PATCH', path: `/workspaces/${A}/members/${victimMember.userId}`, body: { role: 'admin' } }, status: [404] },
-      { why: 'remove a victim user through A', request: { actor: a.owner, method: 'DELETE', path: `/workspaces/${A}/members/${victimOwner.userId}` }, status: [404] },
-      { why: 'add a victim user to a team of A', request: { actor: a.member, method: 'POST', path: `/teams/${TA}/members`, body: { email: victimMember.email } }, status: [422] },
-      { why: 'change a victim user in a team of A', request: { actor: a.owner, method: 'PATCH', path: `/teams/${TA}/members/${victimMember.userId}`, body: { role: 'admin' } }, status: [404] },
-      { why: 'assign a new work item of A to a victim user', request: { actor: a.member, method: 'POST', path: `/teams/${TA}/work-items`, body: { title: 'x', assigneeId: victimMember.userId } }, status: [422] },
-      { why: 'assign a work item of A to a victim user', request: { actor: a.member, method: 'PATCH', path: `/work-items/${attacker.workItemId}`, body: { assigneeId: victimOwner.userId } }, status: [422] },
-      { why: "change a victim team's partner through A's team", request: { actor: a.owner, method: 'PATCH', path: `/teams/${TA}/partners/${victimPartner.userId}`, body: { permission: 'view' } }, status: [404] },
-      { why: "remove a victim team's partner through A's team", request: { actor: a.owner, method: 'DELETE', path: `/teams/${TA}/partners/${victimPartner.userId}` }, status: [404] },
-      { why: 'add a victim user as owner of A->G', request: { actor: a.owner, method: 'POST', path: `/partnerships/${attacker.partnershipId}/owners`, body: { userId: victimOwner.userId } }, status: [422] },
-      { why: "a victim work item's suffix under A's team id", request: { actor: a.owner, method: 'PATCH', path: `/work-items/${TA}-${suffixOf(victimItem)}`, body: { title: 'spliced' } }, status: [404] },
-      { why: "A's work item suffix under the victim team id", request: { actor: a.owner, method: 'PATCH', path: `/work-items/${victimTeam}-${suffixOf(attacker.workItemId)}`, body: { title: 'spliced' } }, status: [404] },
-      { why: "a victim invitation's suffix under A's team id", request: { actor: a.owner, method: 'POST', path: `/partner-invitations/${TA}-${suffixOf(pending.invitationId)}/approve` }, status: [404] },
-      { why: 'approve a victim invitation as a partner of A', request: { actor: a.partner_edit_and_invite, method: 'POST', path: `/partner-invitations/${pending.invitationId}/approve` }, status: [404] },
-      { why: 'a work item id without a team part', request: { actor: a.owner, method: 'PATCH', path: `/work-items/${suffixOf(victimItem).replace(/-/g, '')}`, body: { title: 'x' } }, status: [404] },
+      {
+        why: 'transfer A to a victim user',
+        request: { actor: a.owner, method: 'POST', path: `/workspaces/${A}/ownership-transfer`, body: { userId: victimOwner.userId } },
+        status: [422],
+      },
+      {
+        why: 'change the role of a victim user through A',
+        request: { actor: a.owner, method: 'PATCH', path: `/workspaces/${A}/members/${victimMember.userId}`, body: { role: 'admin' } },
+        status: [404],
+      },
+      {
+        why: 'remove a victim user through A',
+        request: { actor: a.owner, method: 'DELETE', path: `/workspaces/${A}/members/${victimOwner.userId}` },
+        status: [404],
+      },
+      {
+        why: 'add a victim user to a team of A',
+        request: { actor: a.member, method: 'POST', path: `/teams/${TA}/members`, body: { email: victimMember.email } },
+        status: [422],
+      },
+      {
+        why: 'change a victim user in a team of A',
+        request: { actor: a.owner, method: 'PATCH', path: `/teams/${TA}/members/${victimMember.userId}`, body: { role: 'admin' } },
+        status: [404],
+      },
+      {
+        why: 'assign a new work item of A to a victim user',
+        request: {
+          actor: a.member,
+          method: 'POST',
+          path: `/teams/${TA}/work-items`,
+          body: { title: 'x', assigneeId: victimMember.userId },
+        },
+        status: [422],
+      },
+      {
+        why: 'assign a work item of A to a victim user',
+        request: { actor: a.member, method: 'PATCH', path: `/work-items/${attacker.workItemId}`, body: { assigneeId: victimOwner.userId } },
+        status: [422],
+      },
+      {
+        why: "change a victim team's partner through A's team",
+        request: { actor: a.owner, method: 'PATCH', path: `/teams/${TA}/partners/${victimPartner.userId}`, body: { permission: 'view' } },
+        status: [404],
+      },
+      {
+        why: "remove a victim team's partner through A's team",
+        request: { actor: a.owner, method: 'DELETE', path: `/teams/${TA}/partners/${victimPartner.userId}` },
+        status: [404],
+      },
+      {
+        why: 'add a victim user as owner of A->G',
+        request: {
+          actor: a.owner,
+          method: 'POST',
+          path: `/partnerships/${attacker.partnershipId}/owners`,
+          body: { userId: victimOwner.userId },
+        },
+        status: [422],
+      },
+      {
+        why: "a victim work item's suffix under A's team id",
+        request: { actor: a.owner, method: 'PATCH', path: `/work-items/${TA}-${suffixOf(victimItem)}`, body: { title: 'spliced' } },
+        status: [404],
+      },
+      {
+        why: "A's work item suffix under the victim team id",
+        request: {
+          actor: a.owner,
+          method: 'PATCH',
+          path: `/work-items/${victimTeam}-${suffixOf(attacker.workItemId)}`,
+          body: { title: 'spliced' },
+        },
+        status: [404],
+      },
+      {
+        why: "a victim invitation's suffix under A's team id",
+        request: { actor: a.owner, method: 'POST', path: `/partner-invitations/${TA}-${suffixOf(pending.invitationId)}/approve` },
+        status: [404],
+      },
+      {
+        why: 'approve a victim invitation as a partner of A',
+        request: { actor: a.partner_edit_and_invite, method: 'POST', path: `/partner-invitations/${pending.invitationId}/approve` },
+        status: [404],
+      },
+      {
+        why: 'a work item id without a team part',
+        request: { actor: a.owner, method: 'PATCH', path: `/work-items/${suffixOf(victimItem).replace(/-/g, '')}`, body: { title: 'x' } },
+        status: [404],
+      },
     ];
     const before = await snapshot();
     const problems: string[] = [];
@@ -218,7 +304,10 @@ describe('cross-tenant references inside the attacker’s own objects', () => {
       const response = await send(c.request);
       counters.add('crossReferenceCases');
       for (const p of counters.observe(response)) problems.push(`${c.why}: ${p}`);
-      if (!c.status.includes(response.status)) problems.push(`${c.why}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected ${c.status.join('/')})`);
+      if (!c.status.includes(response.status))
+        problems.push(
+          `${c.why}: ${describeRequest(c.request)} -> ${response.status} ${response.text.slice(0, 200)} (expected ${c.status.join('/')})`,
+        );
     }
     const changes = diff(before, await snapshot());
     problems.push(...counters.stateChanged(changes));

@@ -41,8 +41,15 @@ afterAll(async () => {
 });
 
 /** A request over HTTP with exactly this Authorization header (or none). */
-const http = (method: string, path: string, { authorization, body, headers }: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-  send({ actor: null, method, path, body, headers: { ...headers, ...(authorization === undefined ? {} : { authorization }) } }, overTheServer);
+const http = (
+  method: string,
+  path: string,
+  { authorization, body, headers }: { authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
+) =>
+  send(
+    { actor: null, method, path, body, headers: { ...headers, ...(authorization === undefined ? {} : { authorization }) } },
+    overTheServer,
+  );
 
 const now = () => Math.floor(Date.now() / 1000);
 const person = () => {
@@ -87,9 +94,18 @@ async function badTokens(): Promise<Array<[string, string | undefined]>> {
     ['alg none with the real signature', `Bearer ${b64({ alg: 'none' })}.${payload}.${signature}`],
     ['HS256 signed with the public key (PEM) as secret', `Bearer ${await hs256(pem)}`],
     ['HS256 signed with the public key (JWK JSON) as secret', `Bearer ${await hs256(JSON.stringify(jwk))}`],
-    ['RS256 signed by another key', `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: 'local' }).sign(attacker.privateKey)}`],
-    ['RS256 with the attacker key embedded (jwk header)', `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', jwk: attackerJwk }).sign(attacker.privateKey)}`],
-    ['another authority with the same issuer and audience', `Bearer ${await (await createTokenAuthority(tokens.issuer, tokens.audience)).issue(person())}`],
+    [
+      'RS256 signed by another key',
+      `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: 'local' }).sign(attacker.privateKey)}`,
+    ],
+    [
+      'RS256 with the attacker key embedded (jwk header)',
+      `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', jwk: attackerJwk }).sign(attacker.privateKey)}`,
+    ],
+    [
+      'another authority with the same issuer and audience',
+      `Bearer ${await (await createTokenAuthority(tokens.issuer, tokens.audience)).issue(person())}`,
+    ],
     ['signature stripped', `Bearer ${header}.${payload}.`],
     ['payload swapped after signing', `Bearer ${header}.${b64({ ...claims(), sub: 'someone-else' })}.${signature}`],
     ['valid signature, no sub', `Bearer ${await tokens.signRaw(noSubject)}`],
@@ -107,7 +123,10 @@ describe('bad tokens on every route', () => {
     const problems: string[] = [];
     for (const route of routes) {
       const results = await Promise.all(
-        cases.map(async ([label, authorization]) => ({ label, response: await http(route.method, concrete(route.path), { authorization, body: route.body ? {} : undefined }) })),
+        cases.map(async ([label, authorization]) => ({
+          label,
+          response: await http(route.method, concrete(route.path), { authorization, body: route.body ? {} : undefined }),
+        })),
       );
       for (const { label, response } of results) {
         counters.add('tokenCases');
@@ -169,7 +188,14 @@ describe('a valid token of a user who was removed', () => {
       const label = `${route.id} (${request.method} ${request.path})`;
       attempts.push({ label, method: request.method, path: request.path, body: request.body, headers: request.headers });
       const onOwn = own.reduce((path, [theirs, mine]) => path.split(theirs).join(mine), request.path);
-      if (onOwn !== request.path) attempts.push({ label: `${route.id} on their own (${request.method} ${onOwn})`, method: request.method, path: onOwn, body: request.body, headers: request.headers });
+      if (onOwn !== request.path)
+        attempts.push({
+          label: `${route.id} on their own (${request.method} ${onOwn})`,
+          method: request.method,
+          path: onOwn,
+          body: request.body,
+          headers: request.headers,
+        });
     }
     // While a member, the token works.
     expect((await http('GET', `/workspaces/${workspaceId}`, { authorization: leaverAuth })).status).toBe(200);
@@ -184,7 +210,8 @@ describe('a valid token of a user who was removed', () => {
       const response = await http(method, path, { authorization: leaverAuth, body, headers });
       counters.add('removedUserCases');
       for (const p of formatProblems(response)) problems.push(`${label}: ${p}`);
-      if (response.status !== 404 || errorCode(response) !== 'not_found') problems.push(`${label}: ${response.status} ${response.text.slice(0, 160)}`);
+      if (response.status !== 404 || errorCode(response) !== 'not_found')
+        problems.push(`${label}: ${response.status} ${response.text.slice(0, 160)}`);
     }
     // Refused logins are logged (SPEC §6): activity entries are the only thing that may appear.
     const changes = diff(before, await snapshot(), (key) => key.startsWith('ACT#'));
@@ -219,7 +246,8 @@ describe('a valid token of a user who was removed', () => {
     ] as Array<[string, string, unknown?]>) {
       const response = await http(method, path, { authorization: partnerAuth, body });
       counters.add('removedUserCases');
-      if (response.status !== 404 || errorCode(response) !== 'not_found') problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 160)}`);
+      if (response.status !== 404 || errorCode(response) !== 'not_found')
+        problems.push(`${method} ${path}: ${response.status} ${response.text.slice(0, 160)}`);
     }
     expect(problems).toEqual([]);
   });

@@ -26,12 +26,22 @@ export const builders: Record<string, Builder> = {
   // ---- §2 users, workspaces, roles ---------------------------------------------------------
   'PUT /me': async (w, i) => ({ actor: await w.owner(), method: 'PUT', path: '/me', body: { name: `Owner ${i}` } }),
   'GET /me': async (w) => ({ actor: await w.activePartner(), method: 'GET', path: '/me' }),
-  'POST /workspaces': async (w) => ({ actor: await w.register('new-ws'), method: 'POST', path: '/workspaces', body: { name: 'New workspace' } }),
+  'POST /workspaces': async (w) => ({
+    actor: await w.register('new-ws'),
+    method: 'POST',
+    path: '/workspaces',
+    body: { name: 'New workspace' },
+  }),
   'GET /workspaces/{}': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}` }),
   'GET /workspaces/{}/members': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/members` }),
   'POST /workspaces/{}/members': async (w) => {
     const user = await w.register('added');
-    return { actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/members`, body: { email: user.email, role: 'member' } };
+    return {
+      actor: await w.owner(),
+      method: 'POST',
+      path: `/workspaces/${await ws(w)}/members`,
+      body: { email: user.email, role: 'member' },
+    };
   },
   'PATCH /workspaces/{}/members/{}': async (w, i) => ({
     actor: await w.owner(),
@@ -52,8 +62,14 @@ export const builders: Record<string, Builder> = {
       body: { userId: admin.userId },
       // Give it back, so the world keeps its owner.
       cleanup: async () => {
-        await must({ actor: admin, method: 'POST', path: `/workspaces/${workspaceId}/ownership-transfer`, body: { userId: owner.userId } }, 'transfer ownership back');
-        await must({ actor: owner, method: 'PATCH', path: `/workspaces/${workspaceId}/members/${admin.userId}`, body: { role: 'admin' } }, 'restore the admin role').catch(() => undefined);
+        await must(
+          { actor: admin, method: 'POST', path: `/workspaces/${workspaceId}/ownership-transfer`, body: { userId: owner.userId } },
+          'transfer ownership back',
+        );
+        await must(
+          { actor: owner, method: 'PATCH', path: `/workspaces/${workspaceId}/members/${admin.userId}`, body: { role: 'admin' } },
+          'restore the admin role',
+        ).catch(() => undefined);
       },
     };
   },
@@ -67,9 +83,18 @@ export const builders: Record<string, Builder> = {
   }),
 
   // ---- §3 teams and work items -------------------------------------------------------------
-  'POST /workspaces/{}/teams': async (w, i) => ({ actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/teams`, body: { name: `Team ${i}`, visibility: 'open' } }),
+  'POST /workspaces/{}/teams': async (w, i) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/workspaces/${await ws(w)}/teams`,
+    body: { name: `Team ${i}`, visibility: 'open' },
+  }),
   'GET /workspaces/{}/teams': async (w) => ({ actor: await w.member(), method: 'GET', path: `/workspaces/${await ws(w)}/teams` }),
-  'POST /teams/{}/join': async (w) => ({ actor: await w.newMember(await w.host(), 'member', 'joiner'), method: 'POST', path: `/teams/${await w.team()}/join` }),
+  'POST /teams/{}/join': async (w) => ({
+    actor: await w.newMember(await w.host(), 'member', 'joiner'),
+    method: 'POST',
+    path: `/teams/${await w.team()}/join`,
+  }),
   'POST /teams/{}/members': async (w) => {
     const user = await w.newMember(await w.host(), 'member', 'team-added');
     return { actor: await w.member(), method: 'POST', path: `/teams/${await w.team()}/members`, body: { email: user.email } };
@@ -87,26 +112,62 @@ export const builders: Record<string, Builder> = {
   },
   'GET /teams/{}': async (w) => ({ actor: await w.member(), method: 'GET', path: `/teams/${await w.team()}` }),
   'GET /teams/{}/members': async (w) => ({ actor: await w.member(), method: 'GET', path: `/teams/${await w.team()}/members` }),
-  'PATCH /teams/{}': async (w, i) => ({ actor: await w.member(), method: 'PATCH', path: `/teams/${await w.team()}`, body: { name: `Team ${i}` } }),
-  'POST /teams/{}/work-items': async (w, i) => ({ actor: await w.member(), method: 'POST', path: `/teams/${await w.team()}/work-items`, body: { title: `Item ${i}` } }),
+  'PATCH /teams/{}': async (w, i) => ({
+    actor: await w.member(),
+    method: 'PATCH',
+    path: `/teams/${await w.team()}`,
+    body: { name: `Team ${i}` },
+  }),
+  'POST /teams/{}/work-items': async (w, i) => ({
+    actor: await w.member(),
+    method: 'POST',
+    path: `/teams/${await w.team()}/work-items`,
+    body: { title: `Item ${i}` },
+  }),
   'GET /teams/{}/work-items': async (w) => ({ actor: await w.member(), method: 'GET', path: `/teams/${await w.team()}/work-items` }),
-  'PATCH /work-items/{}': async (w, i) => ({ actor: await w.member(), method: 'PATCH', path: `/work-items/${await w.workItem()}`, body: { status: i % 2 ? 'todo' : 'doing' } }),
+  'PATCH /work-items/{}': async (w, i) => ({
+    actor: await w.member(),
+    method: 'PATCH',
+    path: `/work-items/${await w.workItem()}`,
+    body: { status: i % 2 ? 'todo' : 'doing' },
+  }),
 
   // ---- §4 team partners --------------------------------------------------------------------
   'POST /teams/{}/partner-invitations': async (w) => {
     const user = await w.newGuestUser('invitee');
-    return { actor: await w.member(), method: 'POST', path: `/teams/${await w.team()}/partner-invitations`, body: { invitations: [{ email: user.email, permission: 'view' }] } };
+    return {
+      actor: await w.member(),
+      method: 'POST',
+      path: `/teams/${await w.team()}/partner-invitations`,
+      body: { invitations: [{ email: user.email, permission: 'view' }] },
+    };
   },
-  'GET /workspaces/{}/partner-invitations': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/partner-invitations?status=pending` }),
-  'GET /partner-invitations/{}': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partner-invitations/${await w.step('readInvitation', async () => (await w.pendingInvitation('read-invitation')).invitationId)}` }),
-  'POST /partner-invitations/{}/approve': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/partner-invitations/${(await w.pendingInvitation('approved')).invitationId}/approve` }),
+  'GET /workspaces/{}/partner-invitations': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/workspaces/${await ws(w)}/partner-invitations?status=pending`,
+  }),
+  'GET /partner-invitations/{}': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/partner-invitations/${await w.step('readInvitation', async () => (await w.pendingInvitation('read-invitation')).invitationId)}`,
+  }),
+  'POST /partner-invitations/{}/approve': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/partner-invitations/${(await w.pendingInvitation('approved')).invitationId}/approve`,
+  }),
   'POST /partner-invitations/{}/decline': async (w) => ({
     actor: await w.owner(),
     method: 'POST',
     path: `/partner-invitations/${(await w.pendingInvitation('declined')).invitationId}/decline`,
     body: { reason: 'Bench' },
   }),
-  'DELETE /partner-invitations/{}': async (w) => ({ actor: await w.member(), method: 'DELETE', path: `/partner-invitations/${(await w.pendingInvitation('withdrawn')).invitationId}` }),
+  'DELETE /partner-invitations/{}': async (w) => ({
+    actor: await w.member(),
+    method: 'DELETE',
+    path: `/partner-invitations/${(await w.pendingInvitation('withdrawn')).invitationId}`,
+  }),
   'GET /teams/{}/partners': async (w) => ({ actor: await w.member(), method: 'GET', path: `/teams/${await w.team()}/partners` }),
   'PATCH /teams/{}/partners/{}': async (w, i) => ({
     actor: await w.owner(),
@@ -123,11 +184,24 @@ export const builders: Record<string, Builder> = {
   // ---- §5 host-guest partnerships ------------------------------------------------------------
   'POST /workspaces/{}/partnerships': async (w) => {
     const guest = await w.newWorkspace('req-guest');
-    return { actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/partnerships`, body: { guestWorkspaceId: guest.workspaceId, partnerEmail: guest.owner.email } };
+    return {
+      actor: await w.owner(),
+      method: 'POST',
+      path: `/workspaces/${await ws(w)}/partnerships`,
+      body: { guestWorkspaceId: guest.workspaceId, partnerEmail: guest.owner.email },
+    };
   },
-  'GET /workspaces/{}/partnerships': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/partnerships?side=host` }),
+  'GET /workspaces/{}/partnerships': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/workspaces/${await ws(w)}/partnerships?side=host`,
+  }),
   'GET /partnerships/{}': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}` }),
-  'POST /partnerships/{}/approve': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/approve` }),
+  'POST /partnerships/{}/approve': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/approve`,
+  }),
   'POST /partnerships/{}/decline': async (w) => ({
     actor: await w.owner(),
     method: 'POST',
@@ -144,13 +218,21 @@ export const builders: Record<string, Builder> = {
     await w.settle(partnershipId, { state: 'AwaitResend' });
     return { actor: await w.owner(), method: 'POST', path: `/partnerships/${partnershipId}/resend` };
   },
-  'POST /partnerships/{}/cancel': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/partnerships/${(await w.awaitingGuest()).partnershipId}/cancel` }),
+  'POST /partnerships/{}/cancel': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/partnerships/${(await w.awaitingGuest()).partnershipId}/cancel`,
+  }),
   'DELETE /partnerships/{}': async (w) => {
     const { partnershipId, guest } = await w.awaitingGuest();
     await w.accept(partnershipId, guest.owner);
     return { actor: await w.owner(), method: 'DELETE', path: `/partnerships/${partnershipId}` };
   },
-  'POST /partnerships/{}/reminders': async (w) => ({ actor: await w.member(), method: 'POST', path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/reminders` }),
+  'POST /partnerships/{}/reminders': async (w) => ({
+    actor: await w.member(),
+    method: 'POST',
+    path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/reminders`,
+  }),
   'POST /partnerships/{}/owners': async (w) => {
     const user = await w.newMember(await w.host(), 'member', 'co-owner');
     // A fresh partnership each time: a partnership has a bounded number of owners.
@@ -159,15 +241,27 @@ export const builders: Record<string, Builder> = {
   },
 
   // ---- §6 accounts, shares, access requests, activity ----------------------------------------
-  'POST /workspaces/{}/accounts': async (w, i) => ({ actor: await w.owner(), method: 'POST', path: `/workspaces/${await ws(w)}/accounts`, body: { name: `Account ${i}`, loginUrl: 'https://example.com/login' } }),
+  'POST /workspaces/{}/accounts': async (w, i) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/workspaces/${await ws(w)}/accounts`,
+    body: { name: `Account ${i}`, loginUrl: 'https://example.com/login' },
+  }),
   'GET /workspaces/{}/accounts': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/accounts` }),
   'POST /partnerships/{}/shares': async (w) => ({
     actor: await w.owner(),
     method: 'POST',
     path: `/partnerships/${await w.partnership()}/shares`,
-    body: { accountId: await w.newAccount('Shared per iteration'), members: [{ email: (await w.guestMember()).email, role: 'collaborator' }] },
+    body: {
+      accountId: await w.newAccount('Shared per iteration'),
+      members: [{ email: (await w.guestMember()).email, role: 'collaborator' }],
+    },
   }),
-  'GET /partnerships/{}/shares': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}/shares` }),
+  'GET /partnerships/{}/shares': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/partnerships/${await w.partnership()}/shares`,
+  }),
   'DELETE /partnerships/{}/shares/{}': async (w) => {
     const accountId = await w.newAccount('Unshared');
     await w.share(accountId, [{ email: (await w.guestMember()).email, role: 'collaborator' }]);
@@ -182,20 +276,40 @@ export const builders: Record<string, Builder> = {
       body: { accountId: await w.sharedAccount(), email: user.email, role: 'collaborator' },
     };
   },
-  'POST /access-requests/{}/approve': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/access-requests/${(await w.accessRequest('approved-access')).accessRequestId}/approve` }),
-  'GET /partnerships/{}/access-requests': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}/access-requests?status=pending` }),
-  'POST /access-requests/{}/decline': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/access-requests/${(await w.accessRequest('declined-access')).accessRequestId}/decline`, body: {} }),
+  'POST /access-requests/{}/approve': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/access-requests/${(await w.accessRequest('approved-access')).accessRequestId}/approve`,
+  }),
+  'GET /partnerships/{}/access-requests': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/partnerships/${await w.partnership()}/access-requests?status=pending`,
+  }),
+  'POST /access-requests/{}/decline': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/access-requests/${(await w.accessRequest('declined-access')).accessRequestId}/decline`,
+    body: {},
+  }),
   'DELETE /partnerships/{}/guest-members/{}': async (w) => {
     const user = await w.newGuestUser('guest-removed');
     await w.share(await w.newAccount('For removal'), [{ email: user.email, role: 'collaborator' }]);
     return { actor: await w.owner(), method: 'DELETE', path: `/partnerships/${await w.partnership()}/guest-members/${user.userId}` };
   },
-  'POST /accounts/{}/logins': async (w) => ({ actor: await w.guestMember(), method: 'POST', path: `/accounts/${await w.sharedAccount()}/logins` }),
-  'GET /partnerships/{}/activity': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/partnerships/${await w.partnership()}/activity` }),
+  'POST /accounts/{}/logins': async (w) => ({
+    actor: await w.guestMember(),
+    method: 'POST',
+    path: `/accounts/${await w.sharedAccount()}/logins`,
+  }),
+  'GET /partnerships/{}/activity': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/partnerships/${await w.partnership()}/activity`,
+  }),
   'GET /workspaces/{}/activity': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/activity` }),
 };
 
 export function builderFor(route: { id: string; method: string; path: string }): Builder | undefined {
   return builders[route.id] ?? builders[routeKey(route.method, route.path)];
 }
-

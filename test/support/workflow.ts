@@ -37,8 +37,10 @@ export function synthesizedDefinition(): Record<string, any> {
 /** `ms` after the ISO instant `iso` (a clock for the scheduled job: `runReminderJob({ now: at(createdAt, DAY_MS) })`). */
 export const at = (iso: string, ms: number) => new Date(Date.parse(iso) + ms);
 
-export interface LocalWorkflow
-  extends Pick<WorkflowRunner, 'waitFor' | 'history' | 'transitions' | 'path' | 'execution' | 'start' | 'sendTaskSuccess' | 'sendTaskFailure'> {
+export interface LocalWorkflow extends Pick<
+  WorkflowRunner,
+  'waitFor' | 'history' | 'transitions' | 'path' | 'execution' | 'start' | 'sendTaskSuccess' | 'sendTaskFailure'
+> {
   /** The runner itself (after beforeAll). */
   readonly runner: WorkflowRunner;
   /** Registers the runner as the workflow port with some of its calls replaced; returns the restore function. */

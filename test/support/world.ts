@@ -29,7 +29,10 @@ export interface Waiter {
 // ---- steps --------------------------------------------------------------------------------------------
 
 export async function createWorkspace(owner: Client, name: string): Promise<Workspace> {
-  const { workspaceId } = await must<{ workspaceId: Id }>({ actor: owner, method: 'POST', path: '/workspaces', body: { name } }, 'create a workspace');
+  const { workspaceId } = await must<{ workspaceId: Id }>(
+    { actor: owner, method: 'POST', path: '/workspaces', body: { name } },
+    'create a workspace',
+  );
   return { workspaceId, owner };
 }
 
@@ -40,7 +43,10 @@ export async function newWorkspace(ownerLabel = 'owner', name = 'Acme'): Promise
 
 /** `user` added to the workspace by its owner, with that role. */
 export async function addMember(ws: Workspace, user: Client, role: WorkspaceRole = 'member'): Promise<Client> {
-  await must({ actor: ws.owner, method: 'POST', path: `/workspaces/${ws.workspaceId}/members`, body: { email: user.email, role } }, `add a workspace ${role}`);
+  await must(
+    { actor: ws.owner, method: 'POST', path: `/workspaces/${ws.workspaceId}/members`, body: { email: user.email, role } },
+    `add a workspace ${role}`,
+  );
   return user;
 }
 
@@ -50,7 +56,10 @@ export async function newMember(ws: Workspace, role: WorkspaceRole = 'member', l
 }
 
 export async function newTeam(by: Actor, workspaceId: Id, name: string, visibility: 'open' | 'private' = 'open'): Promise<Id> {
-  const { teamId } = await must<{ teamId: Id }>({ actor: by, method: 'POST', path: `/workspaces/${workspaceId}/teams`, body: { name, visibility } }, 'create a team');
+  const { teamId } = await must<{ teamId: Id }>(
+    { actor: by, method: 'POST', path: `/workspaces/${workspaceId}/teams`, body: { name, visibility } },
+    'create a team',
+  );
   return teamId;
 }
 
@@ -64,7 +73,10 @@ export async function invitePartners(by: Actor, teamId: Id, invitations: Array<{
 }
 
 export async function newWorkItem(by: Actor, teamId: Id, title: string): Promise<Id> {
-  const { workItemId } = await must<{ workItemId: Id }>({ actor: by, method: 'POST', path: `/teams/${teamId}/work-items`, body: { title } }, 'create a work item');
+  const { workItemId } = await must<{ workItemId: Id }>(
+    { actor: by, method: 'POST', path: `/teams/${teamId}/work-items`, body: { title } },
+    'create a work item',
+  );
   return workItemId;
 }
 
@@ -87,7 +99,10 @@ export async function approvePartnership(by: Actor, partnershipId: Id): Promise<
 }
 
 export async function acceptPartnership(by: Actor, partnershipId: Id): Promise<void> {
-  await must({ actor: by, method: 'POST', path: `/partnerships/${partnershipId}/accept`, body: { acceptTerms: true } }, 'accept a partnership');
+  await must(
+    { actor: by, method: 'POST', path: `/partnerships/${partnershipId}/accept`, body: { acceptTerms: true } },
+    'accept a partnership',
+  );
 }
 
 export async function newAccount(by: Actor, workspaceId: Id, name: string, loginUrl?: string): Promise<Id> {
@@ -123,7 +138,8 @@ async function requestFor(w: HostAndGuest, requester: Client, reason: string | u
     partnerEmail: w.guest.admin.email,
     ...(reason ? { reason } : {}),
   });
-  if (status !== expectedStatus) throw new Error(`partnership ${partnershipId} requested by ${requester.userId} is ${status}, not ${expectedStatus}`);
+  if (status !== expectedStatus)
+    throw new Error(`partnership ${partnershipId} requested by ${requester.userId} is ${status}, not ${expectedStatus}`);
   return partnershipId;
 }
 
@@ -340,8 +356,19 @@ export class World {
   /** Builds every base step it can (a step that fails is remembered with its reason). */
   async build(): Promise<void> {
     const base: Array<() => Promise<unknown>> = [
-      this.host, this.admin, this.member, this.roleTarget, this.guest, this.guestMember, this.team, this.teamMate,
-      this.workItem, this.activePartner, this.partnerToToggle, this.partnership, this.sharedAccount,
+      this.host,
+      this.admin,
+      this.member,
+      this.roleTarget,
+      this.guest,
+      this.guestMember,
+      this.team,
+      this.teamMate,
+      this.workItem,
+      this.activePartner,
+      this.partnerToToggle,
+      this.partnership,
+      this.sharedAccount,
     ];
     for (const step of base) await step().catch(() => undefined);
   }

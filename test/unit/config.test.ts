@@ -90,9 +90,9 @@ describe('requireSettings', () => {
 
   it('stops with one log line naming the missing settings, never a value', () => {
     const { lines, log } = capture();
-    expect(() => requireSettings(['TABLE_NAME', 'CURSOR_SECRET', 'STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn-1' }, log)).toThrow(
-      MissingSettingsError,
-    );
+    expect(() =>
+      requireSettings(['TABLE_NAME', 'CURSOR_SECRET', 'STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn-1' }, log),
+    ).toThrow(MissingSettingsError);
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]);
     expect(line).toMatchObject({ level: 'ERROR', missingSettings: ['STATE_MACHINE_ARN'], function: 'fn-1' });
@@ -125,11 +125,19 @@ describe('the check at init', () => {
     );
 
   it('stops a function missing CURSOR_SECRET when its module loads, with one log line', () => {
-    const run = importConfig({ AWS_LAMBDA_FUNCTION_NAME: 'partnerships-get-me', TABLE_NAME: 'prod-table', POWERTOOLS_SERVICE_NAME: 'partnerships' });
+    const run = importConfig({
+      AWS_LAMBDA_FUNCTION_NAME: 'partnerships-get-me',
+      TABLE_NAME: 'prod-table',
+      POWERTOOLS_SERVICE_NAME: 'partnerships',
+    });
     expect(run.status).not.toBe(0);
     const ours = run.stderr.split('\n').filter((l) => l.startsWith('{"level":"ERROR"'));
     expect(ours).toHaveLength(1);
-    expect(JSON.parse(ours[0])).toMatchObject({ missingSettings: ['CURSOR_SECRET'], service: 'partnerships', function: 'partnerships-get-me' });
+    expect(JSON.parse(ours[0])).toMatchObject({
+      missingSettings: ['CURSOR_SECRET'],
+      service: 'partnerships',
+      function: 'partnerships-get-me',
+    });
     expect(run.stderr).toMatch(/MissingSettingsError/);
     expect(run.stderr + run.stdout).not.toContain('prod-table');
   });

@@ -16,7 +16,10 @@ const base = decideRequest({
   requester: { userId: 'owner', email: 'owner@host', isHostAdmin: false },
   now,
 });
-const withStatus = (status: PartnershipStatus, guestVisible = status !== 'awaiting_host_approval' && status !== 'declined_by_host'): PartnershipRecord => ({
+const withStatus = (
+  status: PartnershipStatus,
+  guestVisible = status !== 'awaiting_host_approval' && status !== 'declined_by_host',
+): PartnershipRecord => ({
   ...base,
   status,
   guestVisible,
@@ -143,7 +146,8 @@ describe('authorization of the sharing actions', () => {
     const code = codeOf(() => authorizePartnership(p, viewers[who], action, { sharesWithViewer: who === 'sharedGuest' }));
     return code === undefined ? 200 : { 'not_found:not_found': 404, 'forbidden:forbidden': 403, 'conflict:invalid_state': 409 }[code];
   };
-  const table = (p: PartnershipRecord, action: PartnershipAction) => Object.fromEntries(Object.keys(viewers).map((who) => [who, status(p, who, action)]));
+  const table = (p: PartnershipRecord, action: PartnershipAction) =>
+    Object.fromEntries(Object.keys(viewers).map((who) => [who, status(p, who, action)]));
 
   it('active partnership', () => {
     const p = withStatus('active');

@@ -69,7 +69,12 @@ describe('partnership request', () => {
 describe('decisions', () => {
   it('approve -> accept makes it active with the outcomes the workflow expects', () => {
     const approved = decide(pending(), 'approve', { actorId: 'admin', now: at(1000) });
-    expect(approved).toMatchObject({ from: 'awaiting_host_approval', to: 'awaiting_guest_acceptance', stage: 'host_approval', outcome: 'approved' });
+    expect(approved).toMatchObject({
+      from: 'awaiting_host_approval',
+      to: 'awaiting_guest_acceptance',
+      stage: 'host_approval',
+      outcome: 'approved',
+    });
     expect(approved.record.guestVisible).toBe(true);
     expect(approved.notification).toEqual({ template: 'partnership.invitation', to: ['partner'] });
     const accepted = decide(approved.record, 'accept', { actorId: 'g', acceptTerms: true, now: at(2000) });
@@ -81,7 +86,9 @@ describe('decisions', () => {
 
   it('accept requires acceptTerms: true', () => {
     expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', now: t0 }))).toBe('business_rule:terms_not_accepted');
-    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: false, now: t0 }))).toBe('business_rule:terms_not_accepted');
+    expect(codeOf(() => decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: false, now: t0 }))).toBe(
+      'business_rule:terms_not_accepted',
+    );
   });
 
   it('one decline route serves both stages', () => {
@@ -113,7 +120,11 @@ describe('decisions', () => {
 
   it('expiry is recorded from any waiting stage and tells the requester', () => {
     const expiry = decideExpiry(pending(), at(EXPIRY_MS));
-    expect(expiry).toMatchObject({ to: 'expired', outcome: 'expired', notification: { template: 'partnership.expired', to: ['requester'] } });
+    expect(expiry).toMatchObject({
+      to: 'expired',
+      outcome: 'expired',
+      notification: { template: 'partnership.expired', to: ['requester'] },
+    });
     const active = decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: true, now: t0 }).record;
     expect(codeOf(() => decideExpiry(active, at(EXPIRY_MS)))).toBe('conflict:invalid_state');
   });
@@ -167,7 +178,10 @@ describe('scheduled job plan', () => {
 
   it('a pending resume is due at its retry time', () => {
     const active = decide(inGuestStage(), 'accept', { actorId: 'g', acceptTerms: true, now: t0 }).record;
-    const withResume = { ...active, resume: { token: 't', stage: 'guest_acceptance' as const, outcome: 'accepted', attempts: 0, retryAt: at(60_000).toISOString() } };
+    const withResume = {
+      ...active,
+      resume: { token: 't', stage: 'guest_acceptance' as const, outcome: 'accepted', attempts: 0, retryAt: at(60_000).toISOString() },
+    };
     expect(nextDueAt(withResume)).toBe(at(60_000).toISOString());
     expect(planDue(withResume, at(60_000)).resume).toBe(true);
   });

@@ -29,7 +29,12 @@ const later = new Date('2025-01-02T00:00:00.000Z');
 const ids = { partnershipId: 'p1', hostWorkspaceId: 'host', guestWorkspaceId: 'guest' };
 const account = { accountId: 'host-a1', name: 'CRM' };
 const wiki = { accountId: 'host-a2', name: 'Wiki' };
-const grant = (userId: string, role: Grant['role'] = 'collaborator', joinedAt: string | null = 'j1'): Grant => ({ userId, email: `${userId}@guest`, role, joinedAt });
+const grant = (userId: string, role: Grant['role'] = 'collaborator', joinedAt: string | null = 'j1'): Grant => ({
+  userId,
+  email: `${userId}@guest`,
+  role,
+  joinedAt,
+});
 
 describe('grants', () => {
   it('adds members with the next sequence number and counts their live shares', () => {
@@ -154,30 +159,62 @@ describe('access requests', () => {
 
   it('the target must be a guest member without access yet', () => {
     expect(codeOf(() => checkAccessTarget(share, state, { userId: 'x', workspaceId: 'guest', joinedAt: 'j' }, 'guest'))).toBeUndefined();
-    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'x', workspaceId: 'host' }, 'guest'))).toBe('business_rule:not_guest_member');
+    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'x', workspaceId: 'host' }, 'guest'))).toBe(
+      'business_rule:not_guest_member',
+    );
     expect(codeOf(() => checkAccessTarget(share, state, undefined, 'guest'))).toBe('business_rule:not_guest_member');
-    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'c', workspaceId: 'guest', joinedAt: 'j1' }, 'guest'))).toBe('conflict:already_shared');
+    expect(codeOf(() => checkAccessTarget(share, state, { userId: 'c', workspaceId: 'guest', joinedAt: 'j1' }, 'guest'))).toBe(
+      'conflict:already_shared',
+    );
   });
 
   it('is decided once', () => {
     const pending: AccessRequestRecord = {
-      accessRequestId: 'p1-r1', partnershipId: 'p1', accountId: 'host-a1', accountName: 'CRM', userId: 'x', email: 'x@guest',
-      role: 'collaborator', status: 'pending', requestedBy: 'm', requesterEmail: 'm@guest', createdAt: now.toISOString(), updatedAt: now.toISOString(),
+      accessRequestId: 'p1-r1',
+      partnershipId: 'p1',
+      accountId: 'host-a1',
+      accountName: 'CRM',
+      userId: 'x',
+      email: 'x@guest',
+      role: 'collaborator',
+      status: 'pending',
+      requestedBy: 'm',
+      requesterEmail: 'm@guest',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
     };
     const approved = decideAccessRequest(pending, 'approve', { actorId: 'owner', now: later });
-    expect(approved).toMatchObject({ status: 'approved', decision: { by: 'owner', at: later.toISOString() }, updatedAt: later.toISOString() });
-    expect(decideAccessRequest(pending, 'decline', { actorId: 'owner', reason: 'No', now: later })).toMatchObject({ status: 'declined', decision: { reason: 'No' } });
+    expect(approved).toMatchObject({
+      status: 'approved',
+      decision: { by: 'owner', at: later.toISOString() },
+      updatedAt: later.toISOString(),
+    });
+    expect(decideAccessRequest(pending, 'decline', { actorId: 'owner', reason: 'No', now: later })).toMatchObject({
+      status: 'declined',
+      decision: { reason: 'No' },
+    });
     expect(codeOf(() => decideAccessRequest(approved, 'decline', { actorId: 'owner', now: later }))).toBe('conflict:invalid_state');
   });
 });
 
 describe('logins', () => {
-  const acc: AccountRecord = { accountId: 'host-a1', workspaceId: 'host', name: 'CRM', loginUrl: null, createdBy: 'creator', createdAt: now.toISOString(), sharedThrough: { guest: 'p1' } };
+  const acc: AccountRecord = {
+    accountId: 'host-a1',
+    workspaceId: 'host',
+    name: 'CRM',
+    loginUrl: null,
+    createdBy: 'creator',
+    createdAt: now.toISOString(),
+    sharedThrough: { guest: 'p1' },
+  };
 
   it('host side: creator and Owner/Admins; other host members 403; not a host member: not decided here', () => {
     expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'host', role: 'member' })).toEqual({ allowed: true, via: 'creator' });
     expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'admin' })).toEqual({ allowed: true, via: 'host_admin' });
-    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'billing_admin' })).toMatchObject({ allowed: false, error: { kind: 'forbidden' } });
+    expect(decideHostLogin(acc, { userId: 'x', workspaceId: 'host', role: 'billing_admin' })).toMatchObject({
+      allowed: false,
+      error: { kind: 'forbidden' },
+    });
     // A creator who left the host workspace is nobody special.
     expect(decideHostLogin(acc, { userId: 'creator', workspaceId: 'elsewhere', role: 'owner' })).toBeUndefined();
   });
@@ -187,23 +224,41 @@ describe('logins', () => {
     const user = { userId: 'g', workspaceId: 'guest', joinedAt: 'j1' };
     const active = { status: 'active', guestWorkspaceId: 'guest' };
     expect(decideGuestLogin({ user, partnership: active, state, share })).toEqual({ allowed: true, via: 'share', role: 'collaborator' });
-    const refused = (input: Partial<Parameters<typeof decideGuestLogin>[0]>) => decideGuestLogin({ user, partnership: active, state, share, ...input });
-    expect(refused({ partnership: { status: 'removed', guestWorkspaceId: 'guest' } })).toMatchObject({ allowed: false, reason: 'partnership_not_active', error: { kind: 'not_found' } });
-    expect(refused({ user: { ...user, workspaceId: 'other' } })).toMatchObject({ reason: 'not_guest_member', error: { kind: 'not_found' } });
+    const refused = (input: Partial<Parameters<typeof decideGuestLogin>[0]>) =>
+      decideGuestLogin({ user, partnership: active, state, share, ...input });
+    expect(refused({ partnership: { status: 'removed', guestWorkspaceId: 'guest' } })).toMatchObject({
+      allowed: false,
+      reason: 'partnership_not_active',
+      error: { kind: 'not_found' },
+    });
+    expect(refused({ user: { ...user, workspaceId: 'other' } })).toMatchObject({
+      reason: 'not_guest_member',
+      error: { kind: 'not_found' },
+    });
     expect(refused({ user: { ...user, joinedAt: 'j2' } })).toMatchObject({ reason: 'membership_changed', error: { kind: 'not_found' } });
     expect(refused({ share: undefined })).toMatchObject({ reason: 'not_shared', error: { kind: 'not_found' } });
     expect(refused({ user: { ...user, userId: 'h' } })).toMatchObject({ reason: 'not_shared', error: { kind: 'not_found' } });
-    expect(refused({ state: removeGuestMemberShares(state, { userId: 'g', joinedAt: 'j1' }, later).state })).toMatchObject({ reason: 'guest_member_removed', error: { kind: 'not_found' } });
-    expect(refused({ state: { ...state, revokedAt: later.toISOString() } })).toMatchObject({ reason: 'partnership_revoked', error: { kind: 'not_found' } });
+    expect(refused({ state: removeGuestMemberShares(state, { userId: 'g', joinedAt: 'j1' }, later).state })).toMatchObject({
+      reason: 'guest_member_removed',
+      error: { kind: 'not_found' },
+    });
+    expect(refused({ state: { ...state, revokedAt: later.toISOString() } })).toMatchObject({
+      reason: 'partnership_revoked',
+      error: { kind: 'not_found' },
+    });
   });
 });
 
 describe('partnership activity on the guest side', () => {
   it('hides the host approval stage only', () => {
     expect(visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_host_approval' } })).toBe(false);
-    expect(visibleToGuestSide({ action: 'partnership.approved', data: { from: 'awaiting_host_approval', to: 'awaiting_guest_acceptance' } })).toBe(false);
+    expect(
+      visibleToGuestSide({ action: 'partnership.approved', data: { from: 'awaiting_host_approval', to: 'awaiting_guest_acceptance' } }),
+    ).toBe(false);
     expect(visibleToGuestSide({ action: 'partnership.reminder_sent', data: { status: 'awaiting_host_approval' } })).toBe(false);
-    expect(visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_guest_acceptance', hostApproval: 'auto' } })).toBe(true);
+    expect(
+      visibleToGuestSide({ action: 'partnership.requested', data: { from: null, to: 'awaiting_guest_acceptance', hostApproval: 'auto' } }),
+    ).toBe(true);
     expect(visibleToGuestSide({ action: 'partnership.accepted', data: { from: 'awaiting_guest_acceptance', to: 'active' } })).toBe(true);
     expect(visibleToGuestSide({ action: 'account.login', data: { to: 'awaiting_host_approval' } })).toBe(true);
   });
@@ -234,7 +289,14 @@ describe('counts are about one membership', () => {
   });
 
   it('a grant that reads the members prunes those who left the guest workspace', () => {
-    const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('a', 'collaborator', 'j1'), grant('b', 'collaborator', 'j1')], 'owner', now);
+    const { state, share } = applyGrants(
+      emptyState(ids),
+      undefined,
+      account,
+      [grant('a', 'collaborator', 'j1'), grant('b', 'collaborator', 'j1')],
+      'owner',
+      now,
+    );
     const users = new Map([
       ['a', { userId: 'a', workspaceId: 'guest', joinedAt: 'j1' }],
       ['b', { userId: 'b', workspaceId: 'guest', joinedAt: 'j9' }],
@@ -268,8 +330,18 @@ describe('counts are about one membership', () => {
 
 describe('access requests in the list of a plain guest member', () => {
   const request: AccessRequestRecord = {
-    accessRequestId: 'p1-r1', partnershipId: 'p1', accountId: 'host-a1', accountName: 'CRM', userId: 't', email: 't@guest',
-    role: 'collaborator', status: 'pending', requestedBy: 'm', requesterEmail: 'm@guest', createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z',
+    accessRequestId: 'p1-r1',
+    partnershipId: 'p1',
+    accountId: 'host-a1',
+    accountName: 'CRM',
+    userId: 't',
+    email: 't@guest',
+    role: 'collaborator',
+    status: 'pending',
+    requestedBy: 'm',
+    requesterEmail: 'm@guest',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    updatedAt: '2025-01-01T10:00:00.000Z',
   };
 
   it('theirs, made during their current membership; everyone else sees none, Owners and admins all', () => {

@@ -19,7 +19,11 @@ const team: TeamRecord = {
   updatedAt: '2025-01-01T00:00:00.000Z',
 };
 const openTeam: TeamRecord = { ...team, visibility: 'open' };
-const user = (userId: string, workspaceId?: string, role?: 'owner' | 'admin' | 'billing_admin' | 'member') => ({ userId, workspaceId, role });
+const user = (userId: string, workspaceId?: string, role?: 'owner' | 'admin' | 'billing_admin' | 'member') => ({
+  userId,
+  workspaceId,
+  role,
+});
 const member = (userId: string, role: 'owner' | 'admin' | 'member' = 'member') => ({ teamId: 't1', userId, role });
 const partner = (userId: string, permission: 'view' | 'edit' | 'edit_and_invite', status: 'pending' | 'active' = 'active') => ({
   teamId: 't1',
@@ -52,7 +56,15 @@ describe('resolveTeamAccess', () => {
   it('gives workspace Owner/Admins every team, and immediate invitations', () => {
     for (const role of ['owner', 'admin'] as const) {
       const access = resolveTeamAccess(user('u', 'ws1', role), team, undefined, undefined);
-      expect(access).toMatchObject({ visible: true, as: 'workspace_admin', canRead: true, canEditSettings: true, canManagePartners: true, invitesActiveAtOnce: true, assignable: false });
+      expect(access).toMatchObject({
+        visible: true,
+        as: 'workspace_admin',
+        canRead: true,
+        canEditSettings: true,
+        canManagePartners: true,
+        invitesActiveAtOnce: true,
+        assignable: false,
+      });
     }
     expect(resolveTeamAccess(user('u', 'ws1', 'billing_admin'), team, undefined, undefined).visible).toBe(false);
   });
@@ -64,8 +76,21 @@ describe('resolveTeamAccess', () => {
 
   it('limits partners by permission, and only while active', () => {
     const view = resolveTeamAccess(user('p', 'ws2', 'owner'), team, undefined, partner('p', 'view'));
-    expect(view).toMatchObject({ visible: true, as: 'partner', canRead: true, canWriteWorkItems: false, assignable: false, canInvitePartners: false });
-    expect(view).toMatchObject({ canJoin: false, canAddMembers: false, canManageMembers: false, canEditSettings: false, canManagePartners: false });
+    expect(view).toMatchObject({
+      visible: true,
+      as: 'partner',
+      canRead: true,
+      canWriteWorkItems: false,
+      assignable: false,
+      canInvitePartners: false,
+    });
+    expect(view).toMatchObject({
+      canJoin: false,
+      canAddMembers: false,
+      canManageMembers: false,
+      canEditSettings: false,
+      canManagePartners: false,
+    });
     const edit = resolveTeamAccess(user('p', 'ws2'), team, undefined, partner('p', 'edit'));
     expect(edit).toMatchObject({ canWriteWorkItems: true, assignable: true, canInvitePartners: false });
     const invite = resolveTeamAccess(user('p', 'ws2'), team, undefined, partner('p', 'edit_and_invite'));
@@ -83,7 +108,9 @@ describe('checkAssignee', () => {
     expect(checkAssignee(team, { userId: 'm', workspaceId: 'ws9' }, member('m'), undefined)).toBe('assignee_not_in_team');
     expect(checkAssignee(team, { userId: 'p', workspaceId: 'ws2' }, undefined, partner('p', 'edit'))).toBe('ok');
     expect(checkAssignee(team, { userId: 'p', workspaceId: 'ws2' }, undefined, partner('p', 'view'))).toBe('assignee_view_only');
-    expect(checkAssignee(team, { userId: 'p', workspaceId: 'ws2' }, undefined, partner('p', 'edit', 'pending'))).toBe('assignee_not_in_team');
+    expect(checkAssignee(team, { userId: 'p', workspaceId: 'ws2' }, undefined, partner('p', 'edit', 'pending'))).toBe(
+      'assignee_not_in_team',
+    );
     expect(checkAssignee(team, undefined, undefined, undefined)).toBe('assignee_not_in_team');
   });
 });
@@ -110,8 +137,14 @@ describe('checkInvitationEntries', () => {
   });
 
   it('answers with the shared code, or invalid_invitations when they differ', () => {
-    expect(invitationBatchErrorCode([{ index: 0, email: 'a', code: 'already_partner' }])).toEqual({ code: 'already_partner', conflict: true });
-    expect(invitationBatchErrorCode([{ index: 0, email: 'a', code: 'same_workspace' }])).toEqual({ code: 'same_workspace', conflict: false });
+    expect(invitationBatchErrorCode([{ index: 0, email: 'a', code: 'already_partner' }])).toEqual({
+      code: 'already_partner',
+      conflict: true,
+    });
+    expect(invitationBatchErrorCode([{ index: 0, email: 'a', code: 'same_workspace' }])).toEqual({
+      code: 'same_workspace',
+      conflict: false,
+    });
     expect(
       invitationBatchErrorCode([
         { index: 0, email: 'a', code: 'same_workspace' },

@@ -30,17 +30,24 @@ describe('notification delivery', () => {
     const a = await notification('deliver.a@example.com', 1);
     const b = await notification('deliver.b@example.com', 2);
     const sent: any[] = [];
-    const result = await deliver({ Records: [record(a, '1'), record(b, '2'), record(b, '3', 'MODIFY')] } as unknown as DynamoDBStreamEvent, {
-      send: async (n) => {
-        sent.push(n);
-        return `msg-${sent.length}`;
+    const result = await deliver(
+      { Records: [record(a, '1'), record(b, '2'), record(b, '3', 'MODIFY')] } as unknown as DynamoDBStreamEvent,
+      {
+        send: async (n) => {
+          sent.push(n);
+          return `msg-${sent.length}`;
+        },
+        now: () => new Date('2031-02-01T00:00:00.000Z'),
       },
-      now: () => new Date('2031-02-01T00:00:00.000Z'),
-    });
+    );
     expect(result.batchItemFailures).toEqual([]);
     expect(sent.map((n) => n.to)).toEqual(['deliver.a@example.com', 'deliver.b@example.com']);
     expect(sent[0]).toMatchObject({ template: 'test.note', data: { n: 1 } });
-    expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'delivered', deliveredAt: '2031-02-01T00:00:00.000Z', messageId: 'msg-1' });
+    expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({
+      deliveryStatus: 'delivered',
+      deliveredAt: '2031-02-01T00:00:00.000Z',
+      messageId: 'msg-1',
+    });
     expect(renderBody(sent[0])).toContain('n: 1');
   });
 

@@ -138,7 +138,12 @@ describe('local endpoints', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(body).toMatchObject({ name: id, input: { partnershipId: id, hostApprovalRequired: false } });
-    expect(body.history.filter((e: any) => e.type === 'StateEntered').map((e: any) => e.state).slice(0, 2)).toEqual(['NeedsHostApproval?', 'AwaitGuestAcceptance']);
+    expect(
+      body.history
+        .filter((e: any) => e.type === 'StateEntered')
+        .map((e: any) => e.state)
+        .slice(0, 2),
+    ).toEqual(['NeedsHostApproval?', 'AwaitGuestAcceptance']);
     expect((await fetch(`${service.url}/local/workflow?execution=nope`)).status).toBe(404);
   });
 });

@@ -58,7 +58,14 @@ describe('local workflow runner (synthesized definition)', () => {
 
     await workflow.sendTaskSuccess(guestToken, { outcome: 'accepted' });
     const done = await workflow.waitFor(id, { status: 'SUCCEEDED' });
-    expect(workflow.path(id)).toEqual(['NeedsHostApproval?', 'AwaitHostApproval', 'HostDecision', 'AwaitGuestAcceptance', 'GuestDecision', 'Active']);
+    expect(workflow.path(id)).toEqual([
+      'NeedsHostApproval?',
+      'AwaitHostApproval',
+      'HostDecision',
+      'AwaitGuestAcceptance',
+      'GuestDecision',
+      'Active',
+    ]);
     expect(workflow.transitions(id)).toBe(6);
     expect((done.output as any).decision).toEqual({ outcome: 'accepted' });
     await expect(workflow.sendTaskSuccess(guestToken, { outcome: 'accepted' })).rejects.toBeInstanceOf(TaskClosedError);
@@ -100,8 +107,14 @@ describe('local workflow runner (synthesized definition)', () => {
     await workflow.sendTaskSuccess(tokenOf(id, 'guest_acceptance'), { outcome: 'accepted' });
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
     expect(workflow.path(id)).toEqual([
-      'NeedsHostApproval?', 'AwaitGuestAcceptance', 'GuestDecision', 'AwaitResend', 'ResendDecision',
-      'AwaitGuestAcceptance', 'GuestDecision', 'Active',
+      'NeedsHostApproval?',
+      'AwaitGuestAcceptance',
+      'GuestDecision',
+      'AwaitResend',
+      'ResendDecision',
+      'AwaitGuestAcceptance',
+      'GuestDecision',
+      'Active',
     ]);
   });
 

@@ -21,7 +21,10 @@ export const userView = (user: UserRecord) => ({
 const emailTaken = () => conflict('email_taken', 'Another user is registered with this e-mail.');
 
 /** PUT /me: creates the user from the token's sub and email, or updates the name (and e-mail). */
-export function registerOrUpdate(ctx: UseCaseContext, input: { name: string }): Promise<{ user: ReturnType<typeof userView>; created: boolean }> {
+export function registerOrUpdate(
+  ctx: UseCaseContext,
+  input: { name: string },
+): Promise<{ user: ReturnType<typeof userView>; created: boolean }> {
   const { users } = ctx.store;
   const email = normalizeEmail(ctx.caller.email);
   return optimistic(ctx.store, async () => {

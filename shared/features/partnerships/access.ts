@@ -24,7 +24,11 @@ export interface PartnershipContext {
 }
 
 /** Reads the caller, the partnership and its sharing state (one BatchGet) and authorizes `action`. */
-export async function partnershipContext(ctx: UseCaseContext, partnershipId: string, action: PartnershipAction): Promise<PartnershipContext> {
+export async function partnershipContext(
+  ctx: UseCaseContext,
+  partnershipId: string,
+  action: PartnershipAction,
+): Promise<PartnershipContext> {
   const [me, record, stored] = await Promise.all([
     ctx.me(),
     ctx.store.partnerships.get(partnershipId),
@@ -34,7 +38,12 @@ export async function partnershipContext(ctx: UseCaseContext, partnershipId: str
 }
 
 /** Authorizes `action` on what was read (404 when there is no partnership). */
-export function authorize(me: StoredUser, record: PartnershipRecord | undefined, stored: StoredSharingState | undefined, action: PartnershipAction): PartnershipContext {
+export function authorize(
+  me: StoredUser,
+  record: PartnershipRecord | undefined,
+  stored: StoredSharingState | undefined,
+  action: PartnershipAction,
+): PartnershipContext {
   if (!record) throw notFound('partnership');
   const state = sharingStateOf(stored, record);
   const access = authorizePartnership(record, viewerOf(me), action, { sharesWithViewer: sharesWith(state, me) });

@@ -11,7 +11,9 @@ import { normalizeEmail } from '../../store/keys';
 import type { Transaction } from '../../store/transaction';
 
 /** The partnership's log and the host's; the guest's once the guest may see the partnership. */
-export function activityScopes(record: Pick<PartnershipRecord, 'partnershipId' | 'hostWorkspaceId' | 'guestWorkspaceId' | 'guestVisible'>): ActivityScope[] {
+export function activityScopes(
+  record: Pick<PartnershipRecord, 'partnershipId' | 'hostWorkspaceId' | 'guestWorkspaceId' | 'guestVisible'>,
+): ActivityScope[] {
   const scopes: ActivityScope[] = [
     { kind: 'partnership', id: record.partnershipId },
     { kind: 'workspace', id: record.hostWorkspaceId },
@@ -37,7 +39,12 @@ export function notificationData(record: PartnershipRecord, extra: Record<string
  * The e-mails of recipient groups. The host's Owner/Admins come from its admin directory, read only
  * when a group needs them. The actor is never notified of their own action.
  */
-export async function recipientsOf(ctx: UseCaseContext, groups: readonly Recipients[], record: PartnershipRecord, actorEmail: string | undefined): Promise<string[]> {
+export async function recipientsOf(
+  ctx: UseCaseContext,
+  groups: readonly Recipients[],
+  record: PartnershipRecord,
+  actorEmail: string | undefined,
+): Promise<string[]> {
   const emails: string[] = [];
   for (const group of new Set(groups)) {
     if (group === 'owners') emails.push(...record.owners.map((o) => o.email));
@@ -58,7 +65,13 @@ export interface ChangeEntry {
 }
 
 /** Adds a change of the partnership (`prev` undefined: its creation) with its activity and notification to `tx`. */
-export function writeChange(ctx: UseCaseContext, tx: Transaction, prev: PartnershipRecord | undefined, next: PartnershipRecord, entry: ChangeEntry): void {
+export function writeChange(
+  ctx: UseCaseContext,
+  tx: Transaction,
+  prev: PartnershipRecord | undefined,
+  next: PartnershipRecord,
+  entry: ChangeEntry,
+): void {
   if (prev) ctx.store.partnerships.change(tx, prev, next);
   else ctx.store.partnerships.create(tx, next);
   appendActivity(tx, activityScopes(next), {
@@ -69,6 +82,11 @@ export function writeChange(ctx: UseCaseContext, tx: Transaction, prev: Partners
     at: ctx.at,
   });
   if (entry.notification) {
-    notify(tx, { template: entry.notification.template, to: entry.notification.to, data: notificationData(next, entry.notification.data), at: ctx.at });
+    notify(tx, {
+      template: entry.notification.template,
+      to: entry.notification.to,
+      data: notificationData(next, entry.notification.data),
+      at: ctx.at,
+    });
   }
 }

@@ -63,7 +63,11 @@ async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord):
     data: { executionName: next.executionName, reason: 'no task token registered' },
   });
   await tx.commit();
-  logger.info('restarting the partnership workflow', { partnershipId: record.partnershipId, executionName: next.executionName, status: record.status });
+  logger.info('restarting the partnership workflow', {
+    partnershipId: record.partnershipId,
+    executionName: next.executionName,
+    status: record.status,
+  });
   await startExecution(next);
   return next;
 }

@@ -54,7 +54,8 @@ export const listPartnerships = defineRoute({
   method: 'GET',
   path: '/workspaces/{workspaceId}/partnerships',
   entry: 'functions/partnerships/list-partnerships.ts',
-  summary: 'Partnerships of a workspace on one side (host Owner/Admins: all; host members: those they own; guest Owner/Admins: from guest acceptance on).',
+  summary:
+    'Partnerships of a workspace on one side (host Owner/Admins: all; host members: those they own; guest Owner/Admins: from guest acceptance on).',
   params: workspaceParams,
   query: z.strictObject({
     side: z.prefault(z.enum(['host', 'guest']), 'host'),

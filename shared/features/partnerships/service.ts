@@ -50,7 +50,11 @@ export async function requestPartnership(ctx: UseCaseContext, hostId: string, in
   const { users } = ctx.store;
   const record = await optimistic(ctx.store, async () => {
     const sameWorkspace = input.guestWorkspaceId === hostId;
-    const [me, host, guest] = await Promise.all([ctx.me(), users.workspace(hostId), sameWorkspace ? undefined : users.workspace(input.guestWorkspaceId)]);
+    const [me, host, guest] = await Promise.all([
+      ctx.me(),
+      users.workspace(hostId),
+      sameWorkspace ? undefined : users.workspace(input.guestWorkspaceId),
+    ]);
     requireMember(me, hostId);
     if (!host) throw notFound('workspace');
     const isHostAdmin = isWorkspaceAdmin(me, hostId);
@@ -193,7 +197,10 @@ export function remindDeciders(ctx: UseCaseContext, partnershipId: string) {
       [PARTNERSHIP_CONDITIONS.reminderAllowed]: (item) => {
         const current = partnershipFromItem(item);
         if (current && current.status !== record.status) return invalidState(current.status, 'remind');
-        return rateLimited(Math.max(1, manualReminderWait(current?.lastReminderAt, ctx.now)), 'A reminder was sent less than 24 hours ago.');
+        return rateLimited(
+          Math.max(1, manualReminderWait(current?.lastReminderAt, ctx.now)),
+          'A reminder was sent less than 24 hours ago.',
+        );
       },
     });
     return {
@@ -212,7 +219,10 @@ export function remindDeciders(ctx: UseCaseContext, partnershipId: string) {
 export function addPartnershipOwner(ctx: UseCaseContext, partnershipId: string, userId: string) {
   const { users } = ctx.store;
   return optimistic(ctx.store, async () => {
-    const [{ me, record: prev, access }, target] = await Promise.all([partnershipContext(ctx, partnershipId, 'addOwner'), users.get(userId)]);
+    const [{ me, record: prev, access }, target] = await Promise.all([
+      partnershipContext(ctx, partnershipId, 'addOwner'),
+      users.get(userId),
+    ]);
     const next = decideAddOwner(prev, target, { actorId: me.userId, now: ctx.now });
     const owner = next.owners[next.owners.length - 1];
     const tx = ctx.store.transaction();

@@ -26,7 +26,8 @@ import { EXPIRED_ERROR } from '../../workflow/tasks';
 import { recipientsOf, writeChange } from './changes';
 
 const isClosed = (error: unknown) =>
-  error instanceof TaskClosedError || ['TaskClosedError', 'TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((error as Error | undefined)?.name ?? '');
+  error instanceof TaskClosedError ||
+  ['TaskClosedError', 'TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((error as Error | undefined)?.name ?? '');
 
 /** A named condition failed because the data moved on; the use case that wrote it has nothing left to do. */
 class MovedOn extends Error {
@@ -95,7 +96,10 @@ export async function deliverResume(ctx: UseCaseContext, record: PartnershipReco
   } catch (error) {
     // Delivered: the decision stands and the execution moved on, so this is not the caller's error.
     // The resume stays due; the job's re-send on the closed token counts as done and clears it.
-    logger.warn('could not clear a delivered resume; the scheduled job will', { partnershipId: record.partnershipId, error: error as Error });
+    logger.warn('could not clear a delivered resume; the scheduled job will', {
+      partnershipId: record.partnershipId,
+      error: error as Error,
+    });
   }
   return true;
 }
@@ -117,7 +121,10 @@ async function writeIfStill(ctx: UseCaseContext, build: (tx: Transaction) => voi
  * Stores the task token while the status is still the one the stage waits on. Otherwise the decision
  * is already recorded: the outcome is derived from the status and sent on this token at once.
  */
-export async function registerTaskToken(ctx: UseCaseContext, event: { partnershipId: string; stage: Stage; taskToken: string }): Promise<string> {
+export async function registerTaskToken(
+  ctx: UseCaseContext,
+  event: { partnershipId: string; stage: Stage; taskToken: string },
+): Promise<string> {
   const { partnershipId, stage, taskToken } = event;
   const waitsOn: PartnershipStatus | undefined = STAGE_STATUS[stage];
   if (!waitsOn) throw new Error(`unknown stage ${String(stage)}`);
@@ -193,6 +200,7 @@ export async function recordExpiry(ctx: UseCaseContext, partnershipId: string): 
   if (!record) return { partnershipId, expired: false };
   if (record.status === 'expired') return { partnershipId, expired: true };
   const expired = await expirePartnership(ctx, partnershipId, { endWorkflow: false });
-  if (!expired) logger.warn('RecordExpiry: the partnership is no longer waiting; nothing to expire', { partnershipId, status: record.status });
+  if (!expired)
+    logger.warn('RecordExpiry: the partnership is no longer waiting; nothing to expire', { partnershipId, status: record.status });
   return { partnershipId, expired };
 }

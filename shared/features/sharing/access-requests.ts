@@ -118,7 +118,9 @@ export function decideAccess(ctx: UseCaseContext, accessRequestId: string, actio
         throw businessRule('account_not_shared', 'The account is no longer shared through this partnership: share it again instead.');
       }
       if (!target || target.workspaceId !== record.guestWorkspaceId) {
-        throw businessRule('not_guest_member', 'The member is no longer in the guest workspace.', [{ field: 'userId', issue: 'not a member of the guest workspace' }]);
+        throw businessRule('not_guest_member', 'The member is no longer in the guest workspace.', [
+          { field: 'userId', issue: 'not a member of the guest workspace' },
+        ]);
       }
       const result = applyGrants(
         state,
@@ -138,13 +140,26 @@ export function decideAccess(ctx: UseCaseContext, accessRequestId: string, actio
       actorId: me.userId,
       action: `access_request.${next.status}`,
       target: { type: 'access_request', id: accessRequestId },
-      data: { accountId: current.accountId, accountName: current.accountName, userId: current.userId, email: current.email, role: current.role, ...withReason },
+      data: {
+        accountId: current.accountId,
+        accountName: current.accountName,
+        userId: current.userId,
+        email: current.email,
+        role: current.role,
+        ...withReason,
+      },
       at,
     });
     notify(tx, {
       template: `access_request.${next.status}`,
       to: [current.requesterEmail, current.email].filter((e) => normalizeEmail(e) !== normalizeEmail(me.email)),
-      data: notificationData(record, { accessRequestId, accountId: current.accountId, accountName: current.accountName, email: current.email, ...withReason }),
+      data: notificationData(record, {
+        accessRequestId,
+        accountId: current.accountId,
+        accountName: current.accountName,
+        email: current.email,
+        ...withReason,
+      }),
       at,
     });
     await tx.commit();
@@ -157,7 +172,11 @@ export function decideAccess(ctx: UseCaseContext, accessRequestId: string, actio
  * authorization reads). Owners and host/guest Owner/Admins see all; a plain guest member those they
  * made or that are for them (applied to the page: a page may hold fewer than `limit` items).
  */
-export async function listAccessRequests(ctx: UseCaseContext, partnershipId: string, query: PageRequest & { status?: AccessRequestStatus }) {
+export async function listAccessRequests(
+  ctx: UseCaseContext,
+  partnershipId: string,
+  query: PageRequest & { status?: AccessRequestStatus },
+) {
   const requests = early(ctx.store.sharing.accessRequestsPage(partnershipId, query.status, { limit: query.limit, cursor: query.cursor }));
   const { me, seesAll } = await partnershipContext(ctx, partnershipId, 'view');
   const result = await requests;

@@ -111,7 +111,8 @@ async function planLogin(ctx: UseCaseContext, account: AccountRecord, me: Stored
   if (host) return { decision: host, scopes: [hostScope], require: (tx) => ctx.store.users.requireMembershipUnchanged(tx, me) };
   const partnershipId = me.workspaceId ? account.sharedThrough[me.workspaceId] : undefined;
   const nothing = () => undefined;
-  if (!partnershipId) return { decision: { allowed: false, reason: 'not_shared', error: notFound('account') }, scopes: [hostScope], require: nothing };
+  if (!partnershipId)
+    return { decision: { allowed: false, reason: 'not_shared', error: notFound('account') }, scopes: [hostScope], require: nothing };
   // Round trip 2: the partnership, its sharing state and the account's share in it.
   const [partnership, stored, share] = await Promise.all([
     ctx.store.partnerships.get(partnershipId),
@@ -122,7 +123,8 @@ async function planLogin(ctx: UseCaseContext, account: AccountRecord, me: Stored
   const decision = decideGuestLogin({ user: me, partnership, state, share });
   const partnershipScope: ActivityScope = { kind: 'partnership', id: partnershipId };
   const entry = share?.members[me.userId];
-  if (!decision.allowed || !partnership || !entry) return { decision, scopes: [partnershipScope, hostScope], partnershipId, require: nothing };
+  if (!decision.allowed || !partnership || !entry)
+    return { decision, scopes: [partnershipScope, hostScope], partnershipId, require: nothing };
   return {
     decision,
     partnershipId,

@@ -8,7 +8,6 @@ const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
 const accessRequestParams = z.strictObject({ accessRequestId: s.id() });
 
-
 const accountView = z.object({
   accountId: z.string(),
   workspaceId: z.string(),
@@ -22,7 +21,14 @@ const shareView = z.object({
   accountId: z.string(),
   accountName: z.string(),
   members: z.array(
-    z.object({ userId: z.string(), email: z.string(), role: z.enum(SHARE_ROLES), sharedAt: z.string(), sharedBy: z.string(), updatedAt: z.string() }),
+    z.object({
+      userId: z.string(),
+      email: z.string(),
+      role: z.enum(SHARE_ROLES),
+      sharedAt: z.string(),
+      sharedBy: z.string(),
+      updatedAt: z.string(),
+    }),
   ),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -87,7 +93,13 @@ export const createLogin = defineRoute({
   summary:
     "A 15-minute login grant for the account's creator, host Owner/Admins or a guest member with a live share on an active partnership (others 403/404). Logins and refusals are logged.",
   params: z.strictObject({ accountId: s.id() }),
-  response: z.object({ grantId: z.string(), accountId: z.string(), expiresAt: z.string(), loginUrl: z.nullable(z.string()), via: z.string() }),
+  response: z.object({
+    grantId: z.string(),
+    accountId: z.string(),
+    expiresAt: z.string(),
+    loginUrl: z.nullable(z.string()),
+    via: z.string(),
+  }),
   successStatus: 201,
   access: { table: 'readWrite' },
 });
@@ -99,7 +111,8 @@ export const shareAccount = defineRoute({
   method: 'POST',
   path: '/partnerships/{partnershipId}/shares',
   entry: 'functions/sharing/share-account.ts',
-  summary: 'A Partnership Owner shares a host account with guest members (collaborator or manager) of an active partnership; re-sharing sets the role.',
+  summary:
+    'A Partnership Owner shares a host account with guest members (collaborator or manager) of an active partnership; re-sharing sets the role.',
   params: partnershipParams,
   body: z.strictObject({
     accountId: s.id(),
@@ -128,7 +141,7 @@ export const revokeShare = defineRoute({
   method: 'DELETE',
   path: '/partnerships/{partnershipId}/shares/{accountId}',
   entry: 'functions/sharing/revoke-share.ts',
-  summary: "A Partnership Owner or host Owner/Admin revokes every share of the account in this partnership, at once.",
+  summary: 'A Partnership Owner or host Owner/Admin revokes every share of the account in this partnership, at once.',
   params: z.strictObject({ partnershipId: s.id(), accountId: s.id() }),
   successStatus: 204,
   access: { table: 'readWrite' },
@@ -139,7 +152,8 @@ export const removeGuestMember = defineRoute({
   method: 'DELETE',
   path: '/partnerships/{partnershipId}/guest-members/{userId}',
   entry: 'functions/sharing/remove-guest-member.ts',
-  summary: "A Partnership Owner or guest Owner/Admin (or the member themselves) removes a guest member: all their shares in the partnership end at once.",
+  summary:
+    'A Partnership Owner or guest Owner/Admin (or the member themselves) removes a guest member: all their shares in the partnership end at once.',
   params: z.strictObject({ partnershipId: s.id(), userId: s.id() }),
   successStatus: 204,
   access: { table: 'readWrite' },
@@ -152,7 +166,8 @@ export const createAccessRequest = defineRoute({
   method: 'POST',
   path: '/partnerships/{partnershipId}/access-requests',
   entry: 'functions/sharing/create-access-request.ts',
-  summary: 'A guest member with a live Manager share asks access (collaborator) to the account for another guest member; Partnership Owners decide.',
+  summary:
+    'A guest member with a live Manager share asks access (collaborator) to the account for another guest member; Partnership Owners decide.',
   params: partnershipParams,
   body: z.strictObject({ accountId: s.id(), email: s.email(), role: z.literal('collaborator') }),
   response: accessRequestView,

@@ -66,7 +66,12 @@ export function shareAccount(ctx: UseCaseContext, partnershipId: string, input: 
     // checkShareMembers refuses every entry without a user: none is left out here, `given` is aligned with `members`.
     const given = givenUsers.filter((user): user is StoredUser => user !== undefined);
 
-    const grants = members.map((m, i) => ({ userId: given[i].userId, email: given[i].email, role: m.role, joinedAt: given[i].joinedAt ?? null }));
+    const grants = members.map((m, i) => ({
+      userId: given[i].userId,
+      email: given[i].email,
+      role: m.role,
+      joinedAt: given[i].joinedAt ?? null,
+    }));
     const result = applyGrants(state, current, account, grants, me.userId, ctx.now, { users: found });
     const changed = result.changes.filter((c) => c.change !== 'unchanged');
     if (changed.length === 0) return shareView(result.share, liveMembers(result.share, result.state));
@@ -150,7 +155,10 @@ export async function listShares(ctx: UseCaseContext, partnershipId: string, pag
 export function revokeShare(ctx: UseCaseContext, partnershipId: string, accountId: string) {
   const { sharing } = ctx.store;
   return optimistic(ctx.store, async () => {
-    const [{ me, record, state }, share] = await Promise.all([partnershipContext(ctx, partnershipId, 'revokeShare'), sharing.share(partnershipId, accountId)]);
+    const [{ me, record, state }, share] = await Promise.all([
+      partnershipContext(ctx, partnershipId, 'revokeShare'),
+      sharing.share(partnershipId, accountId),
+    ]);
     if (!share) throw notFound('share');
     const { state: next, revoked } = revokeAccountShares(state, share, ctx.now);
     const tx = ctx.store.transaction();
@@ -202,7 +210,8 @@ export function removeGuestMember(ctx: UseCaseContext, partnershipId: string, us
       data: { email: target?.email ?? null, revokedShares },
       at,
     });
-    if (!self && target) notify(tx, { template: 'share.access_removed', to: [target.email], data: notificationData(record, { actorId: me.userId }), at });
+    if (!self && target)
+      notify(tx, { template: 'share.access_removed', to: [target.email], data: notificationData(record, { actorId: me.userId }), at });
     await tx.commit();
   });
 }

@@ -12,7 +12,10 @@ export const accountView = (a: AccountRecord) => ({
   createdAt: a.createdAt,
 });
 
-export const shareView = (share: Pick<SharedAccountRecord, 'partnershipId' | 'accountId' | 'accountName' | 'createdAt' | 'updatedAt'>, members: ShareMember[]) => ({
+export const shareView = (
+  share: Pick<SharedAccountRecord, 'partnershipId' | 'accountId' | 'accountName' | 'createdAt' | 'updatedAt'>,
+  members: ShareMember[],
+) => ({
   partnershipId: share.partnershipId,
   accountId: share.accountId,
   accountName: share.accountName,

@@ -18,7 +18,10 @@ import { workspaceScope } from '../teams/service';
 /** Conditions whose failure means the invitation moved on since the job read the index: skip it. */
 const MOVED_ON: ReadonlySet<string> = new Set([TEAM_PARTNER_CONDITIONS.invitationDueIs, TEAM_PARTNER_CONDITIONS.partnerPending]);
 
-export async function processDueInvitation(ctx: UseCaseContext, due: { invitationId: string; dueKey: string }): Promise<'reminded' | 'expired' | 'skipped'> {
+export async function processDueInvitation(
+  ctx: UseCaseContext,
+  due: { invitationId: string; dueKey: string },
+): Promise<'reminded' | 'expired' | 'skipped'> {
   const { teamPartners, users } = ctx.store;
   const invitation = await teamPartners.invitation(due.invitationId);
   if (!invitation) return 'skipped';

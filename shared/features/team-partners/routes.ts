@@ -33,7 +33,7 @@ export const listPartnerInvitations = defineRoute({
   method: 'GET',
   path: '/workspaces/{workspaceId}/partner-invitations',
   entry: 'functions/partner-invitations/list-invitations.ts',
-  summary: 'Manage Partners: the workspace\'s partner invitations by status, newest first (Owner/Admin).',
+  summary: "Manage Partners: the workspace's partner invitations by status, newest first (Owner/Admin).",
   params: workspaceParams,
   query: z.strictObject({
     status: z.prefault(z.enum(INVITATION_STATUSES), 'pending'),
@@ -105,7 +105,7 @@ export const updateTeamPartner = defineRoute({
   method: 'PATCH',
   path: '/teams/{teamId}/partners/{userId}',
   entry: 'functions/teams/update-partner.ts',
-  summary: 'Change an active partner\'s permission (team Owner/Admin, workspace Owner/Admin).',
+  summary: "Change an active partner's permission (team Owner/Admin, workspace Owner/Admin).",
   params: partnerParams,
   body: z.strictObject({ permission: z.enum(PARTNER_PERMISSIONS) }),
   access: { table: 'readWrite' },

@@ -80,7 +80,9 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
     ]);
     const maxPermission = access.canInvitePartners ? access.maxInvitePermission : null;
     if (!maxPermission) {
-      throw forbidden("Only the team's creator, Owner/Admins, workspace Owner/Admins and partners with edit_and_invite can invite partners.");
+      throw forbidden(
+        "Only the team's creator, Owner/Admins, workspace Owner/Admins and partners with edit_and_invite can invite partners.",
+      );
     }
     const activeAtOnce = access.invitesActiveAtOnce;
     const [invitees, relations, admins] = await Promise.all([
@@ -135,7 +137,15 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
       actorId: me.userId,
       action: activeAtOnce ? 'team_partner.added' : 'team_partner.invited',
       target: { type: 'team', id: team.teamId },
-      data: { invitations: invitations.map((i) => ({ invitationId: i.invitationId, userId: i.userId, email: i.email, permission: i.permission, status })) },
+      data: {
+        invitations: invitations.map((i) => ({
+          invitationId: i.invitationId,
+          userId: i.userId,
+          email: i.email,
+          permission: i.permission,
+          status,
+        })),
+      },
       at,
     });
     const summary = invitations.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
@@ -145,7 +155,13 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
         notify(tx, {
           template: 'team_partner.activated',
           to: [inv.email],
-          data: { teamId: team.teamId, teamName: team.name, invitationId: inv.invitationId, permission: inv.permission, invitedBy: me.userId },
+          data: {
+            teamId: team.teamId,
+            teamName: team.name,
+            invitationId: inv.invitationId,
+            permission: inv.permission,
+            invitedBy: me.userId,
+          },
           at,
         });
       }
@@ -159,7 +175,13 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
       notify(tx, {
         template: 'team_partner.invitation_pending',
         to: admins,
-        data: { teamId: team.teamId, teamName: team.name, invitedBy: me.userId, inviterEmail: normalizeEmail(me.email), invitations: summary },
+        data: {
+          teamId: team.teamId,
+          teamName: team.name,
+          invitedBy: me.userId,
+          inviterEmail: normalizeEmail(me.email),
+          invitations: summary,
+        },
         at,
       });
     }
@@ -182,7 +204,10 @@ async function readInvitation(ctx: UseCaseContext, invitationId: string) {
     await ctx.me();
     throw notFound('invitation');
   }
-  const [{ me, team, access }, invitation] = await Promise.all([readTeamAccess(ctx, teamId), ctx.store.teamPartners.invitation(invitationId)]);
+  const [{ me, team, access }, invitation] = await Promise.all([
+    readTeamAccess(ctx, teamId),
+    ctx.store.teamPartners.invitation(invitationId),
+  ]);
   if (!invitation) throw notFound('invitation');
   const isDecider = isWorkspaceAdmin(me, invitation.workspaceId);
   const involved = invitation.invitedBy === me.userId || invitation.userId === me.userId;

@@ -29,7 +29,12 @@ export type TeamRight = { [K in keyof TeamAccess]: TeamAccess[K] extends boolean
 export async function readTeamAccess(ctx: UseCaseContext, teamId: string) {
   const { teams, teamPartners } = ctx.store;
   const callerId = ctx.caller.userId;
-  const [me, team, member, partner] = await Promise.all([ctx.me(), teams.get(teamId), teams.member(teamId, callerId), teamPartners.partner(teamId, callerId)]);
+  const [me, team, member, partner] = await Promise.all([
+    ctx.me(),
+    teams.get(teamId),
+    teams.member(teamId, callerId),
+    teamPartners.partner(teamId, callerId),
+  ]);
   return { me, team, member, partner, access: resolveTeamAccess(me, team, member, partner) };
 }
 

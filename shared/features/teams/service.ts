@@ -118,7 +118,12 @@ export async function readTeam(ctx: UseCaseContext, teamId: string) {
 /** PATCH /teams/{id}: team Owner/Admins and workspace Owner/Admins rename it or change its visibility. */
 export function updateTeam(ctx: UseCaseContext, teamId: string, input: { name?: string; visibility?: TeamVisibility }) {
   return optimistic(ctx.store, async () => {
-    const { me, team } = await teamAccess(ctx, teamId, 'canEditSettings', 'Only the team Owner/Admins and workspace Owner/Admins change team settings.');
+    const { me, team } = await teamAccess(
+      ctx,
+      teamId,
+      'canEditSettings',
+      'Only the team Owner/Admins and workspace Owner/Admins change team settings.',
+    );
     if (input.name === undefined && input.visibility === undefined) {
       throw validationFailed([{ field: 'body', issue: 'give name and/or visibility' }]);
     }

@@ -45,7 +45,13 @@ type AssigneeReads = Awaited<ReturnType<typeof readAssignee>>;
  * Checks the assignee (422 otherwise) and adds to the transaction the condition that keeps the check
  * true until it commits.
  */
-function requireAssignee(ctx: UseCaseContext, tx: Transaction, writer: TeamAccessContext, assigneeId: string, [user, member, partner]: AssigneeReads): void {
+function requireAssignee(
+  ctx: UseCaseContext,
+  tx: Transaction,
+  writer: TeamAccessContext,
+  assigneeId: string,
+  [user, member, partner]: AssigneeReads,
+): void {
   const { team } = writer;
   const verdict = checkAssignee(team, user, member, partner);
   if (verdict !== 'ok') throw assigneeErrors[verdict]();
@@ -127,7 +133,8 @@ export function updateWorkItem(
     }
     const at = ctx.at;
     const tx = ctx.store.transaction();
-    if (input.assigneeId && input.assigneeId !== current.assigneeId && assignee) requireAssignee(ctx, tx, writer, input.assigneeId, assignee);
+    if (input.assigneeId && input.assigneeId !== current.assigneeId && assignee)
+      requireAssignee(ctx, tx, writer, input.assigneeId, assignee);
     const next: WorkItemRecord = {
       ...workItemView(current),
       ...(input.title !== undefined ? { title: input.title } : {}),
@@ -136,7 +143,8 @@ export function updateWorkItem(
       updatedAt: at,
     };
     const changes: Record<string, unknown> = {};
-    for (const field of ['title', 'status', 'assigneeId'] as const) if (input[field] !== undefined && input[field] !== current[field]) changes[field] = input[field];
+    for (const field of ['title', 'status', 'assigneeId'] as const)
+      if (input[field] !== undefined && input[field] !== current[field]) changes[field] = input[field];
     ctx.store.teams.updateWorkItem(tx, current, next);
     requireWriter(ctx, tx, writer);
     appendActivity(tx, [workspaceScope(writer.team.workspaceId)], {

@@ -59,17 +59,27 @@ export interface Declaration {
 
 /** The default for routes on another tenant's objects. */
 export const tenantExpectation = (role: Role): Expected =>
-  role === 'no_token' ? { status: 401, code: 'unauthenticated' } : role === 'unregistered' ? { status: 403, code: 'not_registered' } : { status: 404, code: 'not_found' };
+  role === 'no_token'
+    ? { status: 401, code: 'unauthenticated' }
+    : role === 'unregistered'
+      ? { status: 403, code: 'not_registered' }
+      : { status: 404, code: 'not_found' };
 
 const tenant = (target: string, extra: Partial<Declaration> = {}): Declaration => ({ target, scope: 'tenant', ...extra });
 
 /** The route's request builder as a VictimRequest. */
 export async function builtVictimRequest(route: Route, w: World): Promise<VictimRequest> {
   const builder = builderFor(route);
-  if (!builder) throw new Error(`test/support/builders.ts has no builder for ${route.id} (${route.method} ${route.path}): give its declaration a victim()`);
+  if (!builder)
+    throw new Error(
+      `test/support/builders.ts has no builder for ${route.id} (${route.method} ${route.path}): give its declaration a victim()`,
+    );
   const built = await builder(w, 0);
   const { cleanup, ...request } = built;
-  return { request: { actor: request.actor, method: request.method, path: request.path, body: request.body, headers: request.headers }, cleanup };
+  return {
+    request: { actor: request.actor, method: request.method, path: request.path, body: request.body, headers: request.headers },
+    cleanup,
+  };
 }
 
 export const declarations: Record<string, Declaration> = {
@@ -95,7 +105,11 @@ export const declarations: Record<string, Declaration> = {
     scope: 'self',
     victim: async (w) => ({ request: { actor: await w.owner(), method: 'GET', path: '/me' } }),
     expect: (role) =>
-      role === 'no_token' ? { status: 401, code: 'unauthenticated' } : role === 'unregistered' ? { status: 403, code: 'not_registered' } : { status: 200 },
+      role === 'no_token'
+        ? { status: 401, code: 'unauthenticated' }
+        : role === 'unregistered'
+          ? { status: 403, code: 'not_registered' }
+          : { status: 200 },
   },
   createWorkspace: {
     target: "the victim's Idempotency-Key and body replayed (with a forged x-idempotency-scope header)",

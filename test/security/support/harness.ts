@@ -53,7 +53,8 @@ export function formatProblems(response: ApiResponse): string[] {
   if (response.status >= 400) {
     const error = response.body?.error;
     const keys = response.body && typeof response.body === 'object' ? Object.keys(response.body) : [];
-    if (!response.headers['content-type']?.startsWith('application/json')) problems.push(`error without JSON content-type: ${response.headers['content-type']}`);
+    if (!response.headers['content-type']?.startsWith('application/json'))
+      problems.push(`error without JSON content-type: ${response.headers['content-type']}`);
     if (!error || typeof error.code !== 'string' || typeof error.message !== 'string' || keys.length !== 1) {
       problems.push(`not the spec error format: ${response.text.slice(0, 200)}`);
     } else {
@@ -62,12 +63,14 @@ export function formatProblems(response: ApiResponse): string[] {
       const codeOk = CODE_FOR_STATUS[response.status];
       if (!codeOk) problems.push(`unexpected error status ${response.status}`);
       else if (!codeOk(error.code)) problems.push(`status ${response.status} with code ${error.code}`);
-      if (response.status === 400 && error.code === 'validation_failed' && !Array.isArray(error.details)) problems.push('validation_failed without details');
+      if (response.status === 400 && error.code === 'validation_failed' && !Array.isArray(error.details))
+        problems.push('validation_failed without details');
       if (response.status === 429 && !/^\d+$/.test(response.headers['retry-after'] ?? '')) problems.push('429 without Retry-After');
     }
     // The names of unknown fields are echoed on purpose (they are the client's own input).
     const text = response.text.replace(/unknown field\(s\): [^"]*/g, 'unknown field(s): ...');
-    for (const pattern of INTERNALS) if (pattern.test(text)) problems.push(`internals in the body (${pattern}): ${response.text.slice(0, 200)}`);
+    for (const pattern of INTERNALS)
+      if (pattern.test(text)) problems.push(`internals in the body (${pattern}): ${response.text.slice(0, 200)}`);
   }
   return problems;
 }
@@ -78,7 +81,8 @@ export function formatProblems(response: ApiResponse): string[] {
  */
 export function leaksIn(response: ApiResponse, request: ApiRequest, secrets: Iterable<string>): string[] {
   if (!response.text) return [];
-  const sent = `${request.path} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '')} ${JSON.stringify(request.claims ?? {})}`.toLowerCase();
+  const sent =
+    `${request.path} ${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '')} ${JSON.stringify(request.claims ?? {})}`.toLowerCase();
   const text = response.text.toLowerCase();
   const found: string[] = [];
   for (const secret of secrets) {

@@ -43,7 +43,11 @@ export const maxLength = (schema: AnySchema): number | undefined => checks(schem
 export const accepts = (schema: AnySchema, value: unknown): boolean => (schema ? (schema as any).safeParse(value).success : true);
 
 /** Every plain object inside a JSON value, with its path and the schema describing it. */
-export function objectNodes(value: unknown, schema: AnySchema, path: Array<string | number> = []): Array<{ path: Array<string | number>; node: Record<string, unknown>; schema: AnySchema }> {
+export function objectNodes(
+  value: unknown,
+  schema: AnySchema,
+  path: Array<string | number> = [],
+): Array<{ path: Array<string | number>; node: Record<string, unknown>; schema: AnySchema }> {
   const out: Array<{ path: Array<string | number>; node: Record<string, unknown>; schema: AnySchema }> = [];
   if (Array.isArray(value)) {
     value.forEach((v, i) => out.push(...objectNodes(v, elementSchema(schema), [...path, i])));

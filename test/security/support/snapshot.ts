@@ -16,14 +16,19 @@ const stable = (value: unknown): unknown => {
   if (value instanceof Set) return { $set: [...value].map(String).sort() };
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 };
 
 export async function snapshot(): Promise<Snapshot> {
   const items: Snapshot = new Map();
-  for (const item of await scanAll(raw(), process.env.TABLE_NAME!, true)) items.set(`${String(item.pk)} | ${String(item.sk)}`, JSON.stringify(stable(item)));
+  for (const item of await scanAll(raw(), process.env.TABLE_NAME!, true))
+    items.set(`${String(item.pk)} | ${String(item.sk)}`, JSON.stringify(stable(item)));
   return items;
 }
 

@@ -97,12 +97,20 @@ export async function expectRecordAndWorkflowAgree(runner: WorkflowRunner, partn
 export async function buildAttackerWorld(runner: WorkflowRunner): Promise<AttackerWorld> {
   const tag = randomBytes(3).toString('hex');
   const a = await newWorkspace('a-owner', `Attacker ${tag}`);
-  const [admin, billing, member] = [await newMember(a, 'admin', 'a-admin'), await newMember(a, 'billing_admin', 'a-billing'), await newMember(a, 'member', 'a-member')];
+  const [admin, billing, member] = [
+    await newMember(a, 'admin', 'a-admin'),
+    await newMember(a, 'billing_admin', 'a-billing'),
+    await newMember(a, 'member', 'a-member'),
+  ];
 
   const g = await newWorkspace('g-owner', `Guest ${tag}`);
   const guestAdmin = await newMember(g, 'admin', 'g-admin');
   const guestMember = await newMember(g, 'member', 'g-member');
-  const partners = { view: await newMember(g, 'member', 'g-pview'), edit: await newMember(g, 'member', 'g-pedit'), edit_and_invite: await newMember(g, 'member', 'g-pinvite') };
+  const partners = {
+    view: await newMember(g, 'member', 'g-pview'),
+    edit: await newMember(g, 'member', 'g-pedit'),
+    edit_and_invite: await newMember(g, 'member', 'g-pinvite'),
+  };
 
   const teamId = await newTeam(member, a.workspaceId, `A team ${tag}`);
   await invitePartners(
@@ -112,7 +120,10 @@ export async function buildAttackerWorld(runner: WorkflowRunner): Promise<Attack
   );
   const workItemId = await newWorkItem(member, teamId, 'A work item');
 
-  const { partnershipId } = await requestPartnership(a.owner, a.workspaceId, { guestWorkspaceId: g.workspaceId, partnerEmail: guestAdmin.email });
+  const { partnershipId } = await requestPartnership(a.owner, a.workspaceId, {
+    guestWorkspaceId: g.workspaceId,
+    partnerEmail: guestAdmin.email,
+  });
   await runner.waitFor(partnershipId, { state: 'AwaitGuestAcceptance' });
   await acceptPartnership(guestAdmin, partnershipId);
   await runner.waitFor(partnershipId, { status: 'SUCCEEDED' });
