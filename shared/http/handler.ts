@@ -89,21 +89,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-function parseWith<T>(schema: z.ZodMiniType | undefined, value: unknown, field: string, collected: unknown[]): T {
-  if (!schema) return value as T;
+function parseWith(schema: z.ZodMiniType | undefined, value: unknown, field: string, collected: unknown[]): unknown {
+  if (!schema) return value;
   const result = schema.safeParse(value);
-  if (result.success) return result.data as T;
+  if (result.success) return result.data;
   collected.push(...issuesToDetails(result.error.issues, field));
-  return undefined as T;
+  return undefined;
 }
 
 function readBody(event: HttpEvent, hasSchema: boolean): unknown {
-  const raw =
-    event.body === undefined || event.body === null
-      ? ''
-      : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body;
+  const body = event.body ?? '';
+  const raw = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw validationFailed([{ field: 'body', issue: `larger than ${MAX_BODY_BYTES} bytes` }]);
   }
@@ -115,6 +111,16 @@ function readBody(event: HttpEvent, hasSchema: boolean): unknown {
   }
 }
 
+/**
+ * The parts of the event read before validation, as optional as they can arrive: the aws-lambda type
+ * promises headers and a JWT authorizer context, but a hand-built or misrouted event may lack them, and
+ * then the answer must stay 401 unauthenticated, not a TypeError's 500.
+ */
+interface ReceivedEvent {
+  headers?: HttpEvent['headers'];
+  requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+}
+
 interface ParsedRequest {
   params: unknown;
   query: unknown;
@@ -124,12 +130,13 @@ interface ParsedRequest {
 }
 
 /** Headers, claims, size limit, JSON, zod validation (unknown fields refused): a 400 lists every problem. */
-function parseRequest(route: RouteSpec<any, any, any>, event: HttpEvent): ParsedRequest {
+function parseRequest(route: RouteSpec, event: HttpEvent): ParsedRequest {
+  const received: ReceivedEvent = event;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
-  delete headers[SCOPE_HEADER];
+  for (const [name, value] of Object.entries(received.headers ?? {}))
+    if (value !== undefined && name.toLowerCase() !== SCOPE_HEADER) headers[name.toLowerCase()] = value;
 
-  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const claims = received.requestContext?.authorizer?.jwt?.claims ?? {};
   const userId = typeof claims.sub === 'string' ? claims.sub : '';
   const email = typeof claims.email === 'string' ? claims.email : '';
   if (!userId || !email) throw unauthenticated('The token must carry sub and email claims.');
@@ -155,19 +162,19 @@ function parseRequest(route: RouteSpec<any, any, any>, event: HttpEvent): Parsed
 }
 
 /** Scopes an Idempotency-Key to the route and the caller (Powertools reads the scope from the event). */
-function scopeIdempotencyKey(route: RouteSpec<any, any, any>, event: HttpEvent, parsed: ParsedRequest): void {
+function scopeIdempotencyKey(route: RouteSpec, event: HttpEvent, parsed: ParsedRequest): void {
   const headers = parsed.headers;
-  if (route.idempotent && headers[IDEMPOTENCY_HEADER]) {
-    const key = headers[IDEMPOTENCY_HEADER];
+  const key = headers[IDEMPOTENCY_HEADER];
+  if (route.idempotent && key) {
     if (key.length > 255) throw validationFailed([{ field: 'header.idempotency-key', issue: 'too long (maximum 255)' }]);
     headers[SCOPE_HEADER] = `${route.id}:${parsed.caller.userId}:${key}`;
   }
   event.headers = headers;
 }
 
-function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
+function buildRequestMiddleware(route: RouteSpec): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
   return {
-    before: async (request) => {
+    before: (request) => {
       const parsed = parseRequest(route, request.event);
       scopeIdempotencyKey(route, request.event, parsed);
       const ctx = UseCaseContext.forCaller(parsed.caller, new Date());
@@ -185,26 +192,27 @@ function buildRequestMiddleware(route: RouteSpec<any, any, any>): middy.Middlewa
 const acquired = new WeakSet<object>();
 
 /** Runs the Powertools idempotency middleware only for requests that carry an Idempotency-Key. */
-function optionalIdempotency(route: RouteSpec<any, any, any>): middy.MiddlewareObj<HttpEvent, HttpResponse> {
-  const applies = (event: HttpEvent) => Boolean(route.idempotent && event.headers?.[SCOPE_HEADER]);
+function optionalIdempotency(route: RouteSpec): middy.MiddlewareObj<HttpEvent, HttpResponse> {
+  const applies = (event: ReceivedEvent) => Boolean(route.idempotent && event.headers?.[SCOPE_HEADER]);
   return {
     before: async (request) => {
       if (!applies(request.event)) return;
-      const replayed = await idempotencyMiddleware().before?.(request as any);
+      // The stored response of an earlier request with this key, or undefined when this request acquired the record.
+      const replayed = await idempotencyMiddleware().before?.(request);
       if (replayed === undefined) acquired.add(request);
-      return replayed as any;
+      return replayed;
     },
     after: async (request) => {
-      if (applies(request.event)) await idempotencyMiddleware().after?.(request as any);
+      if (applies(request.event)) await idempotencyMiddleware().after?.(request);
     },
     onError: async (request) => {
-      if (applies(request.event) && acquired.has(request)) await idempotencyMiddleware().onError?.(request as any);
+      if (applies(request.event) && acquired.has(request)) await idempotencyMiddleware().onError?.(request);
     },
   };
 }
 
 const errorMapping: middy.MiddlewareObj<HttpEvent, HttpResponse> = {
-  onError: async (request) => {
+  onError: (request) => {
     const { response, known } = mapError(request.error);
     if (!known) logger.error('unhandled error', { error: request.error as Error });
     else if (response.statusCode === undefined || response.statusCode >= 500)
@@ -213,7 +221,7 @@ const errorMapping: middy.MiddlewareObj<HttpEvent, HttpResponse> = {
   },
 };
 
-function toResponse(route: RouteSpec<any, any, any>, result: unknown): HttpResponse {
+function toResponse(route: RouteSpec, result: unknown): HttpResponse {
   if (result instanceof HttpResult) {
     return {
       statusCode: result.status,
@@ -228,13 +236,14 @@ function toResponse(route: RouteSpec<any, any, any>, result: unknown): HttpRespo
 
 export type WrappedHandler = middy.MiddyfiedHandler<HttpEvent, HttpResponse, Error, ContextWithRequest>;
 
-function wrap(
-  route: RouteSpec<any, any, any>,
+function wrap<P, Q, B>(
+  route: RouteSpec,
   request: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest>,
-  fn: (request: any) => Promise<unknown>,
+  fn: RouteFn<P, Q, B>,
 ): WrappedHandler {
   const base = async (_event: HttpEvent, context: ContextWithRequest): Promise<HttpResponse> => {
-    const req = context[REQUEST] as HttpRequest<unknown, unknown, unknown>;
+    // Set by the request middleware from the route's own schemas, so its parts have the schemas' output types.
+    const req = context[REQUEST] as HttpRequest<P, Q, B>;
     const result = await fn(req);
     // Every registered route answers 403 not_registered to an unknown caller, whatever its use case read.
     if ((route.auth ?? 'registered') === 'registered' && !req.ctx.callerVerified) await req.ctx.me();

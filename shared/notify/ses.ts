@@ -20,7 +20,7 @@ export interface OutgoingNotification {
 
 /** Plain-text body: the subject, then the notification's data, one field per line. */
 export function renderBody(notification: OutgoingNotification): string {
-  const lines = Object.entries(notification.data ?? {})
+  const lines = Object.entries(notification.data)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   return [notification.subject, '', ...lines, '', `(${notification.template})`].join('\n');

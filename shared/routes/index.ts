@@ -10,7 +10,7 @@ import { teamRoutes } from '../features/teams/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
 
-export const routes: ReadonlyArray<RouteSpec<any, any, any>> = [
+export const routes: ReadonlyArray<RouteSpec> = [
   ...identityRoutes,
   ...workspaceRoutes,
   ...teamRoutes,
