@@ -6,6 +6,6 @@ export function newId(now: number = Date.now()): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   const bytes = randomBytes(16);
   let random = '';
-  for (const byte of bytes) random += alphabet[byte & 31];
+  for (const byte of bytes) random += alphabet.charAt(byte & 31);
   return `${time}${random}`;
 }

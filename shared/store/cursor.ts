@@ -27,7 +27,7 @@ export function decodeCursor(cursor: string | undefined, scope: string): LastKey
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
   try {
-    const key = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const key: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
     return key as LastKey;
   } catch {

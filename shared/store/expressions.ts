@@ -88,12 +88,14 @@ export const sizeAtMost =
 
 export const and = (...conditions: Array<Condition | undefined | false>): Condition => {
   const parts = conditions.filter((c): c is Condition => Boolean(c));
-  if (parts.length === 0) throw new Error('and() of no condition');
-  return (p) => (parts.length === 1 ? parts[0]!(p) : parts.map((c) => `(${c(p)})`).join(' AND '));
+  const [first] = parts;
+  if (!first) throw new Error('and() of no condition');
+  return (p) => (parts.length === 1 ? first(p) : parts.map((c) => `(${c(p)})`).join(' AND '));
 };
 export const or = (...conditions: Condition[]): Condition => {
-  if (conditions.length === 0) throw new Error('or() of no condition');
-  return (p) => (conditions.length === 1 ? conditions[0]!(p) : conditions.map((c) => `(${c(p)})`).join(' OR '));
+  const [first] = conditions;
+  if (!first) throw new Error('or() of no condition');
+  return (p) => (conditions.length === 1 ? first(p) : conditions.map((c) => `(${c(p)})`).join(' OR '));
 };
 export const not =
   (condition: Condition): Condition =>

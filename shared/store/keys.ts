@@ -148,8 +148,8 @@ export const keys = {
   dueUpTo: (at: string) => `${at}~`,
   /** The parts of a due sort key "<dueAt>#<TYPE>#<id>", or undefined when it is not one. */
   dueKeyParts: (dueKey: string): { dueAt: string; type: string; id: string } | undefined => {
-    const match = /^([^#]+)#([^#]+)#(.+)$/.exec(dueKey);
-    return match ? { dueAt: match[1], type: match[2], id: match[3] } : undefined;
+    const [, dueAt, type, id] = /^([^#]+)#([^#]+)#(.+)$/.exec(dueKey) ?? [];
+    return dueAt && type && id ? { dueAt, type, id } : undefined;
   },
   /** Due index attributes (gsi2) of a partnership awaiting something (reminder, expiry, resume, reconcile). */
   partnershipDue: (dueAt: string, partnershipId: string) => ({

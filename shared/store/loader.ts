@@ -34,7 +34,7 @@ export class Loader {
     let loading = this.cache.get(id);
     if (!loading) {
       loading = new Promise<Item | undefined>((resolve, reject) => {
-        if (this.queue.length === 0) resolved.then(() => process.nextTick(() => void this.dispatch()));
+        if (this.queue.length === 0) void resolved.then(() => process.nextTick(() => void this.dispatch()));
         this.queue.push({ key: { pk: key.pk, sk: key.sk }, resolve, reject });
       });
       this.cache.set(id, loading);

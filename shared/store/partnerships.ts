@@ -312,7 +312,7 @@ export class PartnershipsRepository {
   private putListings(tx: Transaction, prev: PartnershipRecord | undefined, next: PartnershipRecord): void {
     const summary = partnershipSummary(next);
     const summaryChanged = !prev || JSON.stringify(partnershipSummary(prev)) !== JSON.stringify(summary);
-    if (next.guestVisible && (summaryChanged || !prev?.guestVisible)) {
+    if (next.guestVisible && (summaryChanged || !prev.guestVisible)) {
       tx.put(
         listingEntity.item(
           keys.partnershipGuestListing(next.partnershipId),
