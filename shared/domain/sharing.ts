@@ -156,8 +156,9 @@ function uncountEntry(counts: Counts, entry: Pick<ShareMember, 'userId' | 'joine
 }
 
 function forget(counts: Counts, userId: string) {
-  delete counts.shareCounts[userId];
-  delete counts.memberJoinedAt[userId];
+  // Plain records keyed by user id, not Maps: they are the state item's stored maps (zod-parsed, written as is).
+  Reflect.deleteProperty(counts.shareCounts, userId);
+  Reflect.deleteProperty(counts.memberJoinedAt, userId);
 }
 
 const copyCounts = (state: SharingState): Counts => ({
@@ -196,7 +197,8 @@ export function checkShareMembers(entries: MemberEntryInput[], guestWorkspaceId:
 /** The error of a failed member batch: the common code when all agree, else `invalid_members`; 422 either way. */
 export function memberBatchError(errors: EntryError[]) {
   const codes = new Set(errors.map((e) => e.code));
-  const code = codes.size === 1 ? [...codes][0] : 'invalid_members';
+  const [only, ...others] = [...codes];
+  const code = only !== undefined && others.length === 0 ? only : 'invalid_members';
   const message =
     code === 'not_guest_member'
       ? 'Every member must belong to the guest workspace; nothing was shared.'

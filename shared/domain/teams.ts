@@ -277,10 +277,8 @@ export function checkInvitationEntries(
 /** The error a rejected batch answers with: the entries' code when they all share one. */
 export function invitationBatchErrorCode(errors: InvitationEntryError[]): { code: string; conflict: boolean } {
   const codes = new Set(errors.map((e) => e.code));
-  if (codes.size === 1) {
-    const [code] = [...codes];
-    return { code, conflict: code === 'already_partner' };
-  }
+  const [code, ...others] = [...codes];
+  if (code !== undefined && others.length === 0) return { code, conflict: code === 'already_partner' };
   return { code: 'invalid_invitations', conflict: false };
 }
 

@@ -126,8 +126,10 @@ export async function registerTaskToken(
   event: { partnershipId: string; stage: Stage; taskToken: string },
 ): Promise<string> {
   const { partnershipId, stage, taskToken } = event;
-  const waitsOn: PartnershipStatus | undefined = STAGE_STATUS[stage];
-  if (!waitsOn) throw new Error(`unknown stage ${String(stage)}`);
+  // The event is the state machine's JSON: a stage outside the type finds nothing here and is refused.
+  const statusOfStage: Partial<Record<string, PartnershipStatus>> = STAGE_STATUS;
+  const waitsOn = statusOfStage[stage];
+  if (!waitsOn) throw new Error(`unknown stage ${stage}`);
   const moved = await optimistic(ctx.store, async () => {
     const tx = ctx.store.transaction();
     ctx.store.partnerships.registerTaskToken(tx, partnershipId, { token: taskToken, stage, waitsOn, at: ctx.at });

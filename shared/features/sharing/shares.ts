@@ -63,15 +63,14 @@ export function shareAccount(ctx: UseCaseContext, partnershipId: string, input: 
       record.guestWorkspaceId,
     );
     if (errors.length > 0) throw memberBatchError(errors);
-    // checkShareMembers refuses every entry without a user: none is left out here, `given` is aligned with `members`.
+    // checkShareMembers refuses every entry without a user: none is left out here.
     const given = givenUsers.filter((user): user is StoredUser => user !== undefined);
 
-    const grants = members.map((m, i) => ({
-      userId: given[i].userId,
-      email: given[i].email,
-      role: m.role,
-      joinedAt: given[i].joinedAt ?? null,
-    }));
+    const grants = members.map((m, i) => {
+      const user = givenUsers[i];
+      if (!user) throw new Error(`share member ${i} has no user after checkShareMembers`);
+      return { userId: user.userId, email: user.email, role: m.role, joinedAt: user.joinedAt ?? null };
+    });
     const result = applyGrants(state, current, account, grants, me.userId, ctx.now, { users: found });
     const changed = result.changes.filter((c) => c.change !== 'unchanged');
     if (changed.length === 0) return shareView(result.share, liveMembers(result.share, result.state));

@@ -86,8 +86,8 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
     }
     const activeAtOnce = access.invitesActiveAtOnce;
     const [invitees, relations, admins] = await Promise.all([
-      Promise.all(inviteeIds.map((id) => (id ? users.get(id) : undefined))),
-      Promise.all(inviteeIds.map((id) => (id ? teamPartners.partner(team.teamId, id) : undefined))),
+      Promise.all(inviteeIds.map((id) => (id ? users.get(id) : Promise.resolve(undefined)))),
+      Promise.all(inviteeIds.map((id) => (id ? teamPartners.partner(team.teamId, id) : Promise.resolve(undefined)))),
       // The deciders of pending invitations (the workspace's admin directory).
       activeAtOnce ? [] : users.adminEmails(team.workspaceId),
     ]);

@@ -64,6 +64,18 @@ function existing(workspace: StoredWorkspace | undefined): StoredWorkspace {
   return workspace;
 }
 
+/** The user a decide* function accepted: each refuses an unknown one, so undefined here is a bug. */
+function accepted<T>(user: T | undefined): T {
+  if (user === undefined) throw new Error('a workspace decision accepted an unknown user');
+  return user;
+}
+
+/** The role read of a member a decision accepted: a member of the workspace always has one. */
+function roleOf(member: { userId: string; role?: WorkspaceRole }): WorkspaceRole {
+  if (!member.role) throw new Error(`workspace member ${member.userId} has no role`);
+  return member.role;
+}
+
 // ---- use cases ----------------------------------------------------------------------------------------
 
 /** POST /workspaces: the caller (in no workspace) creates one and becomes its Owner. */
@@ -121,7 +133,7 @@ export function addMember(ctx: UseCaseContext, workspaceId: string, input: { ema
     const workspace = existing(workspaceItem);
     const target = targetId ? await users.get(targetId) : undefined;
     decideAddMember(me, workspaceId, target);
-    const member = target!; // decideAddMember refuses an unknown user
+    const member = accepted(target);
 
     const at = ctx.at;
     const tx = ctx.store.transaction();
@@ -152,7 +164,7 @@ export function changeRole(ctx: UseCaseContext, workspaceId: string, userId: str
   return optimistic(ctx.store, async () => {
     const [me, target] = await Promise.all([ctx.me(), users.get(userId)]);
     const changes = decideRoleChange(me, workspaceId, target, role);
-    const member = target!; // decideRoleChange refuses an unknown member
+    const member = accepted(target);
     if (!changes) return memberView(member);
 
     const at = ctx.at;
@@ -160,7 +172,7 @@ export function changeRole(ctx: UseCaseContext, workspaceId: string, userId: str
     const tx = ctx.store.transaction();
     // An Admin changing their own role: the role update's own condition covers the actor.
     if (!self) users.requireRole(tx, me.userId, workspaceId, ['owner', 'admin']);
-    users.setRole(tx, member, workspaceId, member.role!, role, at);
+    users.setRole(tx, member, workspaceId, roleOf(member), role, at);
     users.updateWorkspace(tx, workspaceId, { directory: directoryChangeOf(member, member.role, role) });
     appendActivity(tx, [scopeOf(workspaceId)], {
       actorId: me.userId,
@@ -180,13 +192,13 @@ export function removeMember(ctx: UseCaseContext, workspaceId: string, userId: s
   return optimistic(ctx.store, async () => {
     const [me, target] = await Promise.all([ctx.me(), users.get(userId)]);
     decideRemoval(me, workspaceId, target);
-    const member = target!; // decideRemoval refuses an unknown member
+    const member = accepted(target);
     const at = ctx.at;
     const self = member.userId === me.userId;
     const tx = ctx.store.transaction();
     if (!self) users.requireRole(tx, me.userId, workspaceId, ['owner', 'admin']);
     // Conditioned on the role seen: an Admin leaves the directory with it.
-    users.leaveWorkspace(tx, member, workspaceId, member.role!, at);
+    users.leaveWorkspace(tx, member, workspaceId, roleOf(member), at);
     users.updateWorkspace(tx, workspaceId, { directory: directoryChangeOf(member, member.role, undefined) });
     appendActivity(tx, [scopeOf(workspaceId)], {
       actorId: me.userId,
@@ -207,11 +219,11 @@ export function transferOwnership(ctx: UseCaseContext, workspaceId: string, targ
     requireOwner(me, workspaceId);
     const workspace = existing(workspaceItem);
     decideOwnershipTransfer(me, workspaceId, target);
-    const member = target!; // decideOwnershipTransfer refuses an unknown member
+    const member = accepted(target);
     const at = ctx.at;
     const tx = ctx.store.transaction();
     users.setRole(tx, me, workspaceId, 'owner', 'admin', at, 'old_owner.role_is');
-    users.setRole(tx, member, workspaceId, member.role!, 'owner', at, 'new_owner.role_is');
+    users.setRole(tx, member, workspaceId, roleOf(member), 'owner', at, 'new_owner.role_is');
     // The old Owner stays in the admin directory (as Admin); the new one joins it.
     users.updateWorkspace(tx, workspaceId, {
       owner: { from: me.userId, to: member.userId },
