@@ -16,7 +16,7 @@ export async function deliver(
   deps: Deps = { send: sendNotificationEmail, now: () => new Date() },
 ): Promise<DynamoDBBatchResponse> {
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records ?? []) {
+  for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
     // The stream's AttributeValue type (aws-lambda) and the SDK's describe the same JSON.

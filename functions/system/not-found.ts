@@ -2,4 +2,4 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse } from '../../shared/http/errors';
 
-export const handler = async (): Promise<APIGatewayProxyStructuredResultV2> => errorResponse(404, 'not_found', 'No such route.');
+export const handler = (): Promise<APIGatewayProxyStructuredResultV2> => Promise.resolve(errorResponse(404, 'not_found', 'No such route.'));
