@@ -120,8 +120,8 @@ function runNode(script: string): Promise<{ wallMs: number; importMs: number }> 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallMs = performance.now() - started;
@@ -155,7 +155,7 @@ async function buildOne(fn: FunctionEntry, mode: SdkMode, index: number): Promis
     );
     return { ...fn, mode, bytes: statSync(outfile).size, script, runs: [] };
   } catch (error) {
-    return { ...fn, mode, error: (error as Error).message.split('\n')[0].slice(0, 200), runs: [] };
+    return { ...fn, mode, error: (error as Error).message.split('\n')[0]!.slice(0, 200), runs: [] };
   }
 }
 

@@ -34,7 +34,7 @@ function itemsRead(name: string, output: any): number {
     case 'GetItemCommand':
       return output.Item ? 1 : 0;
     case 'BatchGetItemCommand':
-      return Object.values(output.Responses ?? {}).reduce((n: number, items: any) => n + (items?.length ?? 0), 0);
+      return Object.values<unknown[] | undefined>(output.Responses ?? {}).reduce((n, items) => n + (items?.length ?? 0), 0);
     case 'QueryCommand':
     case 'ScanCommand':
       return output.ScannedCount ?? output.Count ?? output.Items?.length ?? 0;
@@ -52,7 +52,7 @@ export function installCounter(client: DynamoDBClient): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const tally = storage.getStore();
-      const name = String((context as { commandName?: string }).commandName ?? 'UnknownCommand');
+      const name = (context as { commandName?: string }).commandName ?? 'UnknownCommand';
       const result = await next(args);
       if (tally?.open) {
         const input = (args as { input?: { IndexName?: string; Limit?: number } }).input ?? {};

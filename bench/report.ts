@@ -82,7 +82,7 @@ function routesSection(report: BenchReport, tally: Tally): string {
   const routes = report.routes ?? [];
   const raw = report.baseline;
   const rows = routes.map((r) => {
-    const routeName = `${r.id}`;
+    const routeName = r.id;
     const mp = `${r.method} ${r.path}`;
     if (r.notMeasured) return [routeName, mp, r.kind, `not measured (${r.notMeasured})`, '', '', '', '', '', '', '', '', ''];
     const { small, large } = r;
@@ -199,7 +199,7 @@ function bundlesSection(report: BenchReport, tally: Tally): string {
   const rows = bundles.map((b) => {
     const bundled = b.modes.bundled;
     const external = b.modes.external;
-    const errors = SDK_MODES.map((m) => b.modes[m]?.error && `${m}: ${b.modes[m]!.error}`).filter(Boolean);
+    const errors = SDK_MODES.map((m) => b.modes[m]?.error && `${m}: ${b.modes[m].error}`).filter(Boolean);
     if (errors.length)
       return [b.id, b.kind, b.entry.startsWith('/') ? '(generated)' : b.entry, `error: ${errors.join('; ')}`, '', '', '', '', '', ''];
     // The size target is on the service's own code: the bundle without the SDK.
@@ -231,7 +231,7 @@ function bundlesSection(report: BenchReport, tally: Tally): string {
       .map((b) => b.modes[mode]?.[key])
       .filter((v): v is number => typeof v === 'number')
       .sort((a, b) => a - b);
-    return values.length ? values[Math.floor(values.length / 2)] : NaN;
+    return values[Math.floor(values.length / 2)] ?? NaN;
   };
   const comparison = SDK_MODES.map((mode) => [
     mode === 'bundled' ? 'AWS SDK bundled (tree-shaken, minified)' : 'AWS SDK external (@aws-sdk/* from the runtime)',
@@ -314,7 +314,7 @@ function jobSection(report: BenchReport, tally: Tally): string {
       String(run.roundTrips),
       formatMs(run.ms),
       run.pageLimit ? String(run.pageLimit) : '—',
-      i === 0 ? '—' : `${verdict(ok)} (≤ ${run.due} + ${page}; ${baseline.dueIndexItemsRead} without undue)`,
+      i === 0 ? '—' : `${verdict(ok)} (≤ ${run.due} + ${page}; ${baseline!.dueIndexItemsRead} without undue)`,
       run.result === undefined ? '' : JSON.stringify(run.result).slice(0, 80),
     ];
   });

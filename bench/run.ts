@@ -114,7 +114,7 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (error) => {
+  (error: unknown) => {
     console.error('bench failed:', error);
     process.exit(1);
   },

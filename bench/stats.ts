@@ -3,7 +3,7 @@ export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
+  return sorted[rank]!;
 }
 
 export const median = (samples: number[]) => percentile(samples, 50);
@@ -14,5 +14,5 @@ export function formatMs(ms: number): string {
 }
 
 export function formatKb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)}`;
+  return (bytes / 1024).toFixed(1);
 }

@@ -71,13 +71,17 @@ async function lifecycle(name: string, run: () => Promise<{ id: string; status: 
     const { id, status, runner } = await run();
     return { name, transitions: runner.transitions(id), path: runner.path(id), status };
   } catch (error) {
-    return { name, pending: (error as Error).message.split('\n')[0].slice(0, 200) };
+    return { name, pending: (error as Error).message.split('\n')[0]!.slice(0, 200) };
   }
 }
 
 /** request -> approve -> accept (host approval required), request -> accept (host admin), and expiry. */
 export async function measureLifecycles(handle: RunnerHandle, world: World): Promise<LifecycleResult[]> {
-  const names = ['request → approve → accept', 'request (by host admin) → accept', 'request → expiry (30 days, job sends Expired)'];
+  const names = [
+    'request → approve → accept',
+    'request (by host admin) → accept',
+    'request → expiry (30 days, job sends Expired)',
+  ] as const;
   const runner = handle.runner;
   if (!runner) return names.map((name) => ({ name, pending: handle.pending ?? 'no runner' }));
 

@@ -70,7 +70,8 @@ function readVitest(): VitestSummary {
   const files = (json.testResults ?? []).map((r: any) => ({
     file: String(r.name).replace(`${ROOT}/`, ''),
     // The tests' own durations (the file's fixtures in beforeAll excluded).
-    seconds: Math.round((r.assertionResults ?? []).reduce((sum: number, a: any) => sum + (a.duration ?? 0), 0) / 100) / 10,
+    seconds:
+      Math.round((r.assertionResults ?? []).reduce((sum: number, a: { duration?: number }) => sum + (a.duration ?? 0), 0) / 100) / 10,
     failed: (r.assertionResults ?? []).filter((a: any) => a.status === 'failed').length,
   }));
   const failures = (json.testResults ?? []).flatMap((r: any) =>

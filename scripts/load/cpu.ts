@@ -36,9 +36,10 @@ function childPids(pid: number): number[] {
 function machineTicks(): { busy: number; total: number } | undefined {
   try {
     const [line] = readFileSync('/proc/stat', 'utf8').split('\n');
+    if (line === undefined) return undefined;
     const values = line.trim().split(/\s+/).slice(1).map(Number);
     const total = values.reduce((a, b) => a + b, 0);
-    const idle = values[3] + (values[4] ?? 0);
+    const idle = (values[3] ?? NaN) + (values[4] ?? 0);
     return { busy: total - idle, total };
   } catch {
     return undefined;

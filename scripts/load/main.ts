@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     startedAt,
     machine: {
       nproc: nproc(),
-      cpu: `${cpus()[0]?.model?.trim() ?? 'unknown CPU'}`,
+      cpu: cpus()[0]?.model?.trim() ?? 'unknown CPU',
       memoryGb: Math.round(totalmem() / 1024 ** 3),
       node: process.version,
       autocannon: autocannonVersion,

@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { table } from '../../bench/report';
 import { formatMs, percentile } from '../../bench/stats';
 import type { CpuShares } from './cpu';
-import { answered, non2xx, sum, type KindResult, type MixResult, type RouteTally } from './run';
+import { answered, sum, type KindResult, type MixResult, type RouteTally } from './run';
 import type { KindPlan } from './scenarios';
 import type { LoadWorld } from './seed';
 import { settings, type KindName } from './settings';

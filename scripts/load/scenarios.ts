@@ -14,6 +14,9 @@ export interface Context {
   /** Index of the last step answered as expected in this pass. */
   answered: number;
   sentAt: number;
+  /** Kept from a response by an earlier step's `keep`; a step runs only once the one before it answered. */
+  partnershipId?: string;
+  workItemId?: string;
   [value: string]: unknown;
 }
 
@@ -100,7 +103,7 @@ export function buildPlans(world: LoadWorld): KindPlan[] {
           method: 'PATCH',
           expect: 200,
           actor: writer,
-          path: (ctx) => `/work-items/${ctx.workItemId}`,
+          path: (ctx) => `/work-items/${ctx.workItemId!}`,
           // Every writer assigns the item to themselves (a partner too: its writer and assignee
           // checks are one ConditionCheck) and renames it.
           body: (ctx) => ({ status: 'doing', assigneeId: writer(ctx).userId, title: `Load item ${titles++} (edited)` }),
@@ -120,14 +123,14 @@ export function buildPlans(world: LoadWorld): KindPlan[] {
           method: 'POST',
           expect: 200,
           actor: () => world.admin,
-          path: (ctx) => `/partnerships/${ctx.partnershipId}/approve`,
+          path: (ctx) => `/partnerships/${ctx.partnershipId!}/approve`,
         },
         {
           route: 'POST /partnerships/{id}/accept',
           method: 'POST',
           expect: 200,
           actor: (ctx) => decision(ctx).guestAdmin,
-          path: (ctx) => `/partnerships/${ctx.partnershipId}/accept`,
+          path: (ctx) => `/partnerships/${ctx.partnershipId!}/accept`,
           body: () => ({ acceptTerms: true }),
         },
         {
@@ -135,7 +138,7 @@ export function buildPlans(world: LoadWorld): KindPlan[] {
           method: 'DELETE',
           expect: 200,
           actor: (ctx) => decision(ctx).requester,
-          path: (ctx) => `/partnerships/${ctx.partnershipId}`,
+          path: (ctx) => `/partnerships/${ctx.partnershipId!}`,
         },
         requestStep('POST /workspaces/{id}/partnerships (again)', 'Load test: second try.'),
         {
@@ -143,7 +146,7 @@ export function buildPlans(world: LoadWorld): KindPlan[] {
           method: 'POST',
           expect: 200,
           actor: () => world.admin,
-          path: (ctx) => `/partnerships/${ctx.partnershipId}/decline`,
+          path: (ctx) => `/partnerships/${ctx.partnershipId!}/decline`,
           body: () => ({ reason: 'Not this quarter.' }),
         },
       ],

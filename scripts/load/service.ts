@@ -51,7 +51,12 @@ export async function startService(port: number): Promise<Target> {
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exitCode: number | null | undefined;
-  const exited = new Promise<void>((done) => child.once('exit', (code, signal) => ((exitCode = code ?? (signal ? -1 : null)), done())));
+  const exited = new Promise<void>((done) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? (signal ? -1 : null);
+      done();
+    }),
+  );
   const output = () => lines.join('\n');
 
   let stopped = false;
