@@ -9,8 +9,11 @@
  * package-lock.json instead of whatever version the runtime ships (docs/DECISIONS.md, Infrastructure).
  */
 
-/** true: @aws-sdk/* goes into the bundle; false: left external, loaded from the Lambda runtime. */
-export const BUNDLE_AWS_SDK = true;
+/**
+ * true: @aws-sdk/* goes into the bundle; false: left external, loaded from the Lambda runtime. A switch
+ * (`as boolean`): both settings stay type-checked where it is read.
+ */
+export const BUNDLE_AWS_SDK = true as boolean;
 
 /** The modules the runtime provides when the SDK is not bundled. */
 export const AWS_SDK_EXTERNALS = ['@aws-sdk/*'];

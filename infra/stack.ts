@@ -46,8 +46,11 @@ export class PartnershipsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const context = (key: string): string | undefined => {
-      const value = this.node.tryGetContext(key);
-      return value === undefined || value === null || value === '' ? undefined : String(value);
+      const value: unknown = this.node.tryGetContext(key);
+      if (value === undefined || value === null || value === '') return undefined;
+      // Context values are strings (-c key=value) or cdk.json values: a list reads as its comma-separated form.
+      if (Array.isArray(value)) return value.join(',');
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
     };
     const logLevel = context('logLevel') ?? 'INFO';
 
@@ -94,7 +97,7 @@ export class PartnershipsStack extends Stack {
         burstLimit: Number(context('throttleBurstLimit') ?? 200),
       },
     });
-    for (const route of routes) this.httpApi.addServiceRoute(route, this.routeFunctions.functions.get(route.id)!);
+    for (const route of routes) this.httpApi.addServiceRoute(route, this.routeFunctions.functionOf(route.id));
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the API' });
     if (this.identity.userPool && this.identity.userPoolClient) {

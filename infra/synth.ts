@@ -20,8 +20,8 @@ export function buildStack(options: { bundle?: boolean; context?: Record<string,
   return { app, stack };
 }
 
-/** The synthesized CloudFormation template as JSON. */
-export function synthTemplate(options: { context?: Record<string, unknown> } = {}): Record<string, any> {
+/** The synthesized CloudFormation template as JSON (typed as aws-cdk-lib's Template.toJSON() types it). */
+export function synthTemplate(options: { context?: Record<string, unknown> } = {}): ReturnType<Template['toJSON']> {
   const { stack } = buildStack({ bundle: false, context: options.context });
   return Template.fromStack(stack).toJSON();
 }

@@ -100,8 +100,9 @@ export class ApprovalWorkflow extends Construct {
     }
     const functionOf = (stateName: string) => {
       const task = WORKFLOW_TASKS.find((t) => t.states.includes(stateName));
-      if (!task) throw new Error(`no task function for state ${stateName}`);
-      return functions.get(task)!;
+      const fn = task ? functions.get(task) : undefined;
+      if (!fn) throw new Error(`no task function for state ${stateName}`);
+      return fn;
     };
     this.awaitDecisionFunction = functionOf(STATES.awaitHostApproval);
     this.recordExpiryFunction = functionOf(STATES.recordExpiry);

@@ -91,7 +91,7 @@ export class ServiceHttpApi extends Construct {
   }
 
   /** The route `METHOD path` of the route table, behind the JWT authorizer, invoking `fn`. */
-  addServiceRoute(route: RouteSpec<any, any, any>, fn: IFunction): HttpRoute {
+  addServiceRoute(route: RouteSpec, fn: IFunction): HttpRoute {
     return new HttpRoute(this, `Route${pascal(route.id)}`, {
       httpApi: this.api,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),

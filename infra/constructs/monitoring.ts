@@ -429,7 +429,7 @@ export class Monitoring extends Construct {
     return dashboard;
   }
 
-  private findAll<T extends IConstruct>(type: abstract new (...args: any[]) => T): T[] {
+  private findAll<T extends IConstruct>(type: abstract new (...args: never[]) => T): T[] {
     return this.stack.node.findAll().filter((c): c is T => c instanceof type);
   }
 

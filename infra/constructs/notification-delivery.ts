@@ -40,6 +40,9 @@ export class NotificationDelivery extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
+    // FilterRule returns `any` (aws-cdk-lib): the filter patterns are plain JSON, held as unknown here.
+    const insert: unknown = FilterRule.isEqual('INSERT');
+    const notificationType: unknown = FilterRule.isEqual('NOTIFICATION');
     this.function.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.LATEST,
@@ -52,15 +55,15 @@ export class NotificationDelivery extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [
           FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: FilterRule.isEqual('NOTIFICATION') } } },
+            eventName: insert,
+            dynamodb: { NewImage: { type: { S: notificationType } } },
           }),
         ],
       }),
     );
     // Marks the item delivered: one conditional UpdateItem, nothing else on the table.
     this.function.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.table.tableArn] }));
-    Validations.of(this.function.role!).acknowledge({
+    Validations.of(this.function.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'dynamodb:ListStreams, which the DynamoDB event source mapping needs, accepts only Resource "*"; ' +

@@ -23,7 +23,7 @@ import { grantTableAccess } from './data-table';
 import { pascal } from './http-api';
 import { ServiceFunction } from './service-function';
 
-type AnyRoute = RouteSpec<any, any, any>;
+type AnyRoute = RouteSpec;
 
 /** What a deciding route sends after its commit (docs/WORKFLOW.md); heartbeats are not used. */
 export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
@@ -83,6 +83,13 @@ export class RouteFunctions extends Construct {
       });
       this.functions.set(route.id, fn);
     }
+  }
+
+  /** The function of a route of the table this construct was built from. */
+  functionOf(routeId: string): ServiceFunction {
+    const fn = this.functions.get(routeId);
+    if (!fn) throw new Error(`No function for route ${routeId}`);
+    return fn;
   }
 
   private roleFor(access: RouteAccess): IRole {

@@ -52,6 +52,9 @@ export interface ServiceFunctionProps {
 const acknowledgedRoles = new WeakSet<IRole>();
 
 export class ServiceFunction extends NodejsFunction {
+  /** The execution role (`role` of a Function is optional only for imported functions). */
+  readonly executionRole: IRole;
+
   /** `this.logGroup` (inherited) is the function's own log group, created here. */
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -95,6 +98,7 @@ export class ServiceFunction extends NodejsFunction {
         forceDockerBundling: false,
       },
     });
+    this.executionRole = role;
     logGroup.grantWrite(role);
     if (!acknowledgedRoles.has(role)) {
       acknowledgedRoles.add(role);
