@@ -62,7 +62,7 @@ const alarmsReading = (namespace: string, name: string) =>
 const alarmNamed = (suffix: string) => {
   const found = alarms().filter(([, a]) => a.Properties.AlarmName === `${stack.stackName}-${suffix}`);
   expect(found, suffix).toHaveLength(1);
-  return found[0][1];
+  return found[0]![1];
 };
 
 describe('tracing', () => {
@@ -130,7 +130,7 @@ describe('alarms', () => {
         ),
       );
       expect(covering, id).toHaveLength(1);
-      expect(covering[0][1].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(covering[0]![1].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     }
   });
 
@@ -180,7 +180,7 @@ describe('alarms', () => {
   });
 
   it('names the notification dead letters and the job failures alarms after their queues', () => {
-    const queueOf = (suffix: string) => alarmMetrics(alarmNamed(suffix))[0].dimensions.QueueName;
+    const queueOf = (suffix: string) => alarmMetrics(alarmNamed(suffix))[0]!.dimensions.QueueName;
     expect(queueOf('NotificationDeadLetters')).toEqual({
       'Fn::GetAtt': [logicalId(stack, stack.notificationDelivery.deadLetterQueue), 'QueueName'],
     });
@@ -195,7 +195,7 @@ describe('scheduled job failures', () => {
     const queueArn = { 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'Arn'] };
     const mine = configs.filter(([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: jobId }));
     expect(mine).toHaveLength(1);
-    expect(mine[0][1].Properties).toMatchObject({
+    expect(mine[0]![1].Properties).toMatchObject({
       Qualifier: '$LATEST',
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: queueArn } },
@@ -216,7 +216,7 @@ describe('alarm topic', () => {
   it('is encrypted with a rotated customer key that CloudWatch may use, and refuses plain HTTP', () => {
     const [[, topic]] = ofType(resources, 'AWS::SNS::Topic');
     const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
-    const key = resources[keyId];
+    const key = resources[keyId]!;
     expect(key.Type).toBe('AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.Properties.KeyPolicy.Statement).toContainEqual(
@@ -235,7 +235,7 @@ describe('alarm topic', () => {
     const withEmail = synthTemplate({ context: { alarmEmail: 'oncall@example.com' } }).Resources as Resources;
     const subscriptions = ofType(withEmail, 'AWS::SNS::Subscription');
     expect(subscriptions.map(([, s]) => s.Properties)).toEqual([
-      { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: ofType(withEmail, 'AWS::SNS::Topic')[0][0] } },
+      { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: ofType(withEmail, 'AWS::SNS::Topic')[0]![0] } },
     ]);
     expect(() => synthTemplate({ context: { alarmEmail: 'not-an-address' } })).toThrow(/alarmEmail/);
   });
@@ -246,7 +246,7 @@ describe('dashboard', () => {
     const dashboards = ofType(resources, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     // The body is an Fn::Join of JSON text and tokens: flatten it, tokens as their JSON.
-    const parts: unknown[] = dashboards[0][1].Properties.DashboardBody['Fn::Join'][1];
+    const parts: unknown[] = dashboards[0]![1].Properties.DashboardBody['Fn::Join'][1];
     const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
     for (const text of [
       'AWS/ApiGateway',

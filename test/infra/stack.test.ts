@@ -51,11 +51,11 @@ describe('HTTP API routes', () => {
   it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: one route, one integration, its own function', (key, route) => {
     const matching = apiRoutes().filter((r) => r.RouteKey === key);
     expect(matching).toHaveLength(1);
-    const integration = resources[integrationIdOf(matching[0].Target)];
+    const integration = resources[integrationIdOf(matching[0].Target)]!;
     expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [fnIds.get(route.id), 'Arn'] });
-    expect(resources[fnIds.get(route.id)!].Properties.Description).toBe(key);
+    expect(resources[fnIds.get(route.id)!]!.Properties.Description).toBe(key);
   });
 
   it('gives every route its own function', () => {
@@ -71,7 +71,7 @@ describe('HTTP API routes', () => {
       if (r.RouteKey === '$default') {
         expect(r.AuthorizationType ?? 'NONE').toBe('NONE');
         expect(r.AuthorizerId).toBeUndefined();
-        const fn = resources[resources[integrationIdOf(r.Target)].Properties.IntegrationUri['Fn::GetAtt'][0]];
+        const fn = resources[resources[integrationIdOf(r.Target)]!.Properties.IntegrationUri['Fn::GetAtt'][0]]!;
         expect(fn.Properties.Description).toMatch(/404/);
       } else {
         expect(r.AuthorizationType).toBe('JWT');
@@ -113,7 +113,7 @@ describe('HTTP API routes', () => {
   it('has one $default stage with throttling and JSON access logs', () => {
     const stages = ofType(resources, 'AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
-    const stage = stages[0][1].Properties;
+    const stage = stages[0]![1].Properties;
     expect(stage).toMatchObject({ StageName: '$default', AutoDeploy: true });
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
     expect(stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
@@ -123,7 +123,7 @@ describe('HTTP API routes', () => {
 
 describe('functions', () => {
   it.each(routes.map((r) => [r.id, r] as const))('%s: environment, runtime and its own log group', (id, route) => {
-    const props = resources[fnIds.get(id)!].Properties;
+    const props = resources[fnIds.get(id)!]!.Properties;
     const env = props.Environment.Variables;
     expect(env.TABLE_NAME).toEqual({ Ref: logicalId(stack, stack.table) });
     expect(JSON.stringify(env.CURSOR_SECRET)).toContain('{{resolve:secretsmanager:');
@@ -134,21 +134,21 @@ describe('functions', () => {
       expect(env.STATE_MACHINE_ARN).toBeUndefined();
     }
     expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
-    expect(resources[props.LoggingConfig.LogGroup.Ref].Type).toBe('AWS::Logs::LogGroup');
+    expect(resources[props.LoggingConfig.LogGroup.Ref]!.Type).toBe('AWS::Logs::LogGroup');
   });
 
   it('never puts the cursor key in the template in clear', () => {
     const secrets = ofType(resources, 'AWS::SecretsManager::Secret');
     expect(secrets).toHaveLength(1);
-    expect(secrets[0][1].Properties.GenerateSecretString).toBeDefined();
-    expect(secrets[0][1].Properties.SecretString).toBeUndefined();
+    expect(secrets[0]![1].Properties.GenerateSecretString).toBeDefined();
+    expect(secrets[0]![1].Properties.SecretString).toBeUndefined();
   });
 
   it('gives every function its own log group with a retention', () => {
     const groups = ofType(resources, 'AWS::Lambda::Function').map(([, f]) => f.Properties.LoggingConfig?.LogGroup?.Ref);
     expect(groups.every(Boolean)).toBe(true);
     expect(new Set(groups).size).toBe(groups.length);
-    for (const id of groups) expect(resources[id].Properties.RetentionInDays).toBeGreaterThan(0);
+    for (const id of groups) expect(resources[id]!.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 });
 
@@ -326,7 +326,7 @@ describe('route functions with every access profile', () => {
   });
 
   it('rejects a route table the infrastructure cannot honour', () => {
-    const base = synthetic[0];
+    const base = synthetic[0]!;
     expect(() => checkRouteTable([base, { ...base, id: 'other' }])).toThrow(/Duplicate route/);
     expect(() => checkRouteTable([base, { ...base, path: '/z' }])).toThrow(/Duplicate route id/);
     expect(() => checkRouteTable([{ ...base, idempotent: true }])).toThrow(/readWrite/);

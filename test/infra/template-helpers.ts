@@ -30,7 +30,7 @@ export function allStatements(resources: Resources): Array<{ owner: string; stat
   for (const [id, r] of Object.entries(resources)) {
     const documents: any[] = [];
     if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') documents.push(r.Properties.PolicyDocument);
-    if (r.Type === 'AWS::IAM::Role') for (const p of asArray(r.Properties.Policies)) documents.push((p as any).PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role') for (const p of asArray(r.Properties.Policies)) documents.push(p.PolicyDocument);
     for (const doc of documents) for (const s of asArray(doc.Statement)) found.push({ owner: id, statement: normalize(s) });
   }
   return found;
@@ -40,13 +40,13 @@ export function allStatements(resources: Resources): Array<{ owner: string; stat
 export function roleStatements(resources: Resources, roleId: string): Statement[] {
   const statements: Statement[] = [];
   const role = resources[roleId];
-  for (const p of asArray(role?.Properties?.Policies)) statements.push(...asArray((p as any).PolicyDocument.Statement).map(normalize));
+  for (const p of asArray(role?.Properties?.Policies)) statements.push(...asArray(p.PolicyDocument.Statement).map(normalize));
   if (asArray(role?.Properties?.ManagedPolicyArns).length > 0) {
     throw new Error(`Role ${roleId} has managed policies: least privilege is checked on inline grants only`);
   }
   for (const r of Object.values(resources)) {
     if (r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    const roles = asArray(r.Properties.Roles) as any[];
+    const roles = asArray<any>(r.Properties.Roles);
     if (roles.some((ref) => ref?.Ref === roleId)) statements.push(...asArray(r.Properties.PolicyDocument.Statement).map(normalize));
   }
   return statements;
@@ -54,7 +54,7 @@ export function roleStatements(resources: Resources, roleId: string): Statement[
 
 /** The role logical id of a function (`Role: {Fn::GetAtt: [roleId, Arn]}`). */
 export function functionRoleId(resources: Resources, functionId: string): string {
-  const role = resources[functionId].Properties.Role;
+  const role = resources[functionId]?.Properties.Role;
   const roleId = role?.['Fn::GetAtt']?.[0];
   if (typeof roleId !== 'string') throw new Error(`Function ${functionId} has no role of this stack`);
   return roleId;

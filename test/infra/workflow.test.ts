@@ -9,8 +9,6 @@ import { buildStack } from '../../infra/synth';
 import { definitionFromTemplate } from '../../local/workflow-definition';
 import { routes } from '../../shared/routes';
 import { STATES, WAIT_STATES } from '../../shared/workflow/tasks';
-import type { ReminderSchedule } from '../../infra/constructs/reminder-schedule';
-import type { NotificationDelivery } from '../../infra/constructs/notification-delivery';
 import { functionActions, logicalId, ofType, type Resources } from './template-helpers';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -42,7 +40,7 @@ describe('approval state machine', () => {
   it('is one STANDARD state machine with logging (ALL) and X-Ray tracing', () => {
     const machines = ofType(resources, 'AWS::StepFunctions::StateMachine');
     expect(machines).toHaveLength(1);
-    const props = machines[0][1].Properties;
+    const props = machines[0]![1].Properties;
     expect(props.StateMachineType).toBe('STANDARD');
     expect(props.LoggingConfiguration.Level).toBe('ALL');
     expect(props.TracingConfiguration).toEqual({ Enabled: true });
@@ -125,13 +123,13 @@ describe('approval state machine', () => {
 
 describe('scheduled job and delivery', () => {
   it('runs the reminder job hourly', () => {
-    const schedule = stack.node.findChild('ReminderSchedule') as ReminderSchedule;
+    const schedule = stack.reminderSchedule;
     const jobId = logicalId(stack, schedule.function);
     const rules = ofType(resources, 'AWS::Events::Rule');
     const hourly = rules.filter(([, r]) => r.Properties.ScheduleExpression === 'rate(1 hour)');
     expect(hourly).toHaveLength(1);
-    expect(hourly[0][1].Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0])).toEqual([jobId]);
-    const env = resources[jobId].Properties!.Environment.Variables;
+    expect(hourly[0]![1].Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0])).toEqual([jobId]);
+    const env = resources[jobId]!.Properties!.Environment.Variables;
     expect(env.STATE_MACHINE_ARN).toBeDefined();
     const actions = functionActions(resources, jobId);
     expect([...actions].filter((a) => a.startsWith('states:')).sort()).toEqual([
@@ -144,17 +142,17 @@ describe('scheduled job and delivery', () => {
   });
 
   it('delivers NOTIFICATION inserts from the stream with bisect, retries and a DLQ; SES scoped to the sender', () => {
-    const delivery = stack.node.findChild('NotificationDelivery') as NotificationDelivery;
+    const delivery = stack.notificationDelivery;
     const fnId = logicalId(stack, delivery.function);
     const [mapping] = ofType(resources, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === fnId);
-    const props = mapping[1].Properties;
+    const props = mapping![1].Properties;
     expect(props.BisectBatchOnFunctionError).toBe(true);
     expect(props.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(props.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(logicalId(stack, delivery.deadLetterQueue));
     expect(props.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const pattern = JSON.parse(props.FilterCriteria.Filters[0].Pattern);
     expect(pattern).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['NOTIFICATION'] } } } });
-    expect(resources[fnId].Properties!.Environment.Variables.SENDER_EMAIL).toBe('no-reply@example.com');
+    expect(resources[fnId]!.Properties!.Environment.Variables.SENDER_EMAIL).toBe('no-reply@example.com');
     const ses = Object.values(template.Resources as Record<string, any>)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((r) => r.Properties.PolicyDocument.Statement)
@@ -167,7 +165,7 @@ describe('scheduled job and delivery', () => {
 
 describe('task responses', () => {
   it('only the await-decision function, the job and the decision routes may send task responses', () => {
-    const schedule = stack.node.findChild('ReminderSchedule') as ReminderSchedule;
+    const schedule = stack.reminderSchedule;
     const allowed = new Set([logicalId(stack, (stack as any).workflow.awaitDecisionFunction), logicalId(stack, schedule.function)]);
     const routeFunctions = (stack as any).routeFunctions?.functions as Map<string, any> | undefined;
     for (const route of routes) {
