@@ -170,7 +170,7 @@ describe('local runtime over HTTP (port 0)', () => {
       ['DELETE', '/me'],
       ['GET', '/workspaces/a/b/c/d'],
       ['POST', '/local/nope'],
-    ]) {
+    ] as const) {
       for (const options of [{}, { token }]) {
         const response = await http(method, path, options);
         expect(response.status).toBe(404);
@@ -282,14 +282,22 @@ describe('npm start', () => {
 
   it('serves /local/health within 30 s and stops, with its DynamoDB Local, on SIGTERM', async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
-    delete env.DATA_DIR;
-    for (const name of ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'SERVICE_MODE', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'NODE_ENV'])
-      delete env[name];
+    const unset = [
+      'DATA_DIR',
+      'TABLE_NAME',
+      'DYNAMODB_ENDPOINT',
+      'SERVICE_MODE',
+      'VITEST',
+      'VITEST_POOL_ID',
+      'VITEST_WORKER_ID',
+      'NODE_ENV',
+    ];
+    const inherited = Object.entries(process.env).filter(([name]) => !unset.includes(name));
+    const env: NodeJS.ProcessEnv = { ...Object.fromEntries(inherited), PORT: String(port) };
     let output = '';
     child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
 
     const started = Date.now();

@@ -412,7 +412,7 @@ describe('races', () => {
     for (const r of results) {
       if (r.status !== 201) expectError(r, 409, 'concurrent_update');
     }
-    const landed = accounts.map((_, i) => i).filter((i) => results[i].status === 201);
+    const landed = accounts.map((_, i) => i).filter((i) => results[i]!.status === 201);
     expect(landed.length).toBeGreaterThan(0);
     expect((await shares(s.owner, s)).map((x) => x.accountId)).toEqual(landed.map((i) => accounts[i]));
     const expectedCounts: Record<string, number> = {};
@@ -422,7 +422,7 @@ describe('races', () => {
     expect(state!.shareCounts).toEqual(expectedCounts);
 
     // A manager of a shared account asks for the other guest member; approve and decline race.
-    const first = landed[0];
+    const first = landed[0]!;
     const [requester, target] = [managerOf(first), managerOf(first + 1)];
     const requested = await requester.post(`/partnerships/${s.partnershipId}/access-requests`, {
       accountId: accounts[first],

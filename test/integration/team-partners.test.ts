@@ -195,7 +195,7 @@ describe('team partners (SPEC §4)', () => {
     // One admin notification for the whole batch.
     const notes = await notificationsOf(s.host.owner);
     expect(notes).toHaveLength(1);
-    expect(notes[0].data.invitations).toHaveLength(2);
+    expect(notes[0]!.data.invitations).toHaveLength(2);
   });
 
   it('who may invite: team creator/Owner/Admin, workspace Owner/Admin (active at once), not plain members', async () => {

@@ -196,7 +196,7 @@ describe('GET /workspaces/{id}/members', () => {
     const [payload, signature] = cursor.split('.');
     const tampered = [
       `${payload}x.${signature}`,
-      `${payload}.${signature.slice(0, -2)}AA`,
+      `${payload}.${signature!.slice(0, -2)}AA`,
       'garbage',
       `${Buffer.from('{"pk":"USER#x"}').toString('base64url')}.${signature}`,
       'x'.repeat(3000),
