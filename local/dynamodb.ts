@@ -63,14 +63,18 @@ export async function startDynamoLocal(options: { port?: number; dataDir?: strin
   // sharedDb: one database whatever credentials/region a client uses.
   const child = spawnDynamo({ port, path, sharedDb: true, stdio: 'pipe' });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  let exited = false;
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Set by the exit listener, which control-flow analysis does not see: typed boolean, not `false`.
+  let exited = false as boolean;
   child.once('exit', () => (exited = true));
 
   const stop = () =>
     new Promise<void>((done) => {
-      if (exited || child.exitCode !== null) return done();
+      if (exited || child.exitCode !== null) {
+        done();
+        return;
+      }
       child.once('exit', () => done());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();

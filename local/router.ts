@@ -13,14 +13,24 @@ import { routes } from '../shared/routes';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
-type LambdaHandler = (event: any, context: Context) => Promise<any>;
+/**
+ * The Lambda context given locally: aws-lambda's Context without the deprecated done/fail/succeed
+ * callbacks, which no handler here calls (async handlers only).
+ */
+export type LocalContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
+
+/**
+ * A module's exported `handler`, called with the event its trigger would send. Declared as a method
+ * so that the parameter is bivariant: each handler (or test stub) declares its own event type.
+ */
+export type LambdaHandler = { handler(event: unknown, context: LocalContext): Promise<unknown> }['handler'];
 const modules = new Map<string, Promise<LambdaHandler>>();
 
 /** Loads `handler` from a module path relative to the repository root (cached). */
 export function loadHandler(entry: string): Promise<LambdaHandler> {
   let loading = modules.get(entry);
   if (!loading) {
-    loading = import(pathToFileURL(resolve(REPO_ROOT, entry)).href).then((mod) => {
+    loading = import(pathToFileURL(resolve(REPO_ROOT, entry)).href).then((mod: { handler?: unknown }) => {
       if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler`);
       return mod.handler as LambdaHandler;
     });
@@ -29,7 +39,7 @@ export function loadHandler(entry: string): Promise<LambdaHandler> {
   return loading;
 }
 
-export function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName: string): LocalContext {
   const requestId = randomUUID();
   const deadline = Date.now() + 30_000;
   return {
@@ -42,14 +52,11 @@ export function lambdaContext(functionName: string): Context {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 
 interface CompiledRoute {
-  route: RouteSpec<any, any, any>;
+  route: RouteSpec;
   pattern: RegExp;
   names: string[];
 }
@@ -67,17 +74,19 @@ const compiled: CompiledRoute[] = routes.map((route) => {
   return { route, pattern, names };
 });
 
-export function matchRoute(method: string, path: string): { route: RouteSpec<any, any, any>; params: Record<string, string> } | undefined {
+export function matchRoute(method: string, path: string): { route: RouteSpec; params: Record<string, string> } | undefined {
   for (const { route, pattern, names } of compiled) {
     if (route.method !== method.toUpperCase()) continue;
     const match = pattern.exec(path);
     if (!match) continue;
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
+      // Every group of the pattern takes part in a match: one value per name.
+      const value = match[i + 1] ?? '';
       try {
-        params[name] = decodeURIComponent(match[i + 1]);
+        params[name] = decodeURIComponent(value);
       } catch {
-        params[name] = match[i + 1];
+        params[name] = value;
       }
     });
     return { route, params };
@@ -95,7 +104,7 @@ export interface LocalRequest {
   claims?: Record<string, unknown>;
 }
 
-function toEvent(request: LocalRequest, route: RouteSpec<any, any, any>, params: Record<string, string>): HttpEvent {
+function toEvent(request: LocalRequest, route: RouteSpec, params: Record<string, string>): HttpEvent {
   const query = new URLSearchParams(request.rawQueryString ?? '');
   const queryStringParameters: Record<string, string> = {};
   for (const key of new Set(query.keys())) queryStringParameters[key] = query.getAll(key).join(',');
@@ -134,12 +143,13 @@ function toEvent(request: LocalRequest, route: RouteSpec<any, any, any>, params:
       timeEpoch: now.getTime(),
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
     },
-  } as HttpEvent;
+  };
 }
 
+/** Calls the route's handler (or the catch-all's): HTTP API handlers answer a payload v2 response. */
 export async function dispatch(request: LocalRequest): Promise<HttpResponse> {
   const matched = matchRoute(request.method, request.path);
-  if (!matched) return (await loadHandler('functions/system/not-found.ts'))({}, lambdaContext('notFound'));
+  if (!matched) return (await (await loadHandler('functions/system/not-found.ts'))({}, lambdaContext('notFound'))) as HttpResponse;
   const handler = await loadHandler(matched.route.entry);
-  return handler(toEvent(request, matched.route, matched.params), lambdaContext(matched.route.id));
+  return (await handler(toEvent(request, matched.route, matched.params), lambdaContext(matched.route.id))) as HttpResponse;
 }

@@ -52,7 +52,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   // The state machine is synthesized from the CDK stack while DynamoDB Local boots.
   const runnerReady = createWorkflowRunner().then(
     (runner) => ({ runner, ms: Math.round(performance.now() - started) }),
-    (error: Error) => ({ error }),
+    (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
   );
   let dynamo: DynamoLocal | undefined;
   const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo = await startDynamoLocal({ dataDir: options.dataDir })).endpoint;
@@ -75,12 +75,13 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const port = options.port ?? 3000;
   const host = options.host ?? '127.0.0.1';
   const tokens = await createTokenAuthority(`http://localhost:${port}/local`);
-  let workflowRunner: WorkflowRunner | undefined;
+  // Set once the runner is ready; until then GET /local/workflow finds no execution.
+  let workflowRunner: WorkflowRunner | undefined = undefined;
   const endpoints = new Map<string, LocalEndpoint>();
   let ready = false;
 
-  endpoints.set('GET /local/health', async () =>
-    ready ? json(200, { status: 'ok', dynamodb: dynamoEndpoint }) : json(503, { status: 'starting' }),
+  endpoints.set('GET /local/health', () =>
+    Promise.resolve(ready ? json(200, { status: 'ok', dynamodb: dynamoEndpoint }) : json(503, { status: 'starting' })),
   );
   endpoints.set('POST /local/tokens', async ({ body }) => {
     const parsed = tokenRequest.safeParse(body ?? {});
@@ -94,7 +95,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     }
     return json(201, { token: await tokens.issue(parsed.data) });
   });
-  endpoints.set('GET /openapi.json', async () => json(200, buildOpenApi()));
+  endpoints.set('GET /openapi.json', () => Promise.resolve(json(200, buildOpenApi())));
   endpoints.set('GET /local/outbox', async ({ query }) => {
     const parsed = outboxQuery.safeParse(Object.fromEntries(query));
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));
@@ -110,20 +111,22 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const result = await runReminderJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() });
     return json(200, result);
   });
-  endpoints.set('GET /local/workflow', async ({ query }) => {
+  endpoints.set('GET /local/workflow', ({ query }) => {
     const name = query.get('execution') ?? '';
-    const execution = workflowRunner?.execution(name);
-    if (!execution) return errorResponse(404, 'not_found', 'No execution of that name in this process.');
-    return json(200, { ...execution, transitions: workflowRunner!.transitions(name) });
+    const runner = workflowRunner;
+    const execution = runner?.execution(name);
+    if (!runner || !execution) return Promise.resolve(errorResponse(404, 'not_found', 'No execution of that name in this process.'));
+    return Promise.resolve(json(200, { ...execution, transitions: runner.transitions(name) }));
   });
 
   const server = createLocalServer({ tokens, endpoints });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolveListen());
-  }).catch(async (error: NodeJS.ErrnoException) => {
+  }).catch(async (error: unknown) => {
     await dynamo?.stop();
-    if (error.code === 'EADDRINUSE') throw new Error(`Port ${port} is already in use: set PORT to a free port.`);
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+      throw new Error(`Port ${port} is already in use: set PORT to a free port.`);
     throw error;
   });
   const actualPort = (server.address() as AddressInfo).port;

@@ -43,11 +43,15 @@ export interface LocalServerOptions {
 }
 
 export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Server {
-  return createServer(async (req, res) => {
+  // `handle` answers every failure itself (500): the server does not wait on it.
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const raw = await readRaw(req);
-      if (raw === undefined) return send(res, errorResponse(413, 'payload_too_large', 'The request body is too large.'));
+      if (raw === undefined) {
+        send(res, errorResponse(413, 'payload_too_large', 'The request body is too large.'));
+        return;
+      }
 
       const local = endpoints.get(`${req.method} ${url.pathname}`);
       if (local) {
@@ -56,13 +60,15 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
           try {
             body = JSON.parse(raw);
           } catch {
-            return send(
+            send(
               res,
               errorResponse(400, 'validation_failed', 'The request body is not valid JSON.', [{ field: 'body', issue: 'malformed JSON' }]),
             );
+            return;
           }
         }
-        return send(res, await local({ query: url.searchParams, body }));
+        send(res, await local({ query: url.searchParams, body }));
+        return;
       }
 
       const headers: Record<string, string> = {};
@@ -70,9 +76,12 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
       let claims: Record<string, unknown> | undefined;
       if (matchRoute(req.method ?? 'GET', url.pathname)) {
         // Like the HTTP API JWT authorizer: no valid bearer token, no call to the function.
-        const match = /^Bearer (.+)$/i.exec(headers.authorization ?? '');
-        claims = match ? await tokens.verify(match[1].trim()) : undefined;
-        if (!claims) return send(res, errorResponse(401, 'unauthenticated', 'A valid bearer token is required.'));
+        const [, token] = /^Bearer (.+)$/i.exec(headers.authorization ?? '') ?? [];
+        claims = token ? await tokens.verify(token.trim()) : undefined;
+        if (!claims) {
+          send(res, errorResponse(401, 'unauthenticated', 'A valid bearer token is required.'));
+          return;
+        }
       }
       send(
         res,
@@ -89,5 +98,6 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
       console.error('local server error', error);
       send(res, errorResponse(500, 'internal_error', 'Something went wrong on our side. Try again later.'));
     }
-  });
+  };
+  return createServer((req, res) => void handle(req, res));
 }

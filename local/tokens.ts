@@ -3,7 +3,7 @@
  * start. Verification accepts RS256 only (no `none`, no HS256) and checks iss, aud, exp and nbf,
  * as API Gateway does.
  */
-import { SignJWT, exportJWK, exportSPKI, generateKeyPair, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, exportJWK, exportSPKI, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
 
 export const LOCAL_AUDIENCE = 'partnerships-local';
 
@@ -20,7 +20,7 @@ export interface TokenAuthority {
 }
 
 export async function createTokenAuthority(issuer: string, audience = LOCAL_AUDIENCE): Promise<TokenAuthority> {
-  const { privateKey, publicKey } = (await generateKeyPair('RS256')) as { privateKey: CryptoKey; publicKey: CryptoKey };
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
   return {
     issuer,
     audience,

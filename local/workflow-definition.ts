@@ -7,12 +7,27 @@
  * 32 days) is clamped to that value, because Node's setTimeout, which the local runner times tasks
  * with, overflows above 2^31-1 ms and would time the task out at once.
  */
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import * as z from 'zod/mini';
 import { synthTemplate } from '../infra/synth';
 
 export const MAX_LOCAL_TIMEOUT_SECONDS = 2_147_483;
 
+/** The parts of a synthesized template's resources read here (the rest passes through). */
+const templateResources = z.record(
+  z.string(),
+  z.looseObject({
+    Type: z.string(),
+    Properties: z.optional(z.looseObject({ DefinitionString: z.optional(z.unknown()), Definition: z.optional(z.unknown()) })),
+  }),
+);
+type TemplateResources = z.infer<typeof templateResources>;
+
+/** The outline of a definition: a start state and typed states (aws-local-stepfunctions validates the rest). */
+const definitionOutline = z.looseObject({ StartAt: z.string(), States: z.record(z.string(), z.looseObject({ Type: z.string() })) });
+
 export interface LoadedDefinition {
-  definition: Record<string, any>;
+  definition: StateMachineDefinition;
   /** Logical id of the state machine in the template. */
   logicalId: string;
   /** How long synthesizing the stack took. */
@@ -28,13 +43,13 @@ const PSEUDO: Record<string, string> = {
 };
 
 /** Resolves the CloudFormation intrinsics a definition string uses, to stand-in strings. */
-export function resolveIntrinsics(value: unknown, resources: Record<string, any>): unknown {
+export function resolveIntrinsics(value: unknown, resources: TemplateResources): unknown {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, resources));
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  if (keys.length === 1) {
-    const [fn] = keys;
+  const [fn] = keys;
+  if (keys.length === 1 && fn !== undefined) {
     const arg = object[fn];
     if (fn === 'Fn::Join') {
       const [separator, parts] = arg as [string, unknown[]];
@@ -63,7 +78,10 @@ export function resolveIntrinsics(value: unknown, resources: Record<string, any>
 /** Clamps every TimeoutSeconds above what Node's timers can hold (the one local transformation). */
 export function clampTimeouts(node: unknown): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach(clampTimeouts);
+  if (Array.isArray(node)) {
+    node.forEach(clampTimeouts);
+    return;
+  }
   const object = node as Record<string, unknown>;
   for (const [key, value] of Object.entries(object)) {
     if (key === 'TimeoutSeconds' && typeof value === 'number' && value > MAX_LOCAL_TIMEOUT_SECONDS) {
@@ -75,16 +93,20 @@ export function clampTimeouts(node: unknown): void {
 }
 
 /** The definition of the (single) state machine of a synthesized template. */
-export function definitionFromTemplate(template: Record<string, any>): { definition: Record<string, any>; logicalId: string } {
-  const resources: Record<string, any> = template.Resources ?? {};
+export function definitionFromTemplate(template: { Resources?: unknown }): { definition: StateMachineDefinition; logicalId: string } {
+  const resources = templateResources.parse(template.Resources ?? {});
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`expected one state machine in the template, found ${machines.length}`);
-  const [logicalId, machine] = machines[0];
-  const raw = machine.Properties.DefinitionString ?? machine.Properties.Definition;
+  const [only, ...others] = machines;
+  if (!only || others.length > 0) throw new Error(`expected one state machine in the template, found ${machines.length}`);
+  const [logicalId, machine] = only;
+  const raw = machine.Properties?.DefinitionString ?? machine.Properties?.Definition;
+  if (raw === undefined) throw new Error(`the state machine ${logicalId} has no definition`);
   const text = typeof raw === 'string' ? raw : resolveIntrinsics(raw, resources);
-  const definition = typeof text === 'string' ? JSON.parse(text) : (text as Record<string, any>);
+  const definition: unknown = typeof text === 'string' ? JSON.parse(text) : text;
+  definitionOutline.parse(definition);
   clampTimeouts(definition);
-  return { definition, logicalId };
+  // The outline is checked above; the runner's StateMachine validates the whole definition when it is built.
+  return { definition: definition as StateMachineDefinition, logicalId };
 }
 
 /** Synthesizes the stack (no bundling, no template validation) and returns the runnable definition. */

@@ -13,13 +13,15 @@
  *   `history(name)`, `transitions(name)`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { TaskClosedError, type WorkflowPort } from '../shared/workflow/port';
 import { taskForState, WORKFLOW_TASKS } from '../shared/workflow/tasks';
-import { lambdaContext, loadHandler } from './router';
+import { lambdaContext, loadHandler, type LambdaHandler } from './router';
 import { loadWorkflowDefinition } from './workflow-definition';
 
-type LambdaHandler = (event: any, context: Context) => Promise<any>;
+/** A JSON value, as executions, tasks and the runner's overrides pass them. */
+type JSONValue = Parameters<StateMachine['run']>[0];
+type Run = ReturnType<StateMachine['run']>;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
@@ -47,7 +49,7 @@ export type WaitTarget = { state: string } | { status: ExecutionStatus };
 
 export interface WorkflowRunnerOptions {
   /** Definition to run (default: synthesized from the CDK stack). */
-  definition?: Record<string, any>;
+  definition?: StateMachineDefinition;
   /** Handlers by state name, in place of the modules of shared/workflow/tasks.ts (tests). */
   handlers?: Record<string, LambdaHandler>;
   /** Milliseconds between retries instead of the definition's backoff (tests of failure paths). */
@@ -59,7 +61,7 @@ const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 interface OpenToken {
   execution: Execution;
   state: string;
-  resolve: (output: unknown) => void;
+  resolve: (output: JSONValue) => void;
   reject: (error: Error) => void;
 }
 
@@ -75,7 +77,8 @@ interface Execution {
 }
 
 function ensurePolyfill() {
-  const P = Promise as any;
+  // aws-local-stepfunctions calls Promise.withResolvers (ES2024: Node 22+; lib ES2023 does not declare it).
+  const P = Promise as PromiseConstructor & { withResolvers?: unknown };
   if (typeof P.withResolvers !== 'function') {
     P.withResolvers = function withResolvers<T>() {
       let resolve!: (value: T | PromiseLike<T>) => void;
@@ -87,6 +90,24 @@ function ensurePolyfill() {
       return { promise, resolve, reject };
     };
   }
+}
+
+/** The JSON form of a value, as Lambda and Step Functions pass it (undefined becomes null). */
+function toJson(value: unknown): JSONValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JSONValue);
+}
+
+/** The Payload field of a task's input (lambda:invoke integrations), if any. */
+function payloadOf(input: JSONValue): JSONValue | undefined {
+  return input !== null && typeof input === 'object' && !Array.isArray(input) ? input.Payload : undefined;
+}
+
+/** Runs `body` at once and returns a promise it settles: a throw rejects it, as in an async function. */
+function settledBy(body: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    body();
+    resolve();
+  });
 }
 
 function replaceDeep(value: unknown, from: string, to: string): unknown {
@@ -113,8 +134,8 @@ export class WorkflowRunner implements WorkflowPort {
   private stopped = false;
 
   private constructor(
-    private readonly machine: any,
-    readonly definition: Record<string, any>,
+    private readonly machine: StateMachine,
+    readonly definition: StateMachineDefinition,
     private readonly options: WorkflowRunnerOptions,
     /** Time to synthesize and prepare the definition (ms). */
     readonly timings: { synthMs: number; readyMs: number },
@@ -132,36 +153,43 @@ export class WorkflowRunner implements WorkflowPort {
       synthMs = loaded.synthMs;
     }
     // Every Task must be bound locally: a Task without an override would call real AWS.
-    for (const [name, state] of Object.entries<any>(definition.States)) {
+    for (const [name, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task' && !taskForState(name) && !options.handlers?.[name]) {
         throw new Error(`Task state ${name} has no local handler (add it to shared/workflow/tasks.ts)`);
       }
     }
     // Validation mutates the definition and costs 0.2-0.5 s: once, on a clone.
-    new StateMachine(structuredClone(definition) as any);
-    const machine = new StateMachine(definition as any, { validationOptions: { noValidate: true } });
+    new StateMachine(structuredClone(definition));
+    const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
     return new WorkflowRunner(machine, definition, options, { synthMs, readyMs: Math.round(performance.now() - started) });
   }
 
   // ---- WorkflowPort ----------------------------------------------------------------------------
 
-  async start(executionName: string, input: Record<string, unknown>): Promise<void> {
+  start(executionName: string, input: Record<string, unknown>): Promise<void> {
+    return settledBy(() => {
+      this.startExecution(executionName, input);
+    });
+  }
+
+  private startExecution(executionName: string, input: Record<string, unknown>): void {
     if (this.stopped) throw new Error('the local workflow runner is stopped');
     if (this.executions.has(executionName)) return; // idempotent per name, like StartExecution
     const execution: Execution = { name: executionName, status: 'RUNNING', input, history: [], abort: () => undefined };
     this.executions.set(executionName, execution);
 
-    const overrides: Record<string, (input: any) => Promise<any>> = {};
-    for (const [name, state] of Object.entries<any>(this.definition.States)) {
+    const overrides: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+    for (const [name, state] of Object.entries(this.definition.States)) {
       if (state.Type === 'Task') overrides[name] = (taskInput) => this.runTask(execution, name, state, taskInput);
     }
     const retryIntervalOverrides: Record<string, number> = {};
     if (this.options.retryIntervalMs !== undefined) {
-      for (const [name, state] of Object.entries<any>(this.definition.States)) {
-        if (state.Retry) retryIntervalOverrides[name] = this.options.retryIntervalMs;
+      for (const [name, state] of Object.entries(this.definition.States)) {
+        if ('Retry' in state && state.Retry) retryIntervalOverrides[name] = this.options.retryIntervalMs;
       }
     }
-    const run = this.machine.run(input, {
+    // The execution input as StartExecution sends it: JSON.
+    const run = this.machine.run(toJson(input), {
       overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides },
       context: {
         Execution: { Id: `arn:aws:states:local:000000000000:execution:ApprovalWorkflow:${executionName}`, Name: executionName },
@@ -172,27 +200,32 @@ export class WorkflowRunner implements WorkflowPort {
     execution.abort = run.abort;
     const logged = this.consumeEvents(execution, run.eventLogs);
     run.result.then(
-      async (output: unknown) => {
+      async (output) => {
         await logged;
         this.finish(execution, 'SUCCEEDED', { output });
       },
-      async (error: Error) => {
+      async (error: unknown) => {
         await logged;
-        const aborted = error?.name === 'ExecutionAbortedError' || execution.status === 'ABORTED';
+        const thrown = error instanceof Error ? error : undefined;
+        const aborted = thrown?.name === 'ExecutionAbortedError' || execution.status === 'ABORTED';
         const failed = [...execution.history].reverse().find((e) => e.type === 'ExecutionFailed');
         this.finish(execution, aborted ? 'ABORTED' : 'FAILED', {
-          error: { Error: failed?.error ?? error?.name ?? 'Error', Cause: failed?.cause ?? error?.message },
+          error: { Error: failed?.error ?? thrown?.name ?? 'Error', Cause: failed?.cause ?? thrown?.message },
         });
       },
     );
   }
 
-  async sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void> {
-    this.take(taskToken).resolve(JSON.parse(JSON.stringify(output ?? {})));
+  sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void> {
+    return settledBy(() => {
+      this.take(taskToken).resolve(toJson(output));
+    });
   }
 
-  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
-    this.take(taskToken).reject(new TaskFailure(error, cause));
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    return settledBy(() => {
+      this.take(taskToken).reject(new TaskFailure(error, cause));
+    });
   }
 
   // ---- inspection (tests, local endpoints, benchmark) -------------------------------------------
@@ -223,9 +256,7 @@ export class WorkflowRunner implements WorkflowPort {
 
   /** Names of the states entered, in order. */
   path(executionName: string): string[] {
-    return this.history(executionName)
-      .filter((e) => e.type === 'StateEntered')
-      .map((e) => e.state!);
+    return this.history(executionName).flatMap((e) => (e.type === 'StateEntered' && e.state !== undefined ? [e.state] : []));
   }
 
   executionNames(): string[] {
@@ -275,19 +306,21 @@ export class WorkflowRunner implements WorkflowPort {
   }
 
   /** Aborts every running execution and closes their tokens (process shutdown, end of a test file). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const [token, open] of this.tokens) {
-      this.tokens.delete(token);
-      open.execution.status = 'ABORTED';
-      open.reject(new TaskFailure('States.Runtime', 'runner stopped'));
-    }
-    for (const execution of this.executions.values()) {
-      if (execution.status === 'RUNNING') {
-        execution.status = 'ABORTED';
-        execution.abort();
+  stop(): Promise<void> {
+    return settledBy(() => {
+      this.stopped = true;
+      for (const [token, open] of this.tokens) {
+        this.tokens.delete(token);
+        open.execution.status = 'ABORTED';
+        open.reject(new TaskFailure('States.Runtime', 'runner stopped'));
       }
-    }
+      for (const execution of this.executions.values()) {
+        if (execution.status === 'RUNNING') {
+          execution.status = 'ABORTED';
+          execution.abort();
+        }
+      }
+    });
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -309,12 +342,12 @@ export class WorkflowRunner implements WorkflowPort {
     return loadHandler(task.entry);
   }
 
-  private async invoke(stateName: string, payload: unknown): Promise<unknown> {
+  private async invoke(stateName: string, payload: unknown): Promise<JSONValue> {
     const handler = await this.handlerFor(stateName);
     const functionId = taskForState(stateName)?.functionId ?? stateName;
     try {
       const result = await handler(payload, lambdaContext(functionId));
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      return toJson(result);
     } catch (error) {
       // As Lambda reports a function error: errorType is the error's name.
       const name = error instanceof Error ? error.name || 'Error' : 'Error';
@@ -323,18 +356,18 @@ export class WorkflowRunner implements WorkflowPort {
     }
   }
 
-  private async runTask(execution: Execution, stateName: string, state: any, input: any): Promise<unknown> {
-    const resource = String(state.Resource ?? '');
+  private async runTask(execution: Execution, stateName: string, state: { Resource: string }, input: JSONValue): Promise<JSONValue> {
+    const resource = state.Resource;
     if (resource.endsWith(':lambda:invoke.waitForTaskToken')) {
       const token = `local-${randomBytes(18).toString('base64url')}`;
-      const settled = new Promise<unknown>((resolve, reject) => {
+      const settled = new Promise<JSONValue>((resolve, reject) => {
         // Registered before the handler runs: it may answer its own token at once.
         this.tokens.set(token, { execution, state: stateName, resolve, reject });
       });
       // Settled (e.g. by stop()) before it is returned below: not an unhandled rejection.
       settled.catch(() => undefined);
       try {
-        await this.invoke(stateName, replaceDeep(input?.Payload, TOKEN_PLACEHOLDER, token));
+        await this.invoke(stateName, replaceDeep(payloadOf(input), TOKEN_PLACEHOLDER, token));
       } catch (error) {
         this.tokens.delete(token);
         throw error;
@@ -346,18 +379,18 @@ export class WorkflowRunner implements WorkflowPort {
       return settled;
     }
     if (resource.endsWith(':lambda:invoke')) {
-      const payload = await this.invoke(stateName, input?.Payload);
+      const payload = await this.invoke(stateName, payloadOf(input));
       return { Payload: payload, StatusCode: 200, ExecutedVersion: '$LATEST' };
     }
     if (resource.startsWith('arn:aws:lambda:')) return this.invoke(stateName, input); // payloadResponseOnly
     throw new Error(`unsupported task resource ${resource} in state ${stateName}`);
   }
 
-  private async consumeEvents(execution: Execution, events: AsyncGenerator<any>): Promise<void> {
+  private async consumeEvents(execution: Execution, events: Run['eventLogs']): Promise<void> {
     for await (const event of events) {
-      const entry: HistoryEvent = { type: event.type, at: event.timestamp ?? Date.now() };
-      if (event.state?.name) entry.state = event.state.name;
-      if (event.Error !== undefined) {
+      const entry: HistoryEvent = { type: event.type, at: event.timestamp };
+      if ('state' in event && event.state.name) entry.state = event.state.name;
+      if ('Error' in event) {
         entry.error = event.Error;
         entry.cause = event.Cause;
       }
