@@ -97,8 +97,8 @@ describe('conflicting partnership decisions', () => {
         const record = await storedPartnership(ctx.id);
         if (pair.conflicting === false) {
           // The second move always succeeds (it is valid before and after the first) and decides the end state.
-          expect(ok(results[1]), summary).toBe(true);
-          expect(record?.status, summary).toBe(results[1].body.status);
+          expect(ok(results[1]!), summary).toBe(true);
+          expect(record?.status, summary).toBe(results[1]!.body.status);
         } else {
           expect(results.filter(ok), summary).toHaveLength(1);
           expect(record?.status, summary).toBe(results.find(ok)!.body.status);
@@ -131,7 +131,7 @@ describe('duplicate creates', () => {
     for (const r of results.filter((x) => !ok(x))) expectError(r, 409, 'idempotency_in_progress');
     expect(await teamsNamed(name)).toHaveLength(1);
     const retry = await post(member, path, { name, visibility: 'open' }, headers);
-    expect({ status: retry.status, teamId: retry.body.teamId }).toEqual({ status: 201, teamId: created[0].body.teamId });
+    expect({ status: retry.status, teamId: retry.body.teamId }).toEqual({ status: 201, teamId: created[0]!.body.teamId });
   });
 
   it('the same Idempotency-Key with two bodies at once: at most one create, the other 409 in progress or 422 idempotency_key_reused', async () => {

@@ -57,15 +57,17 @@ interface Case {
 // ---- building cases ----------------------------------------------------------------------------------
 
 const splitPath = (path: string) => {
-  const [p, q = ''] = path.split('?');
+  const [p = '', q = ''] = path.split('?');
   return { path: p, query: new URLSearchParams(q) };
 };
+/** The names of a route template's path parameters (`{id}` → `id`). */
+const paramNames = (route: Route) => [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 const withQuery = (path: string, query: URLSearchParams) => (query.toString() ? `${path}?${query.toString()}` : path);
 
 /** Replaces the path parameter `name` of the base request's path with an already encoded value. */
 function withParam(route: Route, base: ApiRequest, name: string, encoded: string): string {
   const { path, query } = splitPath(base.path);
-  const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const names = paramNames(route);
   const templateParts = route.path.split('/');
   const parts = path.split('/');
   const index = templateParts.indexOf(`{${name}}`);
@@ -171,7 +173,7 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
     add(`content-type ${type}`, { ...base, headers: { ...base.headers, 'content-type': type }, body: text });
   }
   // Path parameters.
-  for (const name of [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) {
+  for (const name of paramNames(route)) {
     for (const [label, value] of ODD_PARAMS) add(`{${name}}: ${label}`, { ...base, path: withParam(route, base, name, value) });
   }
   // Query strings.
@@ -184,19 +186,25 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
     };
     for (const limit of ['-1', '0', '101', 'abc', '1.5', '1e2', '', ' 1', '0x10', '100000', '１'])
       add(`limit=${limit}`, { ...base, path: q((c) => c.set('limit', limit)) });
-    add('limit twice', { ...base, path: q((c) => (c.append('limit', '1'), c.append('limit', '2'))) });
+    add('limit twice', {
+      ...base,
+      path: q((c) => {
+        c.append('limit', '1');
+        c.append('limit', '2');
+      }),
+    });
     add('unknown parameter', { ...base, path: q((c) => c.set('workspaceId', 'x')) });
     const forged = `${Buffer.from(JSON.stringify({ pk: 'USER#victim', sk: 'USER' })).toString('base64url')}.${'A'.repeat(43)}`;
     const cursorsToTry: Array<[string, string]> = [
       ['forged cursor', forged],
-      ['cursor without signature', forged.split('.')[0]],
+      ['cursor without signature', forged.split('.')[0]!],
       ['cursor "."', '.'],
       ['cursor with three parts', 'a.b.c'],
       ['cursor of 2049 characters', 'c'.repeat(2049)],
       ['random cursor', 'eyJwayI6IngifQ.bm90LWEtc2lnbmF0dXJl'],
     ];
     if (cursors.real) {
-      const [payload, signature] = cursors.real.split('.');
+      const [payload, signature] = cursors.real.split('.') as [string, string]; // a cursor is `payload.signature`
       const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
       cursorsToTry.push(['cursor with a flipped signature', `${payload}.${flipped}`]);
       const otherPayload = Buffer.from(
@@ -243,16 +251,14 @@ function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string |
   // A field replaced by a bad value.
   if (fields.length) {
     options.push(
-      fc
-        .constantFrom(...fields)
-        .chain((path) =>
-          badValue(maxLength(schemaAt(route.body, path)) ?? 64).map((value) =>
-            asCase(`body: ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`, {
-              ...base,
-              body: withNode(body, path, () => value),
-            }),
-          ),
+      fc.constantFrom(...fields).chain((path) =>
+        badValue(maxLength(schemaAt(route.body, path)) ?? 64).map((value) =>
+          asCase(`body: ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`, {
+            ...base,
+            body: withNode(body, path, () => value),
+          }),
         ),
+      ),
     );
   }
   // An unknown member (prototype names included), in some object of the body.
@@ -289,7 +295,7 @@ function randomCase(route: Route, base: ApiRequest, fields: Array<Array<string |
       .map((text) => asCase(`body text ${text.slice(0, 60)}`, { ...base, body: text })),
   );
   // A path parameter replaced by random text (percent-encoded) or a long id-like value.
-  const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const names = paramNames(route);
   if (names.length) {
     options.push(
       fc
@@ -395,12 +401,12 @@ describe('fuzzing every route', () => {
           fc.asyncProperty(randomCase(route, base, fields), async (c) => {
             fc.pre(c !== undefined);
             ran++;
-            const found = judge(route, c!, await send(c!.request));
+            const found = judge(route, c, await send(c.request));
             if (found.length) throw new Error(found.join('\n'));
           }),
           { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: true, maxSkipsPerRun: 200 },
         )
-        .catch((error: Error) => problems.push(error.message.split('\n').slice(0, 12).join('\n')));
+        .catch((error: unknown) => problems.push((error as Error).message.split('\n').slice(0, 12).join('\n')));
       counters.add('randomCases', ran);
 
       expect(({} as any).role, 'Object.prototype polluted').toBeUndefined();

@@ -79,7 +79,7 @@ function unknownFieldsAt(details: unknown, at: string): Set<string> {
   if (!Array.isArray(details)) return names;
   for (const d of details) {
     const match = d?.field === at && typeof d.issue === 'string' ? UNKNOWN_FIELDS.exec(d.issue) : null;
-    if (match) for (const name of match[1].split(', ')) names.add(name);
+    if (match) for (const name of match[1]!.split(', ')) names.add(name);
   }
   return names;
 }

@@ -87,8 +87,9 @@ describe('tenant isolation matrix', () => {
 
   for (const route of routes) {
     it(`${route.id} (${route.method} ${route.path})`, async () => {
-      const declaration = declarations[route.id];
-      expect(declaration, `no declaration for ${route.id}: add it to test/security/support/declarations.ts`).toBeDefined();
+      const declared = declarations[route.id];
+      expect(declared, `no declaration for ${route.id}: add it to test/security/support/declarations.ts`).toBeDefined();
+      const declaration = declared!;
       const scope = declaration.scope ?? 'tenant';
       const expectFor = declaration.expect ?? tenantExpectation;
 

@@ -96,25 +96,27 @@ export function leaksIn(response: ApiResponse, request: ApiRequest, secrets: Ite
 export function fillPath(route: Route, values: Record<string, string>): string {
   return route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     if (!(name in values)) throw new Error(`no value for {${name}} of ${route.id}`);
-    return values[name];
+    return values[name]!;
   });
 }
 
 /** The path parameters of a concrete path of this route (as the router decodes them). */
 export function paramsOf(route: Route, path: string): Record<string, string> {
-  return matchRoute(route.method, path.split('?')[0])?.params ?? {};
+  return matchRoute(route.method, path.split('?')[0]!)?.params ?? {};
 }
 
 // ---- case counters ---------------------------------------------------------------------------------
 
 export type Counts = Record<string, number>;
+/** The counters every suite has, beside the ones it adds. */
+type SuiteCounts = Counts & Record<'fiveXx' | 'leaks' | 'stateChanges' | 'formatProblems', number>;
 
 /**
  * Counters of one suite, written to reports/security/<suite>.json when the file's tests end
  * (scripts/security-report.ts merges them into reports/security.json and the README).
  */
 export function suiteCounters(suite: string) {
-  const counts: Counts = { fiveXx: 0, leaks: 0, stateChanges: 0, formatProblems: 0 };
+  const counts: SuiteCounts = { fiveXx: 0, leaks: 0, stateChanges: 0, formatProblems: 0 };
   const notes: string[] = [];
   afterAll(() => {
     const dir = resolve(REPO_ROOT, 'reports', 'security');

@@ -64,7 +64,7 @@ export function withNode(value: unknown, path: Array<string | number>, replace: 
   const copy: any = structuredClone(value);
   let parent = copy;
   for (const step of path.slice(0, -1)) parent = parent[step];
-  const last = path[path.length - 1];
+  const last = path[path.length - 1]!;
   parent[last] = replace(parent[last]);
   return copy;
 }
