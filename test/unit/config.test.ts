@@ -48,7 +48,7 @@ describe('readConfig outside local mode', () => {
   ])('throws on %s, naming the settings and no value', (_case, env, missing) => {
     let error: unknown;
     try {
-      readConfig(env as NodeJS.ProcessEnv);
+      readConfig(env);
     } catch (e) {
       error = e;
     }
@@ -94,7 +94,7 @@ describe('requireSettings', () => {
       requireSettings(['TABLE_NAME', 'CURSOR_SECRET', 'STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn-1' }, log),
     ).toThrow(MissingSettingsError);
     expect(lines).toHaveLength(1);
-    const line = JSON.parse(lines[0]);
+    const line = JSON.parse(lines[0]!);
     expect(line).toMatchObject({ level: 'ERROR', missingSettings: ['STATE_MACHINE_ARN'], function: 'fn-1' });
     expect(lines[0]).not.toContain(SECRET);
     expect(lines[0]).not.toContain('prod-table');
@@ -133,7 +133,7 @@ describe('the check at init', () => {
     expect(run.status).not.toBe(0);
     const ours = run.stderr.split('\n').filter((l) => l.startsWith('{"level":"ERROR"'));
     expect(ours).toHaveLength(1);
-    expect(JSON.parse(ours[0])).toMatchObject({
+    expect(JSON.parse(ours[0]!)).toMatchObject({
       missingSettings: ['CURSOR_SECRET'],
       service: 'partnerships',
       function: 'partnerships-get-me',

@@ -143,7 +143,7 @@ describe('authorization of the sharing actions', () => {
     outsider,
   };
   const status = (p: PartnershipRecord, who: string, action: PartnershipAction) => {
-    const code = codeOf(() => authorizePartnership(p, viewers[who], action, { sharesWithViewer: who === 'sharedGuest' }));
+    const code = codeOf(() => authorizePartnership(p, viewers[who]!, action, { sharesWithViewer: who === 'sharedGuest' }));
     return code === undefined ? 200 : { 'not_found:not_found': 404, 'forbidden:forbidden': 403, 'conflict:invalid_state': 409 }[code];
   };
   const table = (p: PartnershipRecord, action: PartnershipAction) =>

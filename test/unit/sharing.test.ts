@@ -61,14 +61,14 @@ describe('grants', () => {
     expect(again.share.createdAt).toBe(now.toISOString());
 
     const approved = applyGrants(state, share, account, [grant('b', 'collaborator')], 'owner', later, { keepHigherRole: true });
-    expect(approved.share.members.b.role).toBe('manager');
-    expect(approved.changes[0].change).toBe('unchanged');
+    expect(approved.share.members.b!.role).toBe('manager');
+    expect(approved.changes[0]!.change).toBe('unchanged');
   });
 
   it('a member who left and rejoined the guest workspace gets a fresh entry (the old one gave nothing)', () => {
     const { state, share } = applyGrants(emptyState(ids), undefined, account, [grant('a', 'manager', 'j1')], 'owner', now);
     const rejoined = applyGrants(state, share, account, [grant('a', 'collaborator', 'j2')], 'owner', later);
-    expect(rejoined.changes[0].change).toBe('added');
+    expect(rejoined.changes[0]!.change).toBe('added');
     expect(rejoined.share.members.a).toMatchObject({ joinedAt: 'j2', seq: 2, role: 'collaborator' });
     expect(rejoined.state.shareCounts.a).toBe(1);
   });
@@ -121,18 +121,18 @@ describe('revocations are bounded', () => {
     expect(revokedShares).toBe(2);
     expect(next.removedMembers).toEqual({ a: next.seq });
     expect(next.shareCounts).toEqual({ b: 1 });
-    expect(isLiveEntry(crm.members.a, next)).toBe(false);
-    expect(isLiveEntry(wiki.members.a, next)).toBe(false);
-    expect(isLiveEntry(crm.members.b, next)).toBe(true);
+    expect(isLiveEntry(crm.members.a!, next)).toBe(false);
+    expect(isLiveEntry(wiki.members.a!, next)).toBe(false);
+    expect(isLiveEntry(crm.members.b!, next)).toBe(true);
     expect(liveMembers(crm, next).map((m) => m.userId)).toEqual(['b']);
     expect(codeOf(() => removeGuestMemberShares(next, { userId: 'a', joinedAt: 'j1' }, later))).toBe('not_found:not_found');
 
     // Shared again: a fresh entry (higher seq) is live; the dead one is pruned from the item.
     const again = applyGrants(next, crm, account, [grant('a')], 'owner', later);
-    expect(again.changes[0].change).toBe('added');
-    expect(isLiveEntry(again.share.members.a, again.state)).toBe(true);
+    expect(again.changes[0]!.change).toBe('added');
+    expect(isLiveEntry(again.share.members.a!, again.state)).toBe(true);
     expect(again.state.shareCounts).toEqual({ a: 1, b: 1 });
-    expect(isLiveEntry(wiki.members.a, again.state)).toBe(false);
+    expect(isLiveEntry(wiki.members.a!, again.state)).toBe(false);
   });
 
   it('the revoked marker kills everything', () => {
@@ -276,11 +276,11 @@ describe('counts are about one membership', () => {
     expect(sharesWith(two.state, { userId: 'a', joinedAt: 'j2' })).toBe(false);
 
     const regranted = applyGrants(two.state, one.share, account, [grant('a', 'collaborator', 'j2')], 'owner', later);
-    expect(regranted.changes[0].change).toBe('added');
+    expect(regranted.changes[0]!.change).toBe('added');
     expect(regranted.state).toMatchObject({ shareCounts: { a: 1, b: 1 }, memberJoinedAt: { a: 'j2', b: 'j1' } });
     expect(sharesWith(regranted.state, { userId: 'a', joinedAt: 'j2' })).toBe(true);
-    expect(isLiveEntry(two.share.members.a, regranted.state)).toBe(false);
-    expect(isLiveEntry(regranted.share.members.a, regranted.state)).toBe(true);
+    expect(isLiveEntry(two.share.members.a!, regranted.state)).toBe(false);
+    expect(isLiveEntry(regranted.share.members.a!, regranted.state)).toBe(true);
 
     // Revoking the account that still holds the old entry ends b's share and leaves a's new count alone.
     const { state: revoked, revoked: members } = revokeAccountShares(regranted.state, two.share, later);
@@ -304,10 +304,10 @@ describe('counts are about one membership', () => {
     const next = applyGrants(state, share, account, [grant('a', 'manager', 'j1')], 'owner', later, { users });
     expect(Object.keys(next.share.members)).toEqual(['a']);
     expect(next.state).toMatchObject({ shareCounts: { a: 1 }, memberJoinedAt: { a: 'j1' } });
-    expect(isCurrentMember(share.members.a, users.get('a'), 'guest')).toBe(true);
-    expect(isCurrentMember(share.members.b, users.get('b'), 'guest')).toBe(false);
-    expect(isCurrentMember(share.members.a, { userId: 'a', workspaceId: 'other', joinedAt: 'j1' }, 'guest')).toBe(false);
-    expect(isCurrentMember(share.members.a, undefined, 'guest')).toBe(false);
+    expect(isCurrentMember(share.members.a!, users.get('a'), 'guest')).toBe(true);
+    expect(isCurrentMember(share.members.b!, users.get('b'), 'guest')).toBe(false);
+    expect(isCurrentMember(share.members.a!, { userId: 'a', workspaceId: 'other', joinedAt: 'j1' }, 'guest')).toBe(false);
+    expect(isCurrentMember(share.members.a!, undefined, 'guest')).toBe(false);
   });
 
   it('removing a guest member needs a live share in their current membership', () => {
