@@ -73,7 +73,7 @@ describe('tracing', () => {
   });
 
   it('keeps tracing on the state machine', () => {
-    const [[, sm]] = ofType(resources, 'AWS::StepFunctions::StateMachine');
+    const [, sm] = ofType(resources, 'AWS::StepFunctions::StateMachine')[0]!;
     expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
@@ -205,7 +205,7 @@ describe('scheduled job failures', () => {
   });
 
   it('sends schedule events EventBridge cannot deliver to the same queue', () => {
-    const [[, rule]] = ofType(resources, 'AWS::Events::Rule');
+    const [, rule] = ofType(resources, 'AWS::Events::Rule')[0]!;
     expect(rule.Properties.Targets[0].DeadLetterConfig).toEqual({
       Arn: { 'Fn::GetAtt': [logicalId(stack, stack.reminderSchedule.failures), 'Arn'] },
     });
@@ -214,7 +214,7 @@ describe('scheduled job failures', () => {
 
 describe('alarm topic', () => {
   it('is encrypted with a rotated customer key that CloudWatch may use, and refuses plain HTTP', () => {
-    const [[, topic]] = ofType(resources, 'AWS::SNS::Topic');
+    const [, topic] = ofType(resources, 'AWS::SNS::Topic')[0]!;
     const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
     const key = resources[keyId]!;
     expect(key.Type).toBe('AWS::KMS::Key');
@@ -222,7 +222,7 @@ describe('alarm topic', () => {
     expect(key.Properties.KeyPolicy.Statement).toContainEqual(
       expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
     );
-    const [[, policy]] = ofType(resources, 'AWS::SNS::TopicPolicy');
+    const [, policy] = ofType(resources, 'AWS::SNS::TopicPolicy')[0]!;
     const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(statements).toContainEqual(
@@ -295,8 +295,8 @@ describe('coverage of what is added later', () => {
       new Queue(s, 'NewQueue');
       new ServiceFunction(s, 'NewFunction', { entry: 'functions/system/not-found.ts' });
     })();
-    const [[queueId]] = ofType(res, 'AWS::SQS::Queue');
-    const [[fnId]] = ofType(res, 'AWS::Lambda::Function');
+    const [queueId] = ofType(res, 'AWS::SQS::Queue')[0]!;
+    const [fnId] = ofType(res, 'AWS::Lambda::Function')[0]!;
     const body = JSON.stringify(ofType(res, 'AWS::CloudWatch::Alarm'));
     expect(body).toContain(`{"Fn::GetAtt":["${queueId}","QueueName"]}`);
     expect(body).toContain(`{"Ref":"${fnId}"}`);

@@ -65,7 +65,7 @@ describe('HTTP API routes', () => {
   it('puts the JWT authorizer on every route except $default, which answers 404 without one', () => {
     const authorizers = ofType(resources, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
-    const [authorizerId, authorizer] = authorizers[0];
+    const [authorizerId, authorizer] = authorizers[0]!;
     expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
     for (const r of apiRoutes()) {
       if (r.RouteKey === '$default') {
@@ -81,9 +81,9 @@ describe('HTTP API routes', () => {
   });
 
   it('trusts the Cognito user pool and its app client by default', () => {
-    const [[poolId]] = ofType(resources, 'AWS::Cognito::UserPool');
-    const [[clientId]] = ofType(resources, 'AWS::Cognito::UserPoolClient');
-    const [[, authorizer]] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer');
+    const [poolId] = ofType(resources, 'AWS::Cognito::UserPool')[0]!;
+    const [clientId] = ofType(resources, 'AWS::Cognito::UserPoolClient')[0]!;
+    const [, authorizer] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer')[0]!;
     expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
     expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain(poolId);
     expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('https://cognito-idp.');
@@ -95,7 +95,7 @@ describe('HTTP API routes', () => {
     }).Resources as Resources;
     expect(ofType(external, 'AWS::Cognito::UserPool')).toHaveLength(0);
     expect(ofType(external, 'AWS::Cognito::UserPoolClient')).toHaveLength(0);
-    const [[, authorizer]] = ofType(external, 'AWS::ApiGatewayV2::Authorizer');
+    const [, authorizer] = ofType(external, 'AWS::ApiGatewayV2::Authorizer')[0]!;
     expect(authorizer.Properties.JwtConfiguration).toEqual({
       Issuer: 'https://login.example.com/',
       Audience: ['client-a', 'client-b'],
@@ -233,7 +233,7 @@ describe('table', () => {
   it('matches shared/table.ts: keys, GSIs, TTL, stream, PITR, on-demand, retained', () => {
     const tables = ofType(resources, 'AWS::DynamoDB::Table');
     expect(tables).toHaveLength(1);
-    const [, table] = tables[0];
+    const [, table] = tables[0]!;
     const p = table.Properties;
     expect(table.DeletionPolicy).toBe('Retain');
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');

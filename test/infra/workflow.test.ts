@@ -31,7 +31,7 @@ beforeAll(() => {
 });
 
 const rawDefinition = () => {
-  const [, machine] = ofType(resources, 'AWS::StepFunctions::StateMachine')[0];
+  const [, machine] = ofType(resources, 'AWS::StepFunctions::StateMachine')[0]!;
   const parts: unknown[] = machine.Properties.DefinitionString['Fn::Join'][1];
   return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
 };

@@ -25,11 +25,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { registerLocalWorkflow, type WorkflowPort } from '../../shared/workflow/port';
 import { createWorkflowRunner, type WorkflowRunner, type WorkflowRunnerOptions } from '../../local/workflow-runner';
-import { loadWorkflowDefinition } from '../../local/workflow-definition';
+import { loadWorkflowDefinition, type LoadedDefinition } from '../../local/workflow-definition';
 
-let cachedDefinition: Record<string, any> | undefined;
+let cachedDefinition: LoadedDefinition['definition'] | undefined;
 /** The synthesized definition (one synth per worker process). */
-export function synthesizedDefinition(): Record<string, any> {
+export function synthesizedDefinition(): LoadedDefinition['definition'] {
   cachedDefinition ??= loadWorkflowDefinition().definition;
   return structuredClone(cachedDefinition);
 }

@@ -1,7 +1,6 @@
 /** The stream consumer sends each new NOTIFICATION item and marks it delivered; failures are reported per record. */
 import { describe, expect, it } from 'vitest';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { notify } from '../../shared/notify/notify';
 import { renderBody } from '../../shared/notify/ses';
 import { listNotifications } from '../../shared/store/activity';
@@ -31,7 +30,7 @@ describe('notification delivery', () => {
     const b = await notification('deliver.b@example.com', 2);
     const sent: any[] = [];
     const result = await deliver(
-      { Records: [record(a, '1'), record(b, '2'), record(b, '3', 'MODIFY')] } as unknown as DynamoDBStreamEvent,
+      { Records: [record(a, '1'), record(b, '2'), record(b, '3', 'MODIFY')] },
       {
         send: async (n) => {
           sent.push(n);
@@ -54,12 +53,15 @@ describe('notification delivery', () => {
   it('reports the first failed record and leaves it pending', async () => {
     const a = await notification('deliver.c@example.com', 3);
     const b = await notification('deliver.d@example.com', 4);
-    const result = await deliver({ Records: [record(a, '10'), record(b, '11')] } as unknown as DynamoDBStreamEvent, {
-      send: async () => {
-        throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+    const result = await deliver(
+      { Records: [record(a, '10'), record(b, '11')] },
+      {
+        send: async () => {
+          throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+        },
+        now: () => new Date(),
       },
-      now: () => new Date(),
-    });
+    );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '10' }]);
     expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({ deliveryStatus: 'pending' });
   });

@@ -106,7 +106,7 @@ describe('local endpoints', () => {
       body: JSON.stringify({ now: '2040-02-01T00:00:00.000Z' }),
     });
     expect(before.status).toBe(200);
-    const early: any = await before.json();
+    const early = (await before.json()) as { expired: number };
     seen.length = 0;
     const response = await fetch(`${service.url}/local/jobs/reminders`, {
       method: 'POST',

@@ -13,7 +13,7 @@ const awaited: AwaitEvent[] = [];
 const expiries: any[] = [];
 /** Per partnership: what the stub does when a wait task registers (default: just waits). */
 const behaviour = new Map<string, (event: AwaitEvent) => Promise<void>>();
-let failuresLeft = new Map<string, number>();
+const failuresLeft = new Map<string, number>();
 
 const awaitStub = async (event: AwaitEvent) => {
   awaited.push(event);
@@ -156,8 +156,8 @@ describe('local workflow runner (synthesized definition)', () => {
     expect(new Set(calls.map((c) => c.taskToken)).size).toBe(3);
     expect(workflow.history(id).filter((e) => e.type === 'StateRetried')).toHaveLength(2);
     // Tokens of the failed attempts are closed.
-    await expect(workflow.sendTaskSuccess(calls[0].taskToken, { outcome: 'approved' })).rejects.toBeInstanceOf(TaskClosedError);
-    await workflow.sendTaskSuccess(calls[2].taskToken, { outcome: 'cancelled' });
+    await expect(workflow.sendTaskSuccess(calls[0]!.taskToken, { outcome: 'approved' })).rejects.toBeInstanceOf(TaskClosedError);
+    await workflow.sendTaskSuccess(calls[2]!.taskToken, { outcome: 'cancelled' });
     await workflow.waitFor(id, { status: 'SUCCEEDED' });
   });
 
@@ -178,10 +178,10 @@ describe('local workflow runner (synthesized definition)', () => {
   });
 
   it('clamps only the wait timeouts beyond what Node timers hold', () => {
-    const states = workflow.runner.definition.States;
+    const states = workflow.runner.definition.States as Record<string, { TimeoutSeconds?: number }>;
     for (const name of ['AwaitHostApproval', 'AwaitGuestAcceptance', 'AwaitResend']) {
-      expect(states[name].TimeoutSeconds).toBe(MAX_LOCAL_TIMEOUT_SECONDS);
+      expect(states[name]?.TimeoutSeconds).toBe(MAX_LOCAL_TIMEOUT_SECONDS);
     }
-    expect(states.RecordExpiry.TimeoutSeconds).toBe(60);
+    expect(states.RecordExpiry?.TimeoutSeconds).toBe(60);
   });
 });
