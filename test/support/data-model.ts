@@ -22,10 +22,6 @@ import { builderFor } from './builders';
 import { World } from './world';
 
 type Access = 'read' | 'write';
-interface Use {
-  label: string;
-  access: Access;
-}
 
 const label = new AsyncLocalStorage<string>();
 const WORKFLOW = 'workflow tasks';

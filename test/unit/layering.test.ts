@@ -27,7 +27,9 @@ const offenders = (files: typeof product, pattern: RegExp) => files.filter((f) =
 
 describe('layering', () => {
   it('DynamoDB expressions are built only in shared/store/', () => {
-    expect(offenders(outsideStore, /UpdateExpression|ConditionExpression|KeyConditionExpression|FilterExpression|ProjectionExpression/)).toEqual([]);
+    expect(
+      offenders(outsideStore, /UpdateExpression|ConditionExpression|KeyConditionExpression|FilterExpression|ProjectionExpression/),
+    ).toEqual([]);
   });
 
   it('table keys are spelled only in shared/store/ (keys.ts)', () => {
