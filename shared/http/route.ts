@@ -1,11 +1,15 @@
 /**
- * A route of the HTTP API, declared once in shared/routes/*. The CDK stack builds one function per
+ * A route of the HTTP API, declared once in shared/features/<feature>/routes.ts and composed in shared/routes/index.ts. The CDK stack builds one function per
  * route from it (entry, IAM access), the local server routes requests with it, the handler wrapper
  * validates with its schemas, and scripts/openapi.ts documents it.
  */
 import type * as z from 'zod/mini';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The statuses of the spec's client errors a route may answer with its own codes. */
+export type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 429;
+export type RouteErrors = Partial<Record<ErrorStatus, readonly string[]>>;
 
 /** What the route's function may touch; infra turns this into least-privilege grants. */
 export interface RouteAccess {
@@ -42,6 +46,14 @@ export interface RouteSpec<
   successStatus?: 200 | 201 | 202 | 204;
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
+  /**
+   * The route's own error answers: for each status, the `error.code` values it can carry (SPEC §1), e.g.
+   * `{ 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] }`. The answers every route shares are
+   * added where the OpenAPI document is built (400 validation_failed for a route that takes input, 401
+   * unauthenticated, 403 not_registered on registered routes, 409 concurrent_update on writes, the
+   * idempotency codes on idempotent routes, 500 internal_error, 503 service_unavailable).
+   */
+  errors?: RouteErrors;
   access: RouteAccess;
 }
 
