@@ -12,7 +12,8 @@
  *   Monitoring         alarms to an SNS topic and the dashboard; built last, it covers every
  *                      function and queue of the stack (docs/OPERATIONS.md)
  *
- * CDK context: jwtIssuer, jwtAudience (comma-separated), senderEmail, logLevel,
+ * CDK context: jwtIssuer, jwtAudience (comma-separated), senderEmail, appUrl (the client application
+ * e-mails link to), logLevel,
  * throttleRateLimit, throttleBurstLimit, alarmEmail.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
@@ -114,6 +115,7 @@ export class PartnershipsStack extends Stack {
       table: this.table,
       environment,
       senderEmail: context('senderEmail') ?? 'no-reply@example.com',
+      appUrl: context('appUrl') ?? 'https://app.example.com',
     });
 
     // Last: it alarms on every function and queue created above.

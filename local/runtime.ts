@@ -13,7 +13,8 @@ import * as z from 'zod/mini';
 import { errorResponse } from '../shared/http/errors';
 import { email } from '../shared/http/schemas';
 import { registerLocalWorkflow } from '../shared/workflow/port';
-import { listNotifications } from '../shared/store/activity';
+import { getNotification, listNotifications, type NotificationRecord } from '../shared/store/activity';
+import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 
@@ -43,6 +44,17 @@ const outboxQuery = z.strictObject({
   limit: z.optional(z.string().check(z.regex(/^[0-9]{1,3}$/))),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
+/**
+ * The outbox id of a notification (GET /local/outbox/{id}.html): its recipient, time and id, base64url,
+ * so the item is one GetItem away (NOTE#<to> / <at>#<id>), never a Scan. Local only.
+ */
+const outboxId = (n: Pick<NotificationRecord, 'to' | 'at' | 'id'>) => Buffer.from(`${n.to}\n${n.at}\n${n.id}`).toString('base64url');
+const outboxKey = z.tuple([email(), z.iso.datetime(), z.string().check(z.regex(/^[a-z0-9]{1,64}$/))]);
+function parseOutboxId(id: string): { to: string; at: string; id: string } | undefined {
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(id)) return undefined;
+  const parsed = outboxKey.safeParse(Buffer.from(id, 'base64url').toString('utf8').split('\n'));
+  return parsed.success ? { to: parsed.data[0], at: parsed.data[1], id: parsed.data[2] } : undefined;
+}
 const jobRequest = z.strictObject({ now: z.optional(z.iso.datetime({ offset: true })) });
 const issuesOf = (error: { issues: Array<{ path: PropertyKey[]; code: string }> }) =>
   error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code }));
@@ -101,9 +113,31 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));
     const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
     const page = await listNotifications(parsed.data.to, { limit, cursor: parsed.data.cursor });
-    // SPEC §9: what each e-mail said, not how the outbox stores it.
-    const items = page.items.map(({ to, template, subject, data, at }) => ({ to, template, subject, data, at }));
+    // SPEC §7, §9: what each e-mail said (rendered as delivery renders it), not how the outbox stores it.
+    const appUrl = configuredAppUrl();
+    const items = page.items.map((item) => {
+      const { to, template, subject, data, at } = item;
+      const { text, html } = renderEmail(item, { appUrl });
+      return { id: outboxId(item), to, template, subject, data, at, text, html };
+    });
     return json(200, { items, nextCursor: page.nextCursor });
+  });
+  // The rendered e-mail in a browser: the id from GET /local/outbox, then `.html`.
+  endpoints.set('GET /local/outbox/*', async ({ path }) => {
+    const [, raw = ''] = /^\/local\/outbox\/([^/]+)\.html$/.exec(path) ?? [];
+    const key = parseOutboxId(raw);
+    const item = key && (await getNotification(key.to, key.at, key.id));
+    if (!item) return errorResponse(404, 'not_found', 'No e-mail with this id in the outbox.');
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        // An e-mail has no scripts: none runs here either, whatever its data.
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        'x-content-type-options': 'nosniff',
+      },
+      body: renderEmail(item, { appUrl: configuredAppUrl() }).html,
+    };
   });
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});

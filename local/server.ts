@@ -8,8 +8,8 @@ import { dispatch, matchRoute } from './router';
 import { errorResponse } from '../shared/http/errors';
 import type { HttpResponse } from '../shared/http/handler';
 
-/** A local-only endpoint: `METHOD /local/...`. */
-export type LocalEndpoint = (input: { query: URLSearchParams; body: unknown }) => Promise<HttpResponse>;
+/** A local-only endpoint: `METHOD /local/...`, or `METHOD /local/.../*` for any last path segment. */
+export type LocalEndpoint = (input: { query: URLSearchParams; body: unknown; path: string }) => Promise<HttpResponse>;
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -53,7 +53,8 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
         return;
       }
 
-      const local = endpoints.get(`${req.method} ${url.pathname}`);
+      const local =
+        endpoints.get(`${req.method} ${url.pathname}`) ?? endpoints.get(`${req.method} ${url.pathname.replace(/\/[^/]+$/, '/*')}`);
       if (local) {
         let body: unknown = undefined;
         if (raw.trim()) {
@@ -67,7 +68,7 @@ export function createLocalServer({ tokens, endpoints }: LocalServerOptions): Se
             return;
           }
         }
-        send(res, await local({ query: url.searchParams, body }));
+        send(res, await local({ query: url.searchParams, body, path: url.pathname }));
         return;
       }
 

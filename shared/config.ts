@@ -23,16 +23,18 @@ export interface ServiceConfig {
   /** 'local' routes workflow calls and e-mail to in-process adapters. */
   mode: 'aws' | 'local';
   senderEmail?: string;
+  /** Base URL of the client application that e-mails link to (no trailing slash). */
+  appUrl?: string;
 }
 
 /** Settings a function may require (names of environment variables). */
-export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL';
+export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL';
 
 /** Required by every function that reads its configuration, outside local mode. */
 export const ALWAYS_REQUIRED: readonly SettingName[] = ['TABLE_NAME', 'CURSOR_SECRET'];
 
 /** Local mode only: nothing deployed ever uses these. */
-const LOCAL_DEFAULTS = { tableName: 'partnerships', cursorSecret: 'local-cursor-secret' } as const;
+const LOCAL_DEFAULTS = { tableName: 'partnerships', cursorSecret: 'local-cursor-secret', appUrl: 'http://localhost:5173' } as const;
 
 /** A required setting is missing or empty; the message names the settings, never a value. */
 export class MissingSettingsError extends Error {
@@ -68,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     cursorSecret: present(env.CURSOR_SECRET) ?? LOCAL_DEFAULTS.cursorSecret,
     mode: local ? 'local' : 'aws',
     senderEmail: env.SENDER_EMAIL || undefined,
+    appUrl: (present(env.APP_URL) ?? (local ? LOCAL_DEFAULTS.appUrl : undefined))?.replace(/\/+$/, ''),
   };
 }
 

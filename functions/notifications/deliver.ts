@@ -1,13 +1,17 @@
 /**
- * DynamoDB stream consumer (INSERTs of NOTIFICATION items, filtered by the event source): sends each
- * by SES and marks it delivered. Reports failed records individually, so a retry re-sends only from
+ * DynamoDB stream consumer (INSERTs of NOTIFICATION items, filtered by the event source): renders each
+ * as an e-mail (text + HTML, links to APP_URL), sends it by SES and marks it delivered. Reports failed records individually, so a retry re-sends only from
  * the first failure on (bisect + retries + DLQ are configured on the event source).
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { requireSettings } from '../../shared/config';
 import { logger } from '../../shared/logger';
+import { configuredAppUrl, renderEmail } from '../../shared/notify/email';
 import { sendNotificationEmail } from '../../shared/notify/ses';
 import { markNotificationDelivered, notificationFromStream } from '../../shared/store/activity';
+
+requireSettings(['SENDER_EMAIL', 'APP_URL']);
 
 type Deps = { send: typeof sendNotificationEmail; now: () => Date };
 
@@ -24,12 +28,8 @@ export async function deliver(
     try {
       const notification = notificationFromStream(item);
       if (!notification || notification.deliveryStatus === 'delivered') continue;
-      const messageId = await deps.send({
-        to: notification.to,
-        template: notification.template,
-        subject: notification.subject,
-        data: notification.data,
-      });
+      const email = renderEmail(notification, { appUrl: configuredAppUrl() });
+      const messageId = await deps.send({ to: notification.to, template: notification.template, ...email });
       // False when the row is gone (TTL) meanwhile: sent, nothing to mark.
       await markNotificationDelivered(notification, deps.now().toISOString(), messageId);
     } catch (error) {

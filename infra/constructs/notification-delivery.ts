@@ -21,6 +21,15 @@ export interface NotificationDeliveryProps {
   environment: Record<string, string>;
   /** Verified SES identity to send from (CDK context `senderEmail`). */
   senderEmail: string;
+  /** The client application e-mails link to (CDK context `appUrl`), e.g. https://app.example.com. */
+  appUrl: string;
+}
+
+/** The context value as a base URL: http(s), no trailing slash; anything else stops the synth. */
+export function appUrlOf(value: string): string {
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`appUrl must be an http(s) URL, got ${url.protocol}`);
+  return url.href.replace(/\/+$/, '');
 }
 
 export class NotificationDelivery extends Construct {
@@ -36,7 +45,7 @@ export class NotificationDelivery extends Construct {
     });
     this.function = new ServiceFunction(this, 'Function', {
       entry: DELIVER_ENTRY,
-      environment: { ...props.environment, SENDER_EMAIL: props.senderEmail },
+      environment: { ...props.environment, SENDER_EMAIL: props.senderEmail, APP_URL: appUrlOf(props.appUrl) },
       timeout: Duration.seconds(30),
       memorySize: 256,
     });

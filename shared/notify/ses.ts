@@ -1,9 +1,11 @@
 /**
- * E-mail delivery of a notification item by Amazon SES v2 (module-scope client, sender from
- * SENDER_EMAIL). Deployed only: locally nothing is sent (GET /local/outbox reads the durable items).
+ * E-mail delivery of a rendered notification by Amazon SES v2 (module-scope client, sender from
+ * SENDER_EMAIL): the plain-text and the HTML body (shared/notify/email.tsx), UTF-8. Deployed only:
+ * locally nothing is sent (GET /local/outbox renders the durable items).
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
+import type { RenderedEmail } from './email';
 
 let client: SESv2Client | undefined;
 function ses(): SESv2Client {
@@ -11,33 +13,24 @@ function ses(): SESv2Client {
   return client;
 }
 
-export interface OutgoingNotification {
+export interface OutgoingNotification extends RenderedEmail {
   to: string;
+  /** For logs only: which template this e-mail was rendered from. */
   template: string;
-  subject: string;
-  data: Record<string, unknown>;
 }
 
-/** Plain-text body: the subject, then the notification's data, one field per line. */
-export function renderBody(notification: OutgoingNotification): string {
-  const lines = Object.entries(notification.data)
-    .filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return [notification.subject, '', ...lines, '', `(${notification.template})`].join('\n');
-}
-
-/** Sends one notification; returns the SES message id. */
-export async function sendNotificationEmail(notification: OutgoingNotification): Promise<string | undefined> {
+/** Sends one e-mail (text + HTML alternatives); returns the SES message id. */
+export async function sendNotificationEmail(email: OutgoingNotification): Promise<string | undefined> {
   const from = config().senderEmail;
   if (!from) throw new Error('SENDER_EMAIL is not set');
   const out = await ses().send(
     new SendEmailCommand({
       FromEmailAddress: from,
-      Destination: { ToAddresses: [notification.to] },
+      Destination: { ToAddresses: [email.to] },
       Content: {
         Simple: {
-          Subject: { Data: notification.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: renderBody(notification), Charset: 'UTF-8' } },
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
         },
       },
     }),

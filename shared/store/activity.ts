@@ -5,6 +5,7 @@
  * Access patterns:
  *   activity of a scope, newest first   Query   ACT#WS#<ws> | ACT#PS#<partnership> / <at>#<id>
  *   notifications of an e-mail address  Query   NOTE#<email> / <at>#<id>
+ *   one notification (local outbox)     GetItem NOTE#<email> / <at>#<id>
  * An activity entry that belongs to several scopes (a partnership and its two workspaces) is written
  * once per scope, so each log is one plain Query.
  */
@@ -15,6 +16,7 @@ import { db, tableName, type Item } from './client';
 import { compile, itemExists } from './expressions';
 import { defineEntity } from './entity';
 import { keyCondition } from './expressions';
+import { Loader } from './loader';
 import { ENTITY, keys, normalizeEmail, type ActivityScope, type Key } from './keys';
 import { mapPage, queryPage, type Page, type PageRequest } from './query';
 import type { Transaction } from './transaction';
@@ -116,6 +118,12 @@ export async function listNotifications(email: string, page: PageRequest): Promi
   const pk = keys.notificationPartition(email);
   const result = await queryPage({ keyCondition: keyCondition({ name: 'pk', value: pk }), newestFirst: true }, { ...page, scope: pk });
   return mapPage(result, (item) => notificationEntity.parse(item));
+}
+
+/** One notification by its key parts (GET /local/outbox/{id}.html), or undefined. */
+export async function getNotification(email: string, at: string, id: string): Promise<NotificationRecord | undefined> {
+  const item = await new Loader().load(keys.notification(email, at, id));
+  return item ? notificationEntity.parse(item) : undefined;
 }
 
 /** A notification item from the table stream (the delivery function), or undefined when the item is something else. */

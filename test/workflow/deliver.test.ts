@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { notify } from '../../shared/notify/notify';
-import { renderBody } from '../../shared/notify/ses';
 import { listNotifications } from '../../shared/store/activity';
 import { keys } from '../../shared/store/keys';
 import { Transaction } from '../../shared/store/transaction';
@@ -12,7 +11,8 @@ import { readItem } from '../support/table';
 /** A notification recorded for `to`, as its item is stored (what the table stream carries). */
 async function notification(to: string, n: number) {
   const tx = new Transaction();
-  notify(tx, { template: 'test.note', to: [to], data: { n }, at: `2031-01-0${n}T00:00:00.000Z` });
+  const data = { teamId: `team-${n}`, teamName: `Team ${n}`, actorName: 'Alice' };
+  notify(tx, { template: 'team.member_added', to: [to], data, at: `2031-01-0${n}T00:00:00.000Z` });
   await tx.commit();
   const [recorded] = (await listNotifications(to, { limit: 1 })).items;
   const item = recorded && (await readItem(keys.notification(to, recorded.at, recorded.id)));
@@ -41,13 +41,17 @@ describe('notification delivery', () => {
     );
     expect(result.batchItemFailures).toEqual([]);
     expect(sent.map((n) => n.to)).toEqual(['deliver.a@example.com', 'deliver.b@example.com']);
-    expect(sent[0]).toMatchObject({ template: 'test.note', data: { n: 1 } });
+    // Rendered at delivery: the subject recorded with the item, a plain-text and an HTML body, the link to the team.
+    expect(sent[0]).toMatchObject({ template: 'team.member_added', subject: 'You were added to the team Team 1' });
+    expect(sent[0].text).toContain('Alice added you to the team Team 1.');
+    expect(sent[0].text).toContain('http://localhost:5173/teams/team-1');
+    expect(sent[0].html).toMatch(/^<!doctype html>/);
+    expect(sent[0].html).toContain('href="http://localhost:5173/teams/team-1"');
     expect(await readItem({ pk: a.pk, sk: a.sk })).toMatchObject({
       deliveryStatus: 'delivered',
       deliveredAt: '2031-02-01T00:00:00.000Z',
       messageId: 'msg-1',
     });
-    expect(renderBody(sent[0])).toContain('n: 1');
   });
 
   it('reports the first failed record and leaves it pending', async () => {

@@ -31,6 +31,8 @@ export function notificationData(record: PartnershipRecord, extra: Record<string
     guestWorkspaceId: record.guestWorkspaceId,
     guestName: record.guestName,
     status: record.status,
+    // The current stage's clock, for "waiting since" and "decide by" (a waiting status only).
+    ...(record.stageEnteredAt && record.expiresAt ? { stageEnteredAt: record.stageEnteredAt, expiresAt: record.expiresAt } : {}),
     ...extra,
   };
 }

@@ -76,7 +76,7 @@ export async function requestPartnership(ctx: UseCaseContext, hostId: string, in
       notification: {
         template: isHostAdmin ? 'partnership.invitation' : 'partnership.requested',
         to: await recipientsOf(ctx, [isHostAdmin ? 'partner' : 'hostAdmins'], requested, me.email),
-        data: { requesterEmail: requested.requesterEmail },
+        data: { requesterEmail: requested.requesterEmail, requesterName: me.name, ...(isHostAdmin ? {} : { reason: requested.reason }) },
       },
     });
     // The requester's role is what made the request auto-approved (or not): still so at commit.
@@ -156,7 +156,7 @@ export async function decidePartnership(ctx: UseCaseContext, partnershipId: stri
       notification: transition.notification && {
         template: transition.notification.template,
         to: await recipientsOf(ctx, transition.notification.to, next, me.email),
-        data: { actorId: me.userId, ...reason },
+        data: { actorId: me.userId, actorName: me.name, actorWorkspaceId: me.workspaceId, ...reason },
       },
     });
     // Only an active partnership can have shares: one revoked marker, whatever their number.
@@ -192,7 +192,8 @@ export function remindDeciders(ctx: UseCaseContext, partnershipId: string) {
       data: { status: record.status, recipients: to.length },
       at,
     });
-    notify(tx, { template: 'partnership.reminder', to, data: notificationData(record, { actorId: me.userId }), at });
+    const actor = { actorId: me.userId, actorName: me.name, actorWorkspaceId: me.workspaceId };
+    notify(tx, { template: 'partnership.reminder', to, data: notificationData(record, actor), at });
     await tx.commit({
       [PARTNERSHIP_CONDITIONS.reminderAllowed]: (item) => {
         const current = partnershipFromItem(item);
@@ -229,7 +230,11 @@ export function addPartnershipOwner(ctx: UseCaseContext, partnershipId: string, 
     writeChange(ctx, tx, prev, next, {
       action: 'partnership.owner_added',
       data: { userId },
-      notification: { template: 'partnership.owner_added', to: owner ? [owner.email] : [], data: { actorId: me.userId } },
+      notification: {
+        template: 'partnership.owner_added',
+        to: owner ? [owner.email] : [],
+        data: { actorId: me.userId, actorName: me.name },
+      },
     });
     users.requireMembership(tx, userId, prev.hostWorkspaceId, USER_CONDITIONS.inWorkspace);
     await tx.commit({

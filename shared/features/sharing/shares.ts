@@ -95,7 +95,14 @@ export function shareAccount(ctx: UseCaseContext, partnershipId: string, input: 
       notify(tx, {
         template: 'share.granted',
         to,
-        data: notificationData(record, { accountId: account.accountId, accountName: account.name, role, actorId: me.userId }),
+        data: notificationData(record, {
+          accountId: account.accountId,
+          accountName: account.name,
+          role,
+          actorId: me.userId,
+          actorName: me.name,
+          actorWorkspaceId: me.workspaceId,
+        }),
         at,
       });
     }
@@ -210,7 +217,12 @@ export function removeGuestMember(ctx: UseCaseContext, partnershipId: string, us
       at,
     });
     if (!self && target)
-      notify(tx, { template: 'share.access_removed', to: [target.email], data: notificationData(record, { actorId: me.userId }), at });
+      notify(tx, {
+        template: 'share.access_removed',
+        to: [target.email],
+        data: notificationData(record, { actorId: me.userId, actorName: me.name, actorWorkspaceId: me.workspaceId }),
+        at,
+      });
     await tx.commit();
   });
 }

@@ -8,7 +8,7 @@
  * the condition skips the item.
  */
 import type { UseCaseContext } from '../../context';
-import { dueAction } from '../../domain/teams';
+import { dueAction, expiresAt } from '../../domain/teams';
 import { notify } from '../../notify/notify';
 import { ConcurrentChange } from '../../store';
 import { appendActivity } from '../../store/activity';
@@ -55,6 +55,9 @@ export async function processDueInvitation(
         email: invitation.email,
         permission: invitation.permission,
         invitedAt: invitation.createdAt,
+        workspaceId: invitation.workspaceId,
+        inviterEmail: invitation.inviterEmail,
+        expiresAt: expiresAt(invitation.createdAt),
       },
       at,
     });

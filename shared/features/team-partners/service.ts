@@ -9,6 +9,7 @@ import { early } from '../../context';
 import { isWorkspaceAdmin } from '../../domain/identity';
 import {
   checkInvitationEntries,
+  expiresAt,
   firstDueAt,
   invitationBatchErrorCode,
   type InvitationRecord,
@@ -161,6 +162,8 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
             invitationId: inv.invitationId,
             permission: inv.permission,
             invitedBy: me.userId,
+            inviterName: me.name,
+            inviterEmail: normalizeEmail(me.email),
           },
           at,
         });
@@ -181,6 +184,9 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
           invitedBy: me.userId,
           inviterEmail: normalizeEmail(me.email),
           invitations: summary,
+          workspaceId: team.workspaceId,
+          inviterName: me.name,
+          expiresAt: expiresAt(at),
         },
         at,
       });
@@ -247,7 +253,14 @@ export function approveInvitation(ctx: UseCaseContext, invitationId: string) {
     notify(tx, {
       template: 'team_partner.approved',
       to: [inv.inviterEmail, inv.email],
-      data: { teamId: inv.teamId, teamName: inv.teamName, invitationId: inv.invitationId, email: inv.email, permission: inv.permission },
+      data: {
+        teamId: inv.teamId,
+        teamName: inv.teamName,
+        invitationId: inv.invitationId,
+        email: inv.email,
+        permission: inv.permission,
+        actorName: me.name,
+      },
       at,
     });
     await tx.commit({
@@ -277,7 +290,14 @@ export function declineInvitation(ctx: UseCaseContext, invitationId: string, rea
     notify(tx, {
       template: 'team_partner.declined',
       to: [inv.inviterEmail, inv.email],
-      data: { teamId: inv.teamId, teamName: inv.teamName, invitationId: inv.invitationId, email: inv.email, reason: reason ?? null },
+      data: {
+        teamId: inv.teamId,
+        teamName: inv.teamName,
+        invitationId: inv.invitationId,
+        email: inv.email,
+        reason: reason ?? null,
+        actorName: me.name,
+      },
       at,
     });
     await tx.commit({
@@ -359,7 +379,7 @@ export function changePartnerPermission(ctx: UseCaseContext, teamId: string, use
     notify(tx, {
       template: 'team_partner.permission_changed',
       to: [partner.email],
-      data: { teamId: team.teamId, teamName: team.name, permission },
+      data: { teamId: team.teamId, teamName: team.name, permission, actorName: me.name },
       at,
     });
     await tx.commit();
@@ -388,7 +408,7 @@ export function removePartner(ctx: UseCaseContext, teamId: string, userId: strin
       notify(tx, {
         template: 'team_partner.removed',
         to: [partner.email],
-        data: { teamId: team.teamId, teamName: team.name },
+        data: { teamId: team.teamId, teamName: team.name, actorName: me.name },
         at,
       });
     }

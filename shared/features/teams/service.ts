@@ -195,7 +195,7 @@ export function addMember(ctx: UseCaseContext, teamId: string, email: string) {
     notify(tx, {
       template: 'team.member_added',
       to: [target.email],
-      data: { teamId: team.teamId, teamName: team.name, addedBy: me.userId },
+      data: { teamId: team.teamId, teamName: team.name, addedBy: me.userId, actorName: me.name },
       at,
     });
     await tx.commit({
