@@ -67,14 +67,14 @@ function partnershipActor(d: NotificationData, fallback: string): string {
 }
 
 /** "Decide by …" fact and sentence of a waiting stage (expiresAt recorded with the notification). */
-function deadline(d: NotificationData, what: string): { fact: Array<readonly [string, string]>; paragraph: Paragraph[] } {
+function deadline(d: NotificationData, what: string, act = 'Decide'): { fact: Array<readonly [string, string]>; paragraph: Paragraph[] } {
   const by = d.date('expiresAt');
   if (!by) return { fact: [], paragraph: [p`Without a decision within 30 days, ${what}.`] };
-  return { fact: [['Decide by', by]], paragraph: [p`Decide by ${strong(by)}: after that, ${what}.`] };
+  return { fact: [[`${act} by`, by]], paragraph: [p`${act} by ${strong(by)}: after that, ${what}.`] };
 }
 
 const invitationFacts = (d: NotificationData) =>
-  d.list('invitations').map((i) => [i.text('email', 'a partner'), `permission: ${permissionLabel(i.optional('permission'))}`] as const);
+  d.list('invitations').map((i) => ['Partner', `${i.text('email', 'a partner')} (${permissionLabel(i.optional('permission'))})`] as const);
 
 const WHY = {
   workspaceDeciders: (d: NotificationData) =>
@@ -234,7 +234,7 @@ const templates = {
         heading: `${n === 1 ? 'A partner was' : `${n} partners were`} added to the team ${team(d)}`,
         preview: `The ${plural(n, 'partner', 'partners')} you invited can use the team now.`,
         paragraphs: [
-          p`The ${plural(n, 'partner', 'partners')} you invited into ${strong(team(d))} ${plural(n, 'is', 'are')} active at once (your role lets you approve partners yourself); each was told by e-mail.`,
+          p`The ${plural(n, 'partner', 'partners')} you invited into ${strong(team(d))} ${plural(n, 'is', 'are')} active now, without waiting for an approval; each was told by e-mail.`,
           p`You can change a partner’s permission or remove a partner at any time.`,
         ],
         facts: [['Team', team(d)], ...invitationFacts(d)],
@@ -448,7 +448,7 @@ const templates = {
     body: (d) => {
       const { host, guest } = pair(d);
       const reason = d.optional('reason');
-      const late = deadline(d, 'the request expires');
+      const late = deadline(d, 'the request expires', 'Send it again');
       return {
         heading: `${guest} declined the partnership`,
         preview: 'You can send the invitation again or cancel the request.',
