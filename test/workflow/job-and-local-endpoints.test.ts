@@ -90,12 +90,58 @@ describe('local endpoints', () => {
     const response = await fetch(`${service.url}/local/outbox?to=${encodeURIComponent(to.toLowerCase())}`);
     expect(response.status).toBe(200);
     const body: any = await response.json();
+    // SPEC §7/§9: {to, template, subject, data, at}, plus the rendered e-mail (text, html) and its outbox id.
+    const rendered = { id: expect.any(String), text: expect.any(String), html: expect.stringMatching(/^<!doctype html>/) };
     expect(body.items).toEqual([
-      { to: to.toLowerCase(), template: 'test.second', subject: expect.any(String), data: { n: 2 }, at: '2031-01-02T00:00:00.000Z' },
-      { to: to.toLowerCase(), template: 'test.first', subject: expect.any(String), data: { n: 1 }, at: '2031-01-01T00:00:00.000Z' },
+      {
+        to: to.toLowerCase(),
+        template: 'test.second',
+        subject: expect.any(String),
+        data: { n: 2 },
+        at: '2031-01-02T00:00:00.000Z',
+        ...rendered,
+      },
+      {
+        to: to.toLowerCase(),
+        template: 'test.first',
+        subject: expect.any(String),
+        data: { n: 1 },
+        at: '2031-01-01T00:00:00.000Z',
+        ...rendered,
+      },
     ]);
     expect((await fetch(`${service.url}/local/outbox`)).status).toBe(400);
     expect((await fetch(`${service.url}/local/outbox?to=not-an-email`)).status).toBe(400);
+  });
+
+  it('GET /local/outbox returns each e-mail as its reader gets it, and GET /local/outbox/{id}.html shows it', async () => {
+    const to = `reader.${Date.now()}@globex.example`;
+    const tx = new Transaction();
+    const data = { partnershipId: 'ps-reader-1', hostName: 'Acme <Host>', guestName: 'Globex', expiresAt: '2031-12-30T14:00:00.000Z' };
+    notify(tx, { template: 'partnership.invitation', to: [to], data, at: '2031-11-30T14:00:00.000Z' });
+    await tx.commit();
+    const body: any = await (await fetch(`${service.url}/local/outbox?to=${encodeURIComponent(to)}`)).json();
+    const [email] = body.items;
+    expect(email).toMatchObject({ to, template: 'partnership.invitation', subject: 'Acme <Host> invites Globex to a partnership', data });
+    expect(email.text).toContain('Acme <Host> invites your workspace Globex to a partnership.');
+    expect(email.text).toContain('Decide by 30 December 2031, 14:00 UTC');
+    expect(email.text).toContain('http://localhost:5173/partnerships/ps-reader-1');
+    expect(email.html).toContain('Acme &lt;Host&gt;');
+    expect(email.html).toContain('href="http://localhost:5173/partnerships/ps-reader-1"');
+
+    const page = await fetch(`${service.url}/local/outbox/${email.id}.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toBe(email.html);
+
+    // An unknown id (well formed, or not) is a 404 in the API's error format.
+    const unknownId = Buffer.from(`${to}\n2031-11-30T14:00:00.000Z\nzzzzzzzzz`).toString('base64url');
+    for (const id of [unknownId, 'not-an-id', email.id.slice(0, -4)]) {
+      const missing = await fetch(`${service.url}/local/outbox/${id}.html`);
+      expect(missing.status, id).toBe(404);
+      expect(await missing.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    }
   });
 
   it('POST /local/jobs/reminders runs the job once with the given clock', async () => {
