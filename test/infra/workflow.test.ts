@@ -161,6 +161,19 @@ describe('scheduled job and delivery', () => {
     expect(JSON.stringify(ses[0].Resource)).toContain('identity/no-reply@example.com');
     expect(JSON.stringify(ses[0].Resource)).not.toContain('"*"');
   });
+
+  it('gives the delivery function (and only it) APP_URL, the client application its e-mails link to', () => {
+    const fnId = logicalId(stack, stack.notificationDelivery.function);
+    expect(resources[fnId]!.Properties!.Environment.Variables.APP_URL).toBe('https://app.example.com');
+    const others = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => id !== fnId);
+    expect(others.filter(([, f]) => f.Properties.Environment?.Variables?.APP_URL !== undefined)).toEqual([]);
+    // Deploy-time context `appUrl`: normalised (no trailing slash); anything but an http(s) URL stops the synth.
+    const configured = Template.fromStack(buildStack({ context: { appUrl: 'https://app.partners.example/' } }).stack).toJSON();
+    const delivery = ofType(configured.Resources, 'AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.APP_URL);
+    expect(delivery![1].Properties.Environment.Variables.APP_URL).toBe('https://app.partners.example');
+    expect(() => buildStack({ context: { appUrl: 'javascript:alert(1)' } })).toThrow(/http\(s\) URL/);
+    expect(() => buildStack({ context: { appUrl: 'not a url' } })).toThrow();
+  });
 });
 
 describe('task responses', () => {

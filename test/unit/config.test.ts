@@ -74,6 +74,16 @@ describe('local mode', () => {
     expect(readConfig({ SERVICE_MODE: 'local', TABLE_NAME: 't', CURSOR_SECRET: 'k' })).toMatchObject({ tableName: 't', cursorSecret: 'k' });
   });
 
+  it('links e-mails to a local client application unless APP_URL says otherwise; deployed, APP_URL has no default', () => {
+    expect(readConfig({ SERVICE_MODE: 'local' }).appUrl).toBe('http://localhost:5173');
+    expect(readConfig({ SERVICE_MODE: 'local', APP_URL: 'http://127.0.0.1:8080/' }).appUrl).toBe('http://127.0.0.1:8080');
+    expect(readConfig({ ...aws, APP_URL: 'https://app.example.com' }).appUrl).toBe('https://app.example.com');
+    expect(readConfig(aws).appUrl).toBeUndefined();
+    const { lines, log } = capture();
+    expect(() => requireSettings(['SENDER_EMAIL', 'APP_URL'], { ...aws, SENDER_EMAIL: 'a@b.c' }, log)).toThrow(MissingSettingsError);
+    expect(lines.join('\n')).toContain('APP_URL');
+  });
+
   it('is what the test setup runs in (config() works here)', () => {
     resetConfigForTests();
     expect(config().mode).toBe('local');
