@@ -8,6 +8,8 @@
  * formatted date ever reaches the reader.
  */
 
+export const PRODUCT_NAME = 'Partnerships';
+
 /** A run of text shown with emphasis (a name, a date). */
 export interface Strong {
   strong: string;
@@ -131,6 +133,16 @@ export const permissionMeans = (value: string | undefined) => label(PERMISSION_M
 export const roleLabel = (value: string | undefined) => label(ROLES, value, 'Member');
 export const shareRoleLabel = (value: string | undefined) => label(SHARE_ROLES, value, 'Collaborator');
 export const shareRoleMeans = (value: string | undefined) => label(SHARE_ROLE_MEANS, value, 'you can log in to the account');
+
+// ---- pieces most templates use ------------------------------------------------------------------------
+
+export const team = (d: NotificationData) => d.text('teamName', 'your team');
+/** The two workspaces of a partnership. */
+export const pair = (d: NotificationData) => ({
+  host: d.text('hostName', 'the host workspace'),
+  guest: d.text('guestName', 'the guest workspace'),
+});
+export const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 /** Case-insensitive e-mail comparison. */
 export const sameEmail = (a: string | undefined, b: string | undefined) =>

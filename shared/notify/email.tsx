@@ -8,10 +8,9 @@
  */
 import type { Child } from 'hono/jsx';
 import { config, MissingSettingsError } from '../config';
-import { NotificationData, type AppPath, type EmailContent, type Paragraph } from './content';
+import { NotificationData, PRODUCT_NAME, type AppPath, type EmailContent, type Paragraph } from './content';
+import { renderSubject } from './subjects';
 import { templateOf } from './templates';
-
-export const PRODUCT_NAME = 'Partnerships';
 
 export interface RenderableNotification {
   to: string;
@@ -48,7 +47,7 @@ export function renderEmail(notification: RenderableNotification, options: { app
   const template = templateOf(notification.template);
   const data = new NotificationData(notification.data);
   const content = template.body(data, { to: notification.to, at: notification.at });
-  const subject = notification.subject ?? template.subject(data);
+  const subject = notification.subject ?? renderSubject(notification.template, notification.data);
   const actionUrl = appLink(options.appUrl, content.action.path);
   return {
     subject,

@@ -5,7 +5,7 @@
  */
 import { recordNotification } from '../store/activity';
 import type { Transaction } from '../store/transaction';
-import { renderSubject, type TemplateName } from './templates';
+import { renderSubject, type TemplateName } from './subjects';
 
 export interface Notification {
   template: TemplateName;

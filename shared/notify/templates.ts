@@ -1,6 +1,6 @@
 /**
- * Notification templates (SPEC §7): per template, the subject (rendered when the notification is
- * recorded) and the e-mail's content (rendered at delivery, shared/notify/email.tsx), written for the
+ * Notification templates (SPEC §7): per template, the e-mail's content (rendered at delivery,
+ * shared/notify/email.tsx; the subject is rendered when the notification is recorded, subjects.ts), written for the
  * situation: who did or asked what, what the recipient can do, by when, and the one link that opens
  * the client application on the object. A link never decides anything: the recipient signs in there.
  *
@@ -14,19 +14,22 @@
  */
 import {
   p,
+  pair,
   permissionLabel,
   permissionMeans,
+  plural,
   roleLabel,
   sameEmail,
   shareRoleLabel,
   shareRoleMeans,
   strong,
+  team,
   NotificationData,
 } from './content';
 import type { AppPath, EmailContent, Paragraph, RecipientContext } from './content';
+import { isKnownTemplate, type KnownTemplate } from './subjects';
 
 export interface EmailTemplate {
-  subject: (d: NotificationData) => string;
   body: (d: NotificationData, recipient: RecipientContext) => EmailContent;
 }
 
@@ -35,15 +38,9 @@ export interface EmailTemplate {
 /** A path of the client application, or the application's start page when an id is missing. */
 const path = (...segments: Array<string | undefined>): AppPath => (segments.every((s) => s !== undefined) ? segments : []);
 
-const team = (d: NotificationData) => d.text('teamName', 'your team');
 const teamPath = (d: NotificationData, ...rest: string[]) => path('teams', d.optional('teamId'), ...rest);
 const quote = (text: string): Paragraph => [`Reason given: “${text}”`];
-const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-/** The two workspaces of a partnership. */
-function pair(d: NotificationData) {
-  return { host: d.text('hostName', 'the host workspace'), guest: d.text('guestName', 'the guest workspace') };
-}
 const partnershipPath = (d: NotificationData, ...rest: string[]) => path('partnerships', d.optional('partnershipId'), ...rest);
 
 /**
@@ -105,7 +102,6 @@ const roleMeans = (role: string | undefined) =>
 const templates = {
   // ---- workspaces and teams (SPEC §2, §3) ----
   'workspace.member_added': {
-    subject: (d) => `You were added to ${d.optional('workspaceName') ?? 'a workspace'} as ${roleLabel(d.optional('role'))}`,
     body: (d) => {
       const workspace = d.text('workspaceName', 'a workspace');
       const role = roleLabel(d.optional('role'));
@@ -129,7 +125,6 @@ const templates = {
     },
   },
   'team.member_added': {
-    subject: (d) => `You were added to the team ${team(d)}`,
     body: (d) => ({
       heading: `You are a member of the team ${team(d)}`,
       preview: `You can now see ${team(d)}, its members and its work items.`,
@@ -146,7 +141,6 @@ const templates = {
 
   // ---- team partners (SPEC §4) ----
   'team_partner.invitation_pending': {
-    subject: (d) => `Partner ${plural(d.list('invitations').length, 'invitation', 'invitations')} to approve for the team ${team(d)}`,
     body: (d) => {
       const n = d.list('invitations').length;
       const inviter = d.optional('inviterName') ?? d.text('inviterEmail', 'A member of your workspace');
@@ -172,7 +166,6 @@ const templates = {
     },
   },
   'team_partner.invitation_reminder': {
-    subject: (d) => `Reminder: the partner invitation of ${d.text('email', 'a partner')} to the team ${team(d)} awaits your decision`,
     body: (d) => {
       const email = d.text('email', 'a partner');
       const since = d.date('invitedAt');
@@ -203,7 +196,6 @@ const templates = {
     },
   },
   'team_partner.activated': {
-    subject: (d) => `You are now a partner of the team ${team(d)} (${permissionLabel(d.optional('permission'))})`,
     body: (d) => {
       const inviter = d.optional('inviterName');
       const inviterEmail = d.optional('inviterEmail');
@@ -227,7 +219,6 @@ const templates = {
     },
   },
   'team_partner.activated_summary': {
-    subject: (d) => `Partners added to the team ${team(d)}`,
     body: (d) => {
       const n = d.list('invitations').length;
       return {
@@ -244,7 +235,6 @@ const templates = {
     },
   },
   'team_partner.approved': {
-    subject: (d) => `Partner invitation approved: ${d.text('email', 'a partner')} in the team ${team(d)}`,
     body: (d, r) => {
       const email = d.text('email', 'the partner');
       const permission = d.optional('permission');
@@ -283,7 +273,6 @@ const templates = {
     },
   },
   'team_partner.declined': {
-    subject: (d) => `Partner invitation declined: ${d.text('email', 'a partner')} in the team ${team(d)}`,
     body: (d, r) => {
       const email = d.text('email', 'the partner');
       const reason = d.optional('reason');
@@ -303,7 +292,6 @@ const templates = {
     },
   },
   'team_partner.expired': {
-    subject: (d) => `Partner invitation expired: ${d.text('email', 'a partner')} in the team ${team(d)}`,
     body: (d) => {
       const email = d.text('email', 'the partner');
       return {
@@ -319,7 +307,6 @@ const templates = {
     },
   },
   'team_partner.permission_changed': {
-    subject: (d) => `Your permission in the team ${team(d)} is now ${permissionLabel(d.optional('permission'))}`,
     body: (d) => {
       const permission = d.optional('permission');
       const actor = d.optional('actorName');
@@ -341,7 +328,6 @@ const templates = {
     },
   },
   'team_partner.removed': {
-    subject: (d) => `You are no longer a partner of the team ${team(d)}`,
     body: (d) => {
       const actor = d.optional('actorName');
       return {
@@ -361,7 +347,6 @@ const templates = {
 
   // ---- host-guest partnerships (SPEC §5) ----
   'partnership.requested': {
-    subject: (d) => `Partnership request to approve: ${pair(d).host} with ${pair(d).guest}`,
     body: (d) => {
       const { host, guest } = pair(d);
       const name = d.optional('requesterName');
@@ -385,7 +370,6 @@ const templates = {
     },
   },
   'partnership.invitation': {
-    subject: (d) => `${pair(d).host} invites ${pair(d).guest} to a partnership`,
     body: (d) => {
       const { host, guest } = pair(d);
       const sender = d.optional('requesterEmail');
@@ -405,7 +389,6 @@ const templates = {
     },
   },
   'partnership.accepted': {
-    subject: (d) => `Partnership active: ${pair(d).guest} accepted ${pair(d).host}'s partnership`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -426,7 +409,6 @@ const templates = {
     },
   },
   'partnership.declined_by_host': {
-    subject: (d) => `Partnership request declined by ${pair(d).host}`,
     body: (d) => {
       const { host, guest } = pair(d);
       const reason = d.optional('reason');
@@ -444,7 +426,6 @@ const templates = {
     },
   },
   'partnership.declined_by_guest': {
-    subject: (d) => `${pair(d).guest} declined the partnership with ${pair(d).host}`,
     body: (d) => {
       const { host, guest } = pair(d);
       const reason = d.optional('reason');
@@ -465,7 +446,6 @@ const templates = {
     },
   },
   'partnership.cancelled': {
-    subject: (d) => `Partnership request cancelled: ${pair(d).host} with ${pair(d).guest}`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -481,7 +461,6 @@ const templates = {
     },
   },
   'partnership.removed': {
-    subject: (d) => `Partnership ended: ${pair(d).host} with ${pair(d).guest}`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -497,7 +476,6 @@ const templates = {
     },
   },
   'partnership.expired': {
-    subject: (d) => `Partnership request expired: ${pair(d).host} with ${pair(d).guest}`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -513,7 +491,6 @@ const templates = {
     },
   },
   'partnership.reminder': {
-    subject: (d) => `Reminder: the partnership ${pair(d).host} with ${pair(d).guest} awaits your decision`,
     body: (d) => {
       const { host, guest } = pair(d);
       const guestStage = d.optional('status') === 'awaiting_guest_acceptance';
@@ -539,7 +516,6 @@ const templates = {
     },
   },
   'partnership.owner_added': {
-    subject: (d) => `You are now an owner of the partnership ${pair(d).host} with ${pair(d).guest}`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -557,8 +533,6 @@ const templates = {
 
   // ---- sharing (SPEC §6) ----
   'share.granted': {
-    subject: (d) =>
-      `${pair(d).host} shared the account ${d.text('accountName', 'an account')} with you (${shareRoleLabel(d.optional('role'))})`,
     body: (d) => {
       const { host } = pair(d);
       const account = d.text('accountName', 'an account');
@@ -581,7 +555,6 @@ const templates = {
     },
   },
   'share.access_removed': {
-    subject: (d) => `Your access to the accounts ${pair(d).host} shares with ${pair(d).guest} was removed`,
     body: (d) => {
       const { host, guest } = pair(d);
       return {
@@ -597,8 +570,6 @@ const templates = {
     },
   },
   'access_request.created': {
-    subject: (d) =>
-      `Access request to decide: ${d.text('email', 'a guest member')} for the account ${d.text('accountName', 'a shared account')}`,
     body: (d) => {
       const { guest } = pair(d);
       const email = d.text('email', 'a member of the guest workspace');
@@ -623,8 +594,6 @@ const templates = {
     },
   },
   'access_request.approved': {
-    subject: (d) =>
-      `Access request approved: ${d.text('email', 'a guest member')} for the account ${d.text('accountName', 'a shared account')}`,
     body: (d, r) => {
       const email = d.text('email', 'your colleague');
       const account = d.text('accountName', 'the shared account');
@@ -644,8 +613,6 @@ const templates = {
     },
   },
   'access_request.declined': {
-    subject: (d) =>
-      `Access request declined: ${d.text('email', 'a guest member')} for the account ${d.text('accountName', 'a shared account')}`,
     body: (d, r) => {
       const email = d.text('email', 'your colleague');
       const account = d.text('accountName', 'the shared account');
@@ -665,19 +632,12 @@ const templates = {
       };
     },
   },
-} satisfies Record<string, EmailTemplate>;
+} satisfies Record<KnownTemplate, EmailTemplate>;
 
-export const TEMPLATES: Readonly<Record<keyof typeof templates, EmailTemplate>> = templates;
-
-// A known name (editors complete it) or any other, which renders a fallback e-mail; `string & {}` keeps the
-// known names from being absorbed into `string`.
-export type TemplateName = keyof typeof templates | (string & {});
-
-export const isKnownTemplate = (name: string): name is keyof typeof templates => Object.hasOwn(templates, name);
+export const TEMPLATES: Readonly<Record<KnownTemplate, EmailTemplate>> = templates;
 
 /** An e-mail for a template without its own (a name recorded by newer code): what it is about and a link. */
 export const FALLBACK_TEMPLATE: EmailTemplate = {
-  subject: () => 'An update from Partnerships',
   body: (d) => {
     const link: AppPath = d.optional('partnershipId')
       ? partnershipPath(d)
@@ -698,11 +658,4 @@ export const FALLBACK_TEMPLATE: EmailTemplate = {
 
 export function templateOf(name: string): EmailTemplate {
   return isKnownTemplate(name) ? TEMPLATES[name] : FALLBACK_TEMPLATE;
-}
-
-/** The subject line, rendered when the notification is recorded. */
-export function renderSubject(template: TemplateName, data: Record<string, unknown>): string {
-  const known = isKnownTemplate(template);
-  const subject = templateOf(template).subject(new NotificationData(data));
-  return known ? subject : `${subject}: ${template.replace(/[._]/g, ' ')}`;
 }

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { renderEmail } from '../../shared/notify/email';
-import { renderSubject } from '../../shared/notify/templates';
+import { renderSubject } from '../../shared/notify/subjects';
 import { EMAIL_SAMPLES } from '../support/email-samples';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,7 +25,14 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 afterAll(async () => {

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../../shared/notify/content';
 import { appLink, renderEmail, type RenderedEmail } from '../../shared/notify/email';
-import { renderSubject, TEMPLATES } from '../../shared/notify/templates';
+import { renderSubject } from '../../shared/notify/subjects';
+import { TEMPLATES } from '../../shared/notify/templates';
 import { EMAIL_SAMPLES, type EmailSample } from '../support/email-samples';
 
 const APP_URL = 'https://app.example.test';
