@@ -24,6 +24,15 @@ export const TEMPLATES = {
   'partnership.expired': (d) => `Partnership request expired: ${String(d.hostName)} with ${String(d.guestName)}`,
   'partnership.reminder': (d) => `Reminder: a partnership (${String(d.hostName)} with ${String(d.guestName)}) awaits your decision`,
   'partnership.owner_added': (d) => `You are now an owner of the partnership ${String(d.hostName)} with ${String(d.guestName)}`,
+  // partnership governance (issue 15)
+  'partnership.owner_succession': (d) =>
+    `You now own the partnership ${String(d.hostName)} with ${String(d.guestName)}: its last owner left ${String(d.hostName)}`,
+  'partnership.recertification_opened': (d) =>
+    `Recertify the partnership ${String(d.hostName)} with ${String(d.guestName)} before ${String(d.dueAt)}`,
+  'partnership.recertification_reminder': (d) =>
+    `Reminder: the partnership ${String(d.hostName)} with ${String(d.guestName)} ends on ${String(d.dueAt)} unless both sides recertify it`,
+  'partnership.renewed': (d) => `Partnership renewed: ${String(d.hostName)} with ${String(d.guestName)} until ${String(d.endsAt)}`,
+  'partnership.ended': (d) => `Partnership ended: ${String(d.hostName)} with ${String(d.guestName)} was not recertified in time`,
   // sharing (issue 5)
   'share.granted': (d) => `${String(d.hostName)} shared the account ${String(d.accountName)} with you (${String(d.role)})`,
   'share.access_removed': (d) => `Your access to the accounts ${String(d.hostName)} shares with ${String(d.guestName)} was removed`,

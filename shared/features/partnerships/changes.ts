@@ -51,6 +51,7 @@ export async function recipientsOf(
     if (group === 'partner') emails.push(record.partnerEmail);
     if (group === 'requester') emails.push(record.requesterEmail);
     if (group === 'hostAdmins') emails.push(...(await ctx.store.users.adminEmails(record.hostWorkspaceId)));
+    if (group === 'guestAdmins') emails.push(...(await ctx.store.users.adminEmails(record.guestWorkspaceId)));
   }
   const actor = actorEmail ? normalizeEmail(actorEmail) : undefined;
   return [...new Set(emails.map(normalizeEmail))].filter((e) => e !== actor);
