@@ -41,7 +41,10 @@ export const partnerBlocked = () =>
   businessRule('partner_blocked', 'A partner policy does not allow a partnership between these workspaces.');
 
 /** A partnership request is blocked when either side blocks the other. */
-export function blocksPair(host: { workspaceId: string; policy: PartnershipPolicy }, guest: { workspaceId: string; policy: PartnershipPolicy }) {
+export function blocksPair(
+  host: { workspaceId: string; policy: PartnershipPolicy },
+  guest: { workspaceId: string; policy: PartnershipPolicy },
+) {
   return host.policy.blockedWorkspaceIds.includes(guest.workspaceId) || guest.policy.blockedWorkspaceIds.includes(host.workspaceId);
 }
 

@@ -59,7 +59,10 @@ export interface Recertification {
   remindersSent: number;
 }
 
-type TermRecord = Pick<PartnershipRecord, 'status' | 'term' | 'recertification' | 'taskToken' | 'taskStage' | 'executionStartedAt' | 'createdAt'>;
+type TermRecord = Pick<
+  PartnershipRecord,
+  'status' | 'term' | 'recertification' | 'taskToken' | 'taskStage' | 'executionStartedAt' | 'createdAt'
+>;
 
 /** A term of `days` starting at `startedAt`. */
 export function termStarting(startedAt: Date | string, days: number): Term {
@@ -148,8 +151,7 @@ export function planTerm(p: TermRecord, now: Date): TermPlan {
   const t = now.getTime();
   const lapse = t >= Date.parse(p.term.endsAt);
   const open = !lapse && !p.recertification && t >= Date.parse(roundOpensAt(p.term));
-  const remind =
-    !lapse && p.recertification?.nextReminderAt !== undefined && t >= Date.parse(p.recertification.nextReminderAt);
+  const remind = !lapse && p.recertification?.nextReminderAt !== undefined && t >= Date.parse(p.recertification.nextReminderAt);
   const continuation = continueAt(p);
   return { lapse, open, remind, continue: !lapse && continuation !== undefined && t >= Date.parse(continuation) };
 }
@@ -279,7 +281,10 @@ export const sideActor = (side: Side) => `side:${side}`;
  * An activity entry of the partnership's log as `viewerSide` sees it: a confirmation (or the renewal it
  * completed) of the other side shows when it was made, not who made it.
  */
-export function activityForSide<E extends { action: string; actorId: string; data?: Record<string, unknown> }>(entry: E, viewerSide: Side): E {
+export function activityForSide<E extends { action: string; actorId: string; data?: Record<string, unknown> }>(
+  entry: E,
+  viewerSide: Side,
+): E {
   if (entry.action !== 'partnership.recertified' && entry.action !== 'partnership.renewed') return entry;
   const side = entry.data?.side;
   if (side !== 'host' && side !== 'guest') return entry;

@@ -259,7 +259,12 @@ export function decideRequest(input: RequestInput): PartnershipRecord {
       { field: 'body.guestWorkspaceId', issue: 'unknown workspace' },
     ]);
   const hostPolicy = policyOrDefault(input.hostPolicy);
-  if (blocksPair({ workspaceId: host.workspaceId, policy: hostPolicy }, { workspaceId: guest.workspaceId, policy: policyOrDefault(input.guestPolicy) })) {
+  if (
+    blocksPair(
+      { workspaceId: host.workspaceId, policy: hostPolicy },
+      { workspaceId: guest.workspaceId, policy: policyOrDefault(input.guestPolicy) },
+    )
+  ) {
     throw partnerBlocked();
   }
   const partnerEmail = input.partnerEmail.trim().toLowerCase();
@@ -538,7 +543,13 @@ export function decideContinuation(p: PartnershipRecord, now: Date): Partnership
     taskStage: undefined,
     tokenRegisteredAt: undefined,
     tokenExpectedSince: at,
-    resume: { token: p.taskToken, stage, outcome: 'continued', attempts: 0, retryAt: new Date(now.getTime() + RESUME_RETRY_MS).toISOString() },
+    resume: {
+      token: p.taskToken,
+      stage,
+      outcome: 'continued',
+      attempts: 0,
+      retryAt: new Date(now.getTime() + RESUME_RETRY_MS).toISOString(),
+    },
     version: p.version + 1,
   };
 }

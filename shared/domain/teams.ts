@@ -234,7 +234,8 @@ export function checkAssignee(
 
 // ---- partner invitations ------------------------------------------------------------------------
 
-export type InvitationEntryCode = 'partner_blocked' | 'partner_not_registered' | 'same_workspace' | 'already_partner' | 'permission_too_high';
+export type InvitationEntryCode =
+  'partner_blocked' | 'partner_not_registered' | 'same_workspace' | 'already_partner' | 'permission_too_high';
 
 export interface InvitationEntryInput {
   email: string;

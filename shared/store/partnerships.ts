@@ -213,7 +213,11 @@ export class PartnershipsRepository {
    * records: one Query of the host's list, filtered on `ownerIds` and the status (`limit` items read).
    * `more`: the list goes on (a later page may hold more of them).
    */
-  async openOwnedBy(hostWorkspaceId: string, userId: string, page: PageRequest): Promise<{ records: PartnershipRecord[]; nextCursor: string | null }> {
+  async openOwnedBy(
+    hostWorkspaceId: string,
+    userId: string,
+    page: PageRequest,
+  ): Promise<{ records: PartnershipRecord[]; nextCursor: string | null }> {
     const partition = keys.partnershipsHostPartition(hostWorkspaceId);
     const result = await queryPage(
       {

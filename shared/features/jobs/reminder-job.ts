@@ -22,10 +22,7 @@ const JOB_ACTOR = 'system:reminder-job';
 const processors = new Map<string, DueProcessor>([
   [ENTITY.partnership, (due, ctx) => processDuePartnership(ctx, { partnershipId: due.id, dueKey: due.dueKey })],
   [ENTITY.partnerInvitation, (due, ctx) => processDueInvitation(ctx, { invitationId: due.id, dueKey: due.dueKey })],
-  [
-    ENTITY.memberDeparture,
-    (due, ctx) => processDueDeparture(ctx, { workspaceId: String(due.workspaceId), userId: String(due.userId) }),
-  ],
+  [ENTITY.memberDeparture, (due, ctx) => processDueDeparture(ctx, { workspaceId: String(due.workspaceId), userId: String(due.userId) })],
 ]);
 
 /** Adds or replaces the processor of an item type (tests, new features). */

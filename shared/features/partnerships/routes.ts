@@ -201,7 +201,7 @@ export const recertifyPartnership = defineRoute({
   path: '/partnerships/{partnershipId}/recertify',
   entry: 'functions/partnerships/recertify-partnership.ts',
   summary:
-    "One side confirms the partnership in its open recertification round (host side: a Partnership Owner or host Owner/Admin; guest side: a guest Owner/Admin); when both sides have, the term renews at once.",
+    'One side confirms the partnership in its open recertification round (host side: a Partnership Owner or host Owner/Admin; guest side: a guest Owner/Admin); when both sides have, the term renews at once.',
   params: partnershipParams,
   response: partnershipView,
   errors: { 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] },

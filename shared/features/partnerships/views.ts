@@ -14,7 +14,9 @@ function governanceView(record: PartnershipRecord, side: Side) {
   return {
     termDays: record.termDays ?? null,
     term: record.term ? { startedAt: record.term.startedAt, endsAt: record.term.endsAt, days: record.term.days } : null,
-    recertification: r ? { opensAt: r.opensAt, dueAt: r.dueAt, host: confirmation('host', r.host), guest: confirmation('guest', r.guest) } : null,
+    recertification: r
+      ? { opensAt: r.opensAt, dueAt: r.dueAt, host: confirmation('host', r.host), guest: confirmation('guest', r.guest) }
+      : null,
   };
 }
 

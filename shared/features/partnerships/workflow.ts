@@ -233,7 +233,10 @@ export async function lapsePartnership(ctx: UseCaseContext, partnershipId: strin
     const tx = ctx.store.transaction();
     writeChange(ctx, tx, current, next, {
       action: transition.activity,
-      data: { term: current.term, confirmed: { host: Boolean(current.recertification?.host), guest: Boolean(current.recertification?.guest) } },
+      data: {
+        term: current.term,
+        confirmed: { host: Boolean(current.recertification?.host), guest: Boolean(current.recertification?.guest) },
+      },
       notification: transition.notification && {
         template: transition.notification.template,
         to: await recipientsOf(ctx, transition.notification.to, next, undefined),

@@ -158,7 +158,8 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
         status: i.status,
         ...(i.decidedBy === TRUSTED_BY_POLICY ? { activatedBy: 'policy' } : {}),
       }));
-    const summaryOf = (list: InvitationRecord[]) => list.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
+    const summaryOf = (list: InvitationRecord[]) =>
+      list.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
     if (active.length > 0) {
       appendActivity(tx, [workspaceScope(team.workspaceId)], {
         actorId: me.userId,

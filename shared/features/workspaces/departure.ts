@@ -69,14 +69,17 @@ export interface DepartureWork {
   /** Of those, where the workspace Owner became an owner. */
   successions: number;
   invitationsWithdrawn: number;
-  /** Where each list resumes next (null: done). */
-  cursors: { owned: string | null; invitations: string | null };
+  /** Where each list resumes next (undefined: from its start; null: done). */
+  cursors: { owned: string | null | undefined; invitations: string | null | undefined };
   done: boolean;
 }
 
-/** Where a list resumes: the same page while it still holds matches beyond this batch, else the next page. */
-function nextCursorOf<T>(found: Found<T>, matched: number, limit: number, current: string | null | undefined): string | null {
-  if (matched > limit) return current ?? null;
+/**
+ * Where a list resumes: the same page while it still holds matches beyond this batch (undefined: the
+ * list's start), else the next page (null: the list is done).
+ */
+function nextCursorOf<T>(found: Found<T>, matched: number, limit: number, current: string | null | undefined): string | null | undefined {
+  if (matched > limit) return current;
   return found.nextCursor;
 }
 
@@ -179,7 +182,10 @@ export function recordRemainingDeparture(ctx: UseCaseContext, tx: Transaction, d
  * transaction, conditioned on the partnerships' versions and the departure read), until done (the
  * departure is deleted) or JOB_BATCHES_PER_RUN (it stays due: the next run goes on).
  */
-export async function processDueDeparture(ctx: UseCaseContext, due: { workspaceId: string; userId: string }): Promise<'departures' | 'skipped'> {
+export async function processDueDeparture(
+  ctx: UseCaseContext,
+  due: { workspaceId: string; userId: string },
+): Promise<'departures' | 'skipped'> {
   let worked = false;
   for (let batch = 0; batch < JOB_BATCHES_PER_RUN; batch++) {
     ctx.store.clear();

@@ -214,7 +214,12 @@ export function removeMember(ctx: UseCaseContext, workspaceId: string, userId: s
     const departed = { userId: member.userId, email: member.email, departedAt: at };
     const work = writeDepartureBatch(ctx, tx, { workspace, departed, owned, invitations });
     if (!work.done) {
-      recordRemainingDeparture(ctx, tx, { workspaceId, ...departed, ownedCursor: work.cursors.owned, invitationsCursor: work.cursors.invitations });
+      recordRemainingDeparture(ctx, tx, {
+        workspaceId,
+        ...departed,
+        ownedCursor: work.cursors.owned,
+        invitationsCursor: work.cursors.invitations,
+      });
     }
     appendActivity(tx, [scopeOf(workspaceId)], {
       actorId: me.userId,
