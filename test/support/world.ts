@@ -313,20 +313,26 @@ export class World {
     return { partnershipId, guest };
   }
 
+  /** An active partnership with a term of `termDays` (owner requested, guest owner accepted): its execution waits for the round. */
+  async termed(termDays: number): Promise<{ partnershipId: Id; guest: Workspace }> {
+    const guest = await this.newWorkspace('tguest');
+    const { partnershipId } = await requestPartnership(await this.owner(), await this.workspaceId(), {
+      guestWorkspaceId: guest.workspaceId,
+      partnerEmail: guest.owner.email,
+      termDays,
+    });
+    await this.settle(partnershipId, { state: 'AwaitGuestAcceptance' });
+    await acceptPartnership(guest.owner, partnershipId);
+    await this.settle(partnershipId, { state: 'AwaitRound' });
+    return { partnershipId, guest };
+  }
+
   /**
    * An active partnership with a 30-day term whose recertification round is open (SPEC §10): requested
    * by the host owner, accepted by the guest owner, the round opened as the job would at its opensAt.
    */
   async recertifiable(): Promise<{ partnershipId: Id; guest: Workspace }> {
-    const guest = await this.newWorkspace('rguest');
-    const { partnershipId } = await requestPartnership(await this.owner(), await this.workspaceId(), {
-      guestWorkspaceId: guest.workspaceId,
-      partnerEmail: guest.owner.email,
-      termDays: 30,
-    });
-    await this.settle(partnershipId, { state: 'AwaitGuestAcceptance' });
-    await acceptPartnership(guest.owner, partnershipId);
-    await this.settle(partnershipId, { state: 'AwaitRound' });
+    const { partnershipId, guest } = await this.termed(30);
     await openRecertificationRound(partnershipId);
     await this.settle(partnershipId, { state: 'AwaitRecertification' });
     return { partnershipId, guest };
