@@ -161,7 +161,10 @@ describe('the term life (SPEC §10)', () => {
     const routesOf = (name: string) => Object.fromEntries(definition.States[name].Choices.map((c: any) => [c.StringEquals, c.Next]));
     expect(routesOf('RoundDecision')).toEqual({ opened: 'AwaitRecertification', removed: 'Removed' });
     expect(routesOf('RecertificationDecision')).toEqual({ renewed: 'AwaitRound', removed: 'Removed' });
-    expect(definition.States.RecordLapse).toMatchObject({ Next: 'Ended', Parameters: { 'partnershipId.$': '$.partnershipId', 'error.$': '$.error' } });
+    expect(definition.States.RecordLapse).toMatchObject({
+      Next: 'Ended',
+      Parameters: { 'partnershipId.$': '$.partnershipId', 'error.$': '$.error' },
+    });
   });
 
   it('never lets an execution outlive the one-year limit: every term wait times out under it, and the job continues earlier', () => {

@@ -133,7 +133,12 @@ describe('the round and the job', () => {
     const p = decideOpenRound(active(30), at(opensAt)).record;
     expect(codeOf(() => decideLapse(p, at(30 * DAY_MS - 1)))).toBe('conflict:invalid_state');
     const lapse = decideLapse({ ...p, taskToken: 't', taskStage: 'recertification' }, at(30 * DAY_MS));
-    expect(lapse).toMatchObject({ to: 'ended', stage: 'recertification', outcome: 'lapsed', notification: { template: 'partnership.ended' } });
+    expect(lapse).toMatchObject({
+      to: 'ended',
+      stage: 'recertification',
+      outcome: 'lapsed',
+      notification: { template: 'partnership.ended' },
+    });
     expect(nextDueAt(lapse.record)).toBeUndefined();
   });
 
@@ -147,7 +152,9 @@ describe('the round and the job', () => {
     expect(next).toMatchObject({ executionName: 'p1-c1', executionRestarts: 1, taskToken: undefined });
     expect(next.resume).toMatchObject({ token: 'round-token', stage: 'round', outcome: 'continued' });
     // The new execution's token is expected within the reconciliation delay.
-    expect(planDue({ ...next, resume: undefined }, new Date(started + CONTINUE_EXECUTION_AFTER_MS + RECONCILE_AFTER_MS)).restart).toBe(true);
+    expect(planDue({ ...next, resume: undefined }, new Date(started + CONTINUE_EXECUTION_AFTER_MS + RECONCILE_AFTER_MS)).restart).toBe(
+      true,
+    );
   });
 
   it('derives the term outcomes for a task registering late', () => {
