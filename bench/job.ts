@@ -7,6 +7,11 @@
  * Due stages: a partnership requested through the API (awaiting host approval) cloned `due` times;
  * `now` is set just past its first 3-day reminder. Undue stages: clones of its due-index
  * row with gsi2sk = "<future ISO>#PARTNERSHIP#<id>", seeded directly with BatchWrite.
+ *
+ * Recertification (SPEC §10), in a table of its own: an active partnership with a 30-day term made
+ * through the API, its rows cloned `due` times with the due key at its round's opensAt (`now` an hour
+ * later: every round is due to open), then again beside `undue` active partnerships whose due time is
+ * in the future (their item cloned, as the undue stages are).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +29,7 @@ import type { Runner } from './workflow';
 
 const JOB_MODULE = 'shared/features/jobs/reminder-job.ts';
 const JOB_TABLE = 'bench_job';
+const TERMS_TABLE = 'bench_job_terms';
 
 export interface JobRun {
   label: string;
@@ -126,6 +132,7 @@ export async function measureJob(
     const withUndue = await runJob(job, `${settings.jobDue} due + ${settings.jobUndue} undue`, now, settings.jobDue, settings.jobUndue);
     runs.push(withUndue);
     log(`  job: ${withUndue.label}: ${withUndue.dueIndexItemsRead} due-index items read, ${withUndue.ms.toFixed(0)} ms`);
+    runs.push(...(await measureRecertification(env, runner, settings, job, log, notes)));
     return { runs, seeding, notes };
   } catch (error) {
     return { pending: `job bench failed: ${(error as Error).message.split('\n')[0]!.slice(0, 200)}`, runs: [], notes };
@@ -133,4 +140,57 @@ export async function measureJob(
     process.env.TABLE_NAME = previousTable;
     resetConfigForTests();
   }
+}
+
+const ROUND_OPENS_BEFORE_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * SPEC §10: rounds due to open, alone and beside `undue` active partnerships with a term that are not
+ * due (the job must read only what is due: at most the due ones plus one page).
+ */
+async function measureRecertification(
+  env: BenchEnvironment,
+  runner: Runner | undefined,
+  settings: BenchSettings,
+  job: JobFn,
+  log: (line: string) => void,
+  notes: string[],
+): Promise<JobRun[]> {
+  await ensureTable(env.endpoint, TERMS_TABLE);
+  process.env.TABLE_NAME = TERMS_TABLE;
+  resetConfigForTests();
+  const world = new World('terms', runner);
+  const { partnershipId } = await world.termed(30);
+  const template = rowsOwnedBy(await scanAll(env.raw, TERMS_TABLE), partnershipId);
+  const item = template.find((r) => r.type === 'PARTNERSHIP');
+  const endsAt: unknown = item?.term?.endsAt;
+  if (!item || typeof endsAt !== 'string') throw new Error('the termed partnership has no term');
+  const opensAt = new Date(Date.parse(endsAt) - ROUND_OPENS_BEFORE_MS).toISOString();
+  const now = new Date(Date.parse(opensAt) + 60 * 60 * 1000);
+  notes.push(
+    `recertification: now = ${now.toISOString()} (an hour after the rounds' opensAt, ${opensAt}: every cloned round is due to open)`,
+  );
+  // The template's own item is due at its opensAt too (its first due time was the 10-minute token check).
+  const dueTemplate = template.map((r) => (r === item ? { ...r, gsi2sk: `${opensAt}#PARTNERSHIP#${partnershipId}` } : r));
+  await batchWriteAll(env.raw, TERMS_TABLE, [dueTemplate.find((r) => r.type === 'PARTNERSHIP') ?? item], settings.seedParallelism);
+  await batchWriteAll(env.raw, TERMS_TABLE, cloneRows(dueTemplate, [partnershipId], settings.jobDue - 1, 'td'), settings.seedParallelism);
+  const label = (undue: number) => `recertification: ${settings.jobDue} rounds due${undue ? ` + ${undue} active not due` : ''}`;
+  const alone = await runJob(job, label(0), now, settings.jobDue, 0);
+  log(`  job: ${alone.label}: ${alone.dueIndexItemsRead} due-index items read, ${alone.ms.toFixed(0)} ms`);
+
+  await batchWriteAll(env.raw, TERMS_TABLE, cloneRows(dueTemplate, [partnershipId], settings.jobDue, 'te'), settings.seedParallelism);
+  const dueItem = dueTemplate.find((r) => r.type === 'PARTNERSHIP') ?? item;
+  const future = (i: number) => new Date(now.getTime() + 24 * 3600 * 1000 + i * 1000).toISOString();
+  const undueRows = function* (): Generator<Row> {
+    let i = 0;
+    for (const row of cloneRows([dueItem], [partnershipId], settings.jobUndue, 'tu')) {
+      yield { ...row, gsi2sk: `${future(i++)}#PARTNERSHIP#${String(row.gsi2sk).split('#').pop()}` };
+    }
+  };
+  log(`  job: seeding ${settings.jobUndue} active partnerships not due...`);
+  const seeding = await batchWriteAll(env.raw, TERMS_TABLE, undueRows(), settings.seedParallelism);
+  notes.push(`recertification: seeding ${seeding.items} active partnerships not due took ${(seeding.ms / 1000).toFixed(1)} s`);
+  const withUndue = await runJob(job, label(settings.jobUndue), now, settings.jobDue, settings.jobUndue);
+  log(`  job: ${withUndue.label}: ${withUndue.dueIndexItemsRead} due-index items read, ${withUndue.ms.toFixed(0)} ms`);
+  return [alone, withUndue];
 }

@@ -44,3 +44,6 @@ outbox dan
 
 step "§6 sharing: scripts/walkthrough-sharing.sh (docs/WALKTHROUGH-sharing.md)"
 bash "$(dirname "$0")/walkthrough-sharing.sh"
+
+step "§10 governance: scripts/walkthrough-governance.sh"
+bash "$(dirname "$0")/walkthrough-governance.sh"

@@ -27,8 +27,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, type IConstruct } from 'constructs';
 import { grantTableAccess } from './data-table';
 import {
+  CONTINUED_ERROR,
   EXPIRED_ERROR,
+  LAPSED_ERROR,
+  RECERTIFICATION_TASK_TIMEOUT_SECONDS,
+  ROUND_TASK_TIMEOUT_SECONDS,
   STATES,
+  TERM_WAIT_STATES,
   WAIT_STATES,
   WAIT_TASK_TIMEOUT_SECONDS,
   WORKFLOW_TASKS,
@@ -88,6 +93,7 @@ export class ApprovalWorkflow extends Construct {
   /** The await-decision function: the only task function that sends task responses. */
   readonly awaitDecisionFunction: ServiceFunction;
   readonly recordExpiryFunction: ServiceFunction;
+  readonly recordLapseFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
@@ -106,6 +112,7 @@ export class ApprovalWorkflow extends Construct {
     };
     this.awaitDecisionFunction = functionOf(STATES.awaitHostApproval);
     this.recordExpiryFunction = functionOf(STATES.recordExpiry);
+    this.recordLapseFunction = functionOf(STATES.recordLapse);
 
     // ---- terminal states ------------------------------------------------------------------------
     const active = new Succeed(this, STATES.active);
@@ -113,6 +120,10 @@ export class ApprovalWorkflow extends Construct {
     const cancelled = new Succeed(this, STATES.cancelled);
     const removed = new Succeed(this, STATES.removed);
     const expired = new Succeed(this, STATES.expired);
+    const ended = new Succeed(this, STATES.ended);
+    const continuedAsNew = new Succeed(this, STATES.continuedAsNew, {
+      comment: 'The scheduled job started a new execution that continues this life (one-year execution limit).',
+    });
     const recordFailure = new Fail(this, STATES.recordFailure, {
       error: 'WorkflowFailed',
       cause: 'A workflow task failed after its retries, or a decision had an unknown outcome; see the execution history.',
@@ -135,28 +146,29 @@ export class ApprovalWorkflow extends Construct {
       .next(expired);
 
     // ---- wait tasks (callback pattern) ----------------------------------------------------------
-    const awaitTask = (stateName: string) => {
+    const callbackTask = (stateName: string, stage: string, timeoutSeconds: number) => {
       const task = new LambdaInvoke(this, stateName, {
         lambdaFunction: functionOf(stateName),
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: TaskInput.fromObject({
           partnershipId: JsonPath.stringAt('$.partnershipId'),
-          stage: WAIT_STATES[stateName],
+          stage,
           taskToken: JsonPath.taskToken,
         }),
         resultPath: '$.decision',
-        // Backstop: the scheduled job expires a stage after 30 days with SendTaskFailure('Expired').
-        taskTimeout: Timeout.duration(Duration.seconds(WAIT_TASK_TIMEOUT_SECONDS)),
+        taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
         // Adds the retry on Lambda service errors (Lambda.ServiceException, ...: 2 s, x2, 6 attempts).
         retryOnServiceExceptions: true,
       });
-      // Never retry on States.TaskFailed here: it would match the `Expired` task failure too.
-      task
-        .addRetry({ errors: TRANSIENT_HANDLER_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 })
-        .addCatch(recordExpiry, { errors: [EXPIRED_ERROR, 'States.Timeout'], resultPath: '$.error' })
-        .addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+      // Never retry on States.TaskFailed here: it would match the Expired/Lapsed/ContinuedAsNew task failures too.
+      task.addRetry({ errors: TRANSIENT_HANDLER_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
       return task;
     };
+    // Approval stages. Backstop: the scheduled job expires a stage after 30 days with SendTaskFailure('Expired').
+    const awaitTask = (stateName: string) =>
+      callbackTask(stateName, WAIT_STATES[stateName] ?? stateName, WAIT_TASK_TIMEOUT_SECONDS)
+        .addCatch(recordExpiry, { errors: [EXPIRED_ERROR, 'States.Timeout'], resultPath: '$.error' })
+        .addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
     const awaitHostApproval = awaitTask(STATES.awaitHostApproval);
     const awaitGuestAcceptance = awaitTask(STATES.awaitGuestAcceptance);
     const awaitResend = awaitTask(STATES.awaitResend);
@@ -173,8 +185,49 @@ export class ApprovalWorkflow extends Construct {
       ['expired', expired],
     ];
 
+    // ---- the term life (SPEC §10) ------------------------------------------------------------------
+    // The lapse: the job records `ended` at endsAt and fails the waiting task with 'Lapsed'; RecordLapse
+    // (also the backstop of a round that outlived its 14 days) finds it ended, or ends it itself.
+    const recordLapse = new LambdaInvoke(this, STATES.recordLapse, {
+      lambdaFunction: this.recordLapseFunction,
+      payloadResponseOnly: true,
+      payload: TaskInput.fromObject({
+        partnershipId: JsonPath.stringAt('$.partnershipId'),
+        error: JsonPath.objectAt('$.error'),
+      }),
+      resultPath: '$.lapse',
+      taskTimeout: Timeout.duration(Duration.seconds(60)),
+      retryOnServiceExceptions: false,
+    });
+    recordLapse
+      .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 })
+      .addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' })
+      .next(ended);
+    // Until the round opens (the job resumes it at opensAt), then until both sides confirmed (the
+    // recertify route resumes it) or the term lapsed (the job fails it at endsAt).
+    const termTask = (stateName: string, timeoutSeconds: number, lapseErrors: string[]) =>
+      callbackTask(stateName, TERM_WAIT_STATES[stateName] ?? stateName, timeoutSeconds)
+        .addCatch(recordLapse, { errors: lapseErrors, resultPath: '$.error' })
+        .addCatch(continuedAsNew, { errors: [CONTINUED_ERROR], resultPath: '$.error' })
+        .addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+    const awaitRound = termTask(STATES.awaitRound, ROUND_TASK_TIMEOUT_SECONDS, [LAPSED_ERROR]);
+    const awaitRecertification = termTask(STATES.awaitRecertification, RECERTIFICATION_TASK_TIMEOUT_SECONDS, [
+      LAPSED_ERROR,
+      'States.Timeout',
+    ]);
+    const removedOnly: Array<[string, IChainable]> = [['removed', removed]];
+    const roundDecision = decision(STATES.roundDecision, [['opened', awaitRecertification], ...removedOnly]);
+    const recertificationDecision = decision(STATES.recertificationDecision, [['renewed', awaitRound], ...removedOnly]);
+    (awaitRound as INextable).next(roundDecision);
+    (awaitRecertification as INextable).next(recertificationDecision);
+
     const resendDecision = decision(STATES.resendDecision, [['resent', awaitGuestAcceptance], ...ends]);
-    const guestDecision = decision(STATES.guestDecision, [['accepted', active], ['declined', awaitResend], ...ends]);
+    const guestDecision = decision(STATES.guestDecision, [
+      ['accepted', active],
+      ['accepted_with_term', awaitRound],
+      ['declined', awaitResend],
+      ...ends,
+    ]);
     const hostDecision = decision(STATES.hostDecision, [['approved', awaitGuestAcceptance], ['declined', declinedByHost], ...ends]);
     (awaitHostApproval as INextable).next(hostDecision);
     (awaitGuestAcceptance as INextable).next(guestDecision);
@@ -191,7 +244,8 @@ export class ApprovalWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(start),
-      // No execution timeout: each wait has its own (32 days); a Standard execution lives at most a year.
+      // No execution timeout: each wait has its own; a Standard execution lives at most a year, and the
+      // scheduled job continues a term's life in a new execution 330 days after one started (docs/WORKFLOW.md).
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });

@@ -32,7 +32,8 @@ export interface PartnershipAccess {
   isGuestAdmin: boolean;
 }
 
-type Visible = Pick<PartnershipRecord, 'hostWorkspaceId' | 'guestWorkspaceId' | 'owners' | 'status' | 'guestVisible' | 'partnershipId'>;
+type Visible = Pick<PartnershipRecord, 'hostWorkspaceId' | 'guestWorkspaceId' | 'owners' | 'status' | 'guestVisible' | 'partnershipId'> &
+  Partial<Pick<PartnershipRecord, 'recertification'>>;
 
 const isAdminRole = (role: WorkspaceRole | undefined) => role === 'owner' || role === 'admin';
 
@@ -60,6 +61,8 @@ export type PartnershipAction =
   | 'remind'
   | 'addOwner'
   | 'viewActivity'
+  // governance (SPEC §10): one side's confirmation in an open recertification round
+  | 'recertify'
   // sharing (SPEC §6): only while the partnership is active
   | 'share'
   | 'revokeShare'
@@ -122,6 +125,11 @@ export function authorizePartnership(
     case 'remind':
       if (!isOwner) throw notEntitled('send reminders for');
       requireState(awaitsDecision(p.status));
+      return access;
+    case 'recertify':
+      // The host side: a Partnership Owner or a host Owner/Admin; the guest side: a guest Owner/Admin.
+      if (!isOwner && !isHostAdmin && !isGuestAdmin) throw notEntitled('recertify');
+      requireState(p.status === 'active' && p.recertification !== undefined);
       return access;
     case 'addOwner':
       if (!isOwner) throw notEntitled('add owners to');

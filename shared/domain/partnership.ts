@@ -5,12 +5,24 @@
  *   awaiting_host_approval --approve--> awaiting_guest_acceptance --accept--> active
  *          |  decline -> declined_by_host (terminal)   |  decline -> declined_by_guest --resend--> awaiting_guest_acceptance
  *   any stage: cancel -> cancelled, DELETE -> removed, 30 days undecided -> expired (all terminal)
- *   active: DELETE -> removed
+ *   active: DELETE -> removed; with a term (SPEC §10, partnership-term.ts): renewed by both sides'
+ *   recertification, or `ended` when the term lapses (terminal)
  */
 import { businessRule, conflict } from '../errors';
-import type { Stage } from '../workflow/tasks';
+import type { Stage, WaitStage } from '../workflow/tasks';
+import { blocksPair, partnerBlocked, policyOrDefault, termDaysOf, trusts, type PartnershipPolicy } from './partnership-policy';
+import {
+  continueAt,
+  planTerm,
+  termDueCandidates,
+  termStageOf,
+  termStarting,
+  type Recertification,
+  type Term,
+  type TermPlan,
+} from './partnership-term';
 
-export type { Stage };
+export type { Stage, WaitStage };
 
 export const PARTNERSHIP_STATUSES = [
   'awaiting_host_approval',
@@ -21,10 +33,11 @@ export const PARTNERSHIP_STATUSES = [
   'cancelled',
   'expired',
   'removed',
+  'ended',
 ] as const;
 export type PartnershipStatus = (typeof PARTNERSHIP_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<PartnershipStatus> = new Set(['declined_by_host', 'cancelled', 'expired', 'removed']);
+const TERMINAL: ReadonlySet<PartnershipStatus> = new Set(['declined_by_host', 'cancelled', 'expired', 'removed', 'ended']);
 /** Terminal: nothing moves it any more; the host-guest pair is free again. */
 export const isTerminal = (status: PartnershipStatus) => TERMINAL.has(status);
 
@@ -41,6 +54,11 @@ export function stageOf(status: PartnershipStatus): Stage | undefined {
   if (status === 'awaiting_guest_acceptance') return 'guest_acceptance';
   if (status === 'declined_by_guest') return 'resend';
   return undefined;
+}
+
+/** The stage the workflow waits in: an approval stage, or a term stage of an active partnership with a term. */
+export function waitingStageOf(p: Pick<PartnershipRecord, 'status' | 'term' | 'recertification'>): WaitStage | undefined {
+  return stageOf(p.status) ?? termStageOf(p);
 }
 
 /** Stages where somebody else must decide: they get reminders and manual reminders. */
@@ -73,6 +91,7 @@ export interface PartnershipOwner {
 }
 
 export interface DecisionRecord {
+  /** A user id; `policy` for a host approval skipped by the host's trusted list; `system` for the job. */
   by: string;
   at: string;
   reason?: string;
@@ -83,8 +102,11 @@ export interface DecisionRecord {
 /** A SendTaskSuccess/Failure owed to the workflow for a decision already recorded. */
 export interface PendingResume {
   token: string;
-  stage: Stage;
-  /** The outcome sent with SendTaskSuccess; `expired` is sent as SendTaskFailure('Expired'). */
+  stage: WaitStage;
+  /**
+   * The outcome sent with SendTaskSuccess; `expired`, `lapsed` and `continued` are sent as
+   * SendTaskFailure('Expired' | 'Lapsed' | 'ContinuedAsNew').
+   */
   outcome: string;
   attempts: number;
   /** When the job should (re)try it. */
@@ -110,6 +132,12 @@ export interface PartnershipRecord {
   /** cancel, remove or expiry. */
   closed?: DecisionRecord;
   resendCount: number;
+  /** The term asked for (request or host policy), 30..365 days; absent: open-ended. */
+  termDays?: number;
+  /** The current term (from activation on, for a partnership with `termDays`). */
+  term?: Term;
+  /** The open recertification round (absent between rounds). */
+  recertification?: Recertification;
   // The current waiting stage (absent when not waiting).
   stageEnteredAt?: string;
   expiresAt?: string;
@@ -119,13 +147,15 @@ export interface PartnershipRecord {
   lastReminderAt?: string;
   // The workflow.
   taskToken?: string;
-  taskStage?: Stage;
+  taskStage?: WaitStage;
   tokenRegisteredAt?: string;
   /** Since when a task token is expected for the current stage (stage entered, execution (re)started). */
   tokenExpectedSince?: string;
   resume?: PendingResume;
   executionName: string;
   executionRestarts: number;
+  /** When the current execution was started (restarts and continuations reset it); absent: at creation. */
+  executionStartedAt?: string;
   /** Bumped by every write that changes status, owners or the task token (optimistic concurrency). */
   version: number;
   createdAt: string;
@@ -149,6 +179,9 @@ export const RECORD_FIELDS = [
   'guestDecision',
   'closed',
   'resendCount',
+  'termDays',
+  'term',
+  'recertification',
   'stageEnteredAt',
   'expiresAt',
   'nextReminderAt',
@@ -161,6 +194,7 @@ export const RECORD_FIELDS = [
   'resume',
   'executionName',
   'executionRestarts',
+  'executionStartedAt',
   'version',
   'createdAt',
   'updatedAt',
@@ -198,6 +232,11 @@ export interface RequestInput {
   guestAdminEmails: string[];
   reason: string | undefined;
   requester: { userId: string; email: string; isHostAdmin: boolean };
+  /** The term asked for (30..365 days), if any. */
+  termDays?: number;
+  /** The partner policies of the host and the guest (default: none). */
+  hostPolicy?: PartnershipPolicy;
+  guestPolicy?: PartnershipPolicy;
   now: Date;
 }
 
@@ -219,6 +258,15 @@ export function decideRequest(input: RequestInput): PartnershipRecord {
     throw businessRule('guest_not_found', 'No workspace has this guestWorkspaceId.', [
       { field: 'body.guestWorkspaceId', issue: 'unknown workspace' },
     ]);
+  const hostPolicy = policyOrDefault(input.hostPolicy);
+  if (
+    blocksPair(
+      { workspaceId: host.workspaceId, policy: hostPolicy },
+      { workspaceId: guest.workspaceId, policy: policyOrDefault(input.guestPolicy) },
+    )
+  ) {
+    throw partnerBlocked();
+  }
   const partnerEmail = input.partnerEmail.trim().toLowerCase();
   if (!input.guestAdminEmails.map((e) => e.toLowerCase()).includes(partnerEmail)) {
     throw businessRule('partner_not_guest_admin', 'partnerEmail must be an Owner or Admin of the guest workspace.', [
@@ -226,7 +274,10 @@ export function decideRequest(input: RequestInput): PartnershipRecord {
     ]);
   }
   const at = now.toISOString();
-  const status: PartnershipStatus = requester.isHostAdmin ? 'awaiting_guest_acceptance' : 'awaiting_host_approval';
+  // A member's request toward a workspace the host trusts skips host approval (guest acceptance never).
+  const trusted = !requester.isHostAdmin && trusts(hostPolicy, guest.workspaceId);
+  const status: PartnershipStatus = requester.isHostAdmin || trusted ? 'awaiting_guest_acceptance' : 'awaiting_host_approval';
+  const termDays = termDaysOf(input.termDays, hostPolicy);
   return {
     partnershipId: input.partnershipId,
     hostWorkspaceId: host.workspaceId,
@@ -240,16 +291,25 @@ export function decideRequest(input: RequestInput): PartnershipRecord {
     owners: [{ userId: requester.userId, email: requester.email.toLowerCase(), addedAt: at, addedBy: requester.userId }],
     status,
     guestVisible: status === 'awaiting_guest_acceptance',
-    hostDecision: requester.isHostAdmin ? { by: requester.userId, at, auto: true } : undefined,
+    hostDecision: requester.isHostAdmin
+      ? { by: requester.userId, at, auto: true }
+      : trusted
+        ? { by: HOST_APPROVAL_BY_POLICY, at, auto: true }
+        : undefined,
     resendCount: 0,
+    ...(termDays !== null ? { termDays } : {}),
     ...stageFields(status, now),
     executionName: input.partnershipId,
     executionRestarts: 0,
+    executionStartedAt: at,
     version: 1,
     createdAt: at,
     updatedAt: at,
   };
 }
+
+/** `hostDecision.by` of a request whose host approval the host's trusted list skipped. */
+export const HOST_APPROVAL_BY_POLICY = 'policy';
 
 // ---- decisions ------------------------------------------------------------------------------------
 
@@ -268,6 +328,9 @@ const TRANSITIONS: Record<DecisionAction, Partial<Record<PartnershipStatus, Part
     active: 'removed',
   },
 };
+
+/** The outcome of an acceptance that starts a term: GuestDecision goes on to the term life (AwaitRound). */
+export const ACCEPTED_WITH_TERM = 'accepted_with_term';
 
 const OUTCOME: Record<DecisionAction, string> = {
   approve: 'approved',
@@ -292,14 +355,14 @@ export function nextStatus(action: DecisionAction, status: PartnershipStatus): P
 }
 
 /** Who is told about a change (resolved to e-mails by the service; the actor is never told of their own act). */
-export type Recipients = 'owners' | 'hostAdmins' | 'partner' | 'requester';
+export type Recipients = 'owners' | 'hostAdmins' | 'guestAdmins' | 'partner' | 'requester';
 
 export interface Transition {
-  action: DecisionAction | 'expire';
+  action: DecisionAction | 'expire' | 'open_round' | 'lapse';
   from: PartnershipStatus;
   to: PartnershipStatus;
   /** The stage the workflow waits in before the change (a resume is owed to it if it holds a token). */
-  stage: Stage | undefined;
+  stage: WaitStage | undefined;
   /** What SendTaskSuccess tells the workflow (`$.decision.outcome`). */
   outcome: string;
   record: PartnershipRecord;
@@ -364,6 +427,11 @@ export function decide(p: PartnershipRecord, action: DecisionAction, input: Deci
     case 'accept':
       record.guestDecision = decision;
       notification = { template: 'partnership.accepted', to: ['owners', 'hostAdmins'] };
+      // The first term starts at activation; the workflow then waits for its round (term stage `round`).
+      if (p.termDays !== undefined) {
+        record.term = termStarting(input.now, p.termDays);
+        record.tokenExpectedSince = at;
+      }
       break;
     case 'resend':
       record.resendCount = p.resendCount + 1;
@@ -382,11 +450,12 @@ export function decide(p: PartnershipRecord, action: DecisionAction, input: Deci
     action === 'decline'
       ? `partnership.${to}`
       : `partnership.${{ approve: 'approved', accept: 'accepted', resend: 'resent', cancel: 'cancelled', remove: 'removed' }[action]}`;
-  return { action, from: p.status, to, stage: stageOf(p.status), outcome: OUTCOME[action], record, activity, notification };
+  const outcome = action === 'accept' && record.term ? ACCEPTED_WITH_TERM : OUTCOME[action];
+  return { action, from: p.status, to, stage: waitingStageOf(p), outcome, record, activity, notification };
 }
 
 /** The resume a decision owes the workflow: only when the decided stage holds a registered task token. */
-export function owedResume(prev: PartnershipRecord, stage: Stage | undefined, outcome: string, now: Date): PendingResume | undefined {
+export function owedResume(prev: PartnershipRecord, stage: WaitStage | undefined, outcome: string, now: Date): PendingResume | undefined {
   if (!stage || !prev.taskToken || prev.taskStage !== stage) return undefined;
   return { token: prev.taskToken, stage, outcome, attempts: 0, retryAt: new Date(now.getTime() + RESUME_RETRY_MS).toISOString() };
 }
@@ -416,6 +485,32 @@ export function decideAddOwner(
   };
 }
 
+/**
+ * Owner succession (SPEC §10): a Partnership Owner who left the host workspace at `departedAt` stops
+ * being an owner; when none remains, `successor` (the host workspace's Owner) becomes one. Undefined
+ * when they were not an owner then (an owner added after a later return stays). `updatedAt` and the
+ * status do not change: the list summaries stay as they are.
+ */
+export function decideOwnerDeparture(
+  p: PartnershipRecord,
+  departed: { userId: string; departedAt: string },
+  successor: { userId: string; email: string } | undefined,
+  now: Date,
+): { record: PartnershipRecord; successor: PartnershipOwner | undefined } | undefined {
+  const leaving = p.owners.find((o) => o.userId === departed.userId && o.addedAt <= departed.departedAt);
+  if (!leaving) return undefined;
+  const owners = p.owners.filter((o) => o !== leaving);
+  let added: PartnershipOwner | undefined;
+  if (owners.length === 0 && successor && successor.userId !== departed.userId) {
+    added = { userId: successor.userId, email: successor.email.toLowerCase(), addedAt: now.toISOString(), addedBy: OWNER_SUCCESSION };
+    owners.push(added);
+  }
+  return { record: { ...p, owners, version: p.version + 1 }, successor: added };
+}
+
+/** `addedBy` of an owner who became one by succession. */
+export const OWNER_SUCCESSION = 'succession';
+
 /** The job restarts the execution of a stage whose wait task never registered a token (or whose execution was lost). */
 export function decideRestart(p: PartnershipRecord, now: Date): PartnershipRecord {
   const restarts = p.executionRestarts + 1;
@@ -423,7 +518,38 @@ export function decideRestart(p: PartnershipRecord, now: Date): PartnershipRecor
     ...p,
     executionRestarts: restarts,
     executionName: executionNameFor(p.partnershipId, restarts),
+    executionStartedAt: now.toISOString(),
     tokenExpectedSince: now.toISOString(),
+    version: p.version + 1,
+  };
+}
+
+/**
+ * The job continues a term's life in a new execution before Step Functions' one-year limit: the record
+ * names the new execution (`<id>-c<n>`), and the old one's token becomes a resume owed as
+ * SendTaskFailure('ContinuedAsNew'), which ends it. The new execution registers at the record's stage.
+ */
+export function decideContinuation(p: PartnershipRecord, now: Date): PartnershipRecord {
+  const stage = p.taskStage;
+  if (!p.taskToken || !stage) throw invalidState(p.status, 'continue');
+  const restarts = p.executionRestarts + 1;
+  const at = now.toISOString();
+  return {
+    ...p,
+    executionRestarts: restarts,
+    executionName: executionNameFor(p.partnershipId, restarts, 'continuation'),
+    executionStartedAt: at,
+    taskToken: undefined,
+    taskStage: undefined,
+    tokenRegisteredAt: undefined,
+    tokenExpectedSince: at,
+    resume: {
+      token: p.taskToken,
+      stage,
+      outcome: 'continued',
+      attempts: 0,
+      retryAt: new Date(now.getTime() + RESUME_RETRY_MS).toISOString(),
+    },
     version: p.version + 1,
   };
 }
@@ -469,19 +595,37 @@ export function decideExpiry(p: PartnershipRecord, now: Date): Transition {
  * The outcome a wait task reports when the decision for its stage was recorded before it could
  * register its token (docs/WORKFLOW.md, "Derivation"). Undefined: the status cannot follow that stage.
  */
-export function deriveOutcome(stage: Stage, status: PartnershipStatus): string | undefined {
+export function deriveOutcome(
+  stage: WaitStage,
+  status: PartnershipStatus,
+  record: Pick<PartnershipRecord, 'term' | 'recertification'> = {},
+): string | undefined {
   if (status === 'cancelled' || status === 'removed' || status === 'expired') return status;
+  // Active or ended: past approval. An execution passing through an approval stage (a restart, a
+  // continuation) goes on to where the record is; the term stages take a lapse as the job's 'Lapsed'.
+  const pastApproval = status === 'active' || status === 'ended';
+  const termed = record.term !== undefined;
   switch (stage) {
     case 'host_approval':
-      if (status === 'awaiting_guest_acceptance' || status === 'active' || status === 'declined_by_guest') return 'approved';
+      if (pastApproval || status === 'awaiting_guest_acceptance' || status === 'declined_by_guest') return 'approved';
       if (status === 'declined_by_host') return 'declined';
       return undefined;
     case 'guest_acceptance':
-      if (status === 'active') return 'accepted';
+      if (pastApproval) return termed ? ACCEPTED_WITH_TERM : 'accepted';
       if (status === 'declined_by_guest') return 'declined';
       return undefined;
     case 'resend':
-      if (status === 'awaiting_guest_acceptance' || status === 'active') return 'resent';
+      if (pastApproval || status === 'awaiting_guest_acceptance') return 'resent';
+      return undefined;
+    case 'round':
+      if (status === 'ended') return 'lapsed';
+      // Registered after the round opened.
+      if (status === 'active' && record.recertification) return 'opened';
+      return undefined;
+    case 'recertification':
+      if (status === 'ended') return 'lapsed';
+      // The round closed by renewal before the task registered: the term moved on.
+      if (status === 'active' && termed && !record.recertification) return 'renewed';
       return undefined;
   }
 }
@@ -498,8 +642,10 @@ export function nextDueAt(p: PartnershipRecord): string | undefined {
   if (stageOf(p.status)) {
     if (p.expiresAt) candidates.push(Date.parse(p.expiresAt));
     if (p.nextReminderAt) candidates.push(Date.parse(p.nextReminderAt));
-    if (!p.taskToken && p.tokenExpectedSince) candidates.push(Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS);
   }
+  if (waitingStageOf(p) && !p.taskToken && p.tokenExpectedSince) candidates.push(Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS);
+  // The term life: round opening, round reminders, the lapse, the continuation of an old execution.
+  candidates.push(...termDueCandidates(p));
   const valid = candidates.filter((c) => Number.isFinite(c));
   return valid.length ? new Date(Math.min(...valid)).toISOString() : undefined;
 }
@@ -509,6 +655,8 @@ export interface DuePlan {
   expire: boolean;
   remind: boolean;
   restart: boolean;
+  /** The term life (SPEC §10): lapse, round opening, round reminders, continuation. */
+  term: TermPlan;
 }
 
 /** What the job does with a due partnership at `now`. */
@@ -516,16 +664,19 @@ export function planDue(p: PartnershipRecord, now: Date): DuePlan {
   const t = now.getTime();
   const waiting = stageOf(p.status) !== undefined;
   const expire = waiting && p.expiresAt !== undefined && t >= Date.parse(p.expiresAt);
+  const term = planTerm(p, now);
   return {
     resume: p.resume !== undefined && t >= Date.parse(p.resume.retryAt),
     expire,
     remind: !expire && awaitsDecision(p.status) && p.nextReminderAt !== undefined && t >= Date.parse(p.nextReminderAt),
     restart:
       !expire &&
-      waiting &&
+      !term.lapse &&
+      waitingStageOf(p) !== undefined &&
       !p.taskToken &&
       p.tokenExpectedSince !== undefined &&
       t >= Date.parse(p.tokenExpectedSince) + RECONCILE_AFTER_MS,
+    term,
   };
 }
 
@@ -548,6 +699,11 @@ export function resumeRetryAt(attempts: number, now: Date): string {
   return new Date(now.getTime() + Math.min(60, 2 ** Math.max(0, attempts - 1)) * MINUTE_MS).toISOString();
 }
 
-/** The execution name of the n-th restart (0: the original). */
-export const executionNameFor = (partnershipId: string, restarts: number) =>
-  restarts === 0 ? partnershipId : `${partnershipId}-r${restarts}`;
+/**
+ * The execution name of the n-th execution after the first (0: the original): `-r<n>` after a lost
+ * execution, `-c<n>` for a continuation before the one-year limit (one counter: names never repeat).
+ */
+export const executionNameFor = (partnershipId: string, restarts: number, kind: 'restart' | 'continuation' = 'restart') =>
+  restarts === 0 ? partnershipId : `${partnershipId}-${kind === 'restart' ? 'r' : 'c'}${restarts}`;
+
+export { continueAt };

@@ -234,7 +234,8 @@ export function checkAssignee(
 
 // ---- partner invitations ------------------------------------------------------------------------
 
-export type InvitationEntryCode = 'partner_not_registered' | 'same_workspace' | 'already_partner' | 'permission_too_high';
+export type InvitationEntryCode =
+  'partner_blocked' | 'partner_not_registered' | 'same_workspace' | 'already_partner' | 'permission_too_high';
 
 export interface InvitationEntryInput {
   email: string;
@@ -243,6 +244,8 @@ export interface InvitationEntryInput {
   invitee?: Pick<UserRecord, 'userId' | 'workspaceId'>;
   /** Their current partner item in the team (pending or active), if any. */
   existing?: Pick<PartnerRecord, 'status'>;
+  /** The team workspace's partner policy refuses them (blocked workspace or e-mail domain; SPEC §10). */
+  blocked?: boolean;
 }
 
 export interface InvitationEntryError {
@@ -264,6 +267,7 @@ export function checkInvitationEntries(
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
     const fail = (code: InvitationEntryCode) => errors.push({ index, email: entry.email, code });
+    if (entry.blocked) return fail('partner_blocked');
     // A registered user in no workspace cannot be a partner: invite them as a member instead.
     if (!entry.invitee || !entry.invitee.workspaceId) return fail('partner_not_registered');
     if (entry.invitee.workspaceId === team.workspaceId) return fail('same_workspace');

@@ -29,6 +29,15 @@ export const SUBJECTS = {
   'partnership.expired': (d) => `Partnership request expired: ${pair(d).host} with ${pair(d).guest}`,
   'partnership.reminder': (d) => `Reminder: the partnership ${pair(d).host} with ${pair(d).guest} awaits your decision`,
   'partnership.owner_added': (d) => `You are now an owner of the partnership ${pair(d).host} with ${pair(d).guest}`,
+  'partnership.owner_succession': (d) =>
+    `You now own the partnership ${pair(d).host} with ${pair(d).guest}: its last owner left ${pair(d).host}`,
+  'partnership.recertification_opened': (d) =>
+    `Recertify the partnership ${pair(d).host} with ${pair(d).guest} by ${d.date('dueAt') ?? 'the end of its term'}`,
+  'partnership.recertification_reminder': (d) =>
+    `Reminder: the partnership ${pair(d).host} with ${pair(d).guest} ends ${d.date('dueAt') ? `on ${d.date('dueAt') ?? ''}` : 'soon'} unless both sides recertify it`,
+  'partnership.renewed': (d) =>
+    `Partnership renewed: ${pair(d).host} with ${pair(d).guest}${d.date('endsAt') ? ` until ${d.date('endsAt') ?? ''}` : ''}`,
+  'partnership.ended': (d) => `Partnership ended: ${pair(d).host} with ${pair(d).guest} was not recertified in time`,
   'share.granted': (d) =>
     `${pair(d).host} shared the account ${d.text('accountName', 'an account')} with you (${shareRoleLabel(d.optional('role'))})`,
   'share.access_removed': (d) => `Your access to the accounts ${pair(d).host} shares with ${pair(d).guest} was removed`,

@@ -531,6 +531,92 @@ const templates = {
     },
   },
 
+  'partnership.owner_succession': {
+    body: (d) => {
+      const { host, guest } = pair(d);
+      return {
+        heading: 'You are now a Partnership Owner',
+        preview: `The last owner of the partnership with ${guest} left ${host}.`,
+        paragraphs: [
+          p`The last Partnership Owner of the partnership between ${strong(host)} and ${strong(guest)} left ${strong(host)}. As the Owner of ${strong(host)}, you now own it, so it always has someone who answers for it.`,
+          p`You can follow it, share accounts of ${host} with members of ${guest}, decide on their access requests, add co-owners, and end it.`,
+        ],
+        action: { label: 'Open the partnership', path: partnershipPath(d) },
+        why: `You are the Owner of ${host}.`,
+      };
+    },
+  },
+  'partnership.recertification_opened': {
+    body: (d) => {
+      const { host, guest } = pair(d);
+      const due = d.date('dueAt');
+      return {
+        heading: 'Time to recertify a partnership',
+        preview: `Confirm that ${host} and ${guest} still need it${due ? ` by ${due}` : ''}.`,
+        paragraphs: [
+          p`The current term of the partnership between ${strong(host)} and ${strong(guest)} is ending. Each side confirms that it is still needed: ${host} by a Partnership Owner or an Owner/Admin, ${guest} by an Owner/Admin.`,
+          due
+            ? p`Confirm by ${strong(due)}. When both sides have confirmed, a new term starts; otherwise the partnership ends then and every shared account is closed.`
+            : p`When both sides have confirmed, a new term starts; otherwise the partnership ends at the end of its term and every shared account is closed.`,
+        ],
+        facts: due ? [['Confirm by', due]] : [],
+        action: { label: 'Review the partnership', path: partnershipPath(d) },
+        why: WHY.involved(d),
+      };
+    },
+  },
+  'partnership.recertification_reminder': {
+    body: (d) => {
+      const { host, guest } = pair(d);
+      const due = d.date('dueAt');
+      return {
+        heading: 'A partnership still needs your confirmation',
+        preview: `Your side has not recertified the partnership between ${host} and ${guest} yet.`,
+        paragraphs: [
+          p`Your side has not yet confirmed that the partnership between ${strong(host)} and ${strong(guest)} is still needed.`,
+          due
+            ? p`Without both confirmations by ${strong(due)}, the partnership ends and every shared account is closed.`
+            : p`Without both confirmations before the end of its term, the partnership ends and every shared account is closed.`,
+        ],
+        facts: due ? [['Confirm by', due]] : [],
+        action: { label: 'Review the partnership', path: partnershipPath(d) },
+        why: WHY.involved(d),
+      };
+    },
+  },
+  'partnership.renewed': {
+    body: (d) => {
+      const { host, guest } = pair(d);
+      const until = d.date('endsAt');
+      return {
+        heading: 'A partnership was renewed',
+        preview: `Both sides confirmed the partnership between ${host} and ${guest}.`,
+        paragraphs: [
+          p`Both ${strong(host)} and ${strong(guest)} confirmed their partnership: a new term has started.`,
+          ...(until ? [p`It runs until ${strong(until)}; you will be asked to recertify it 14 days before.`] : []),
+        ],
+        facts: until ? [['New term ends', until]] : [],
+        action: { label: 'Open the partnership', path: partnershipPath(d) },
+        why: WHY.involved(d),
+      };
+    },
+  },
+  'partnership.ended': {
+    body: (d) => {
+      const { host, guest } = pair(d);
+      return {
+        heading: 'A partnership ended at the end of its term',
+        preview: 'It was not recertified by both sides in time.',
+        paragraphs: [
+          p`The partnership between ${strong(host)} and ${strong(guest)} was not recertified by both sides before the end of its term, so it has ended.`,
+          p`Every account shared through it is no longer accessible to ${guest}. Its record and activity are kept; a new partnership can be requested.`,
+        ],
+        action: { label: 'Open the partnership', path: partnershipPath(d) },
+        why: WHY.involved(d),
+      };
+    },
+  },
+
   // ---- sharing (SPEC §6) ----
   'share.granted': {
     body: (d) => {

@@ -7,7 +7,9 @@
  *
  * Key templates: literal text with `<placeholders>` (`TEAM#<teamId>`, `<createdAt>#<id>`).
  */
+import { DEPARTURE_CONDITIONS } from './departures';
 import { PARTNERSHIP_CONDITIONS } from './partnerships';
+import { POLICY_CONDITIONS } from './policies';
 import { SHARING_CONDITIONS } from './sharing';
 import { TEAM_PARTNER_CONDITIONS } from './team-partners';
 import { TEAM_CONDITIONS } from './teams';
@@ -101,10 +103,11 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
       { name: 'partners of a team', method: 'partnersPage', index: 'table', pk: 'TEAM#<teamId>', sk: 'PARTNER#<userId>' },
       {
         name: 'invitations of a workspace by status, newest first',
-        method: 'invitationsPage',
+        method: 'invitationsPage, pendingInvitedBy',
         index: 'gsi1',
         pk: 'WS#<ws>#PINV#<status>',
         sk: '<createdAt>#<invitationId>',
+        note: 'pendingInvitedBy: the pending ones a departing member made (filtered on invitedBy)',
       },
       {
         name: 'teams where a user is a partner',
@@ -127,7 +130,7 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
           'gsi1: WS#<host>#PS#HOST / <createdAt>#<partnershipId>',
           'gsi2: DUE / <dueAt>#PARTNERSHIP#<partnershipId> (while something is due)',
         ],
-        note: 'the record of truth, with its workflow bookkeeping',
+        note: 'the record of truth, with its workflow bookkeeping, term and round, and its owners ids (ownerIds)',
       },
       {
         entity: 'PARTNERSHIP_LISTING',
@@ -146,10 +149,11 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
     queries: [
       {
         name: "host's partnerships, newest first",
-        method: 'hostPage',
+        method: 'hostPage, openOwnedBy',
         index: 'gsi1',
         pk: 'WS#<ws>#PS#HOST',
         sk: '<createdAt>#<partnershipId>',
+        note: 'openOwnedBy: the open ones a departing member owns (filtered on ownerIds and status)',
       },
       {
         name: "guest's partnerships, newest first",
@@ -167,6 +171,26 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
       },
     ],
     conditions: Object.values(PARTNERSHIP_CONDITIONS),
+  },
+  {
+    repository: 'policies',
+    items: [{ entity: 'PARTNERSHIP_POLICY', pk: 'WS#<ws>', sk: 'POLICY', note: 'partner policy (absent: the default)' }],
+    queries: [],
+    conditions: Object.values(POLICY_CONDITIONS),
+  },
+  {
+    repository: 'departures',
+    items: [
+      {
+        entity: 'MEMBER_DEPARTURE',
+        pk: 'WS#<ws>',
+        sk: 'DEPARTURE#<userId>',
+        indexes: ['gsi2: DUE / <dueAt>#MEMBER_DEPARTURE#<ws>.<userId>'],
+        note: 'owner succession and withdrawals the job finishes',
+      },
+    ],
+    queries: [],
+    conditions: Object.values(DEPARTURE_CONDITIONS),
   },
   {
     repository: 'sharing',

@@ -7,6 +7,8 @@
  *   teamPartners    team partner relations and partner invitations                  (store/team-partners.ts)
  *   partnerships    host-guest partnerships, their list entries and pair guards      (store/partnerships.ts)
  *   sharing         accounts, sharing states, shares, access requests, login grants  (store/sharing.ts)
+ *   policies        partner policies of workspaces                                  (store/policies.ts)
+ *   departures      member departures the job finishes (owner succession)           (store/departures.ts)
  *   due index: the scheduled job's Query of what is due                             (store/due.ts)
  *   activity log and notification outbox: plain functions over a Transaction        (store/activity.ts)
  */
@@ -17,6 +19,8 @@ import { Transaction } from './transaction';
 import { PartnershipsRepository } from './partnerships';
 import { SharingRepository } from './sharing';
 import { UsersRepository } from './users';
+import { PoliciesRepository } from './policies';
+import { DeparturesRepository } from './departures';
 
 export class Store {
   readonly loader = new Loader();
@@ -25,6 +29,8 @@ export class Store {
   readonly teamPartners = new TeamPartnersRepository(this.loader);
   readonly partnerships = new PartnershipsRepository(this.loader);
   readonly sharing = new SharingRepository(this.loader);
+  readonly policies = new PoliciesRepository(this.loader);
+  readonly departures = new DeparturesRepository(this.loader);
 
   /** @param beforeCommit run before every commit (the context's check that the caller was verified). */
   constructor(private readonly beforeCommit: () => void = () => undefined) {}

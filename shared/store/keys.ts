@@ -35,6 +35,8 @@ export const ENTITY = {
   accessRequest: 'ACCESS_REQUEST',
   loginGrant: 'LOGIN_GRANT',
   sharingState: 'SHARING_STATE',
+  partnershipPolicy: 'PARTNERSHIP_POLICY',
+  memberDeparture: 'MEMBER_DEPARTURE',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -155,6 +157,18 @@ export const keys = {
   partnershipDue: (dueAt: string, partnershipId: string) => ({
     [TABLE.indexes.due.partitionKey]: keys.duePartition,
     [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.partnership}#${partnershipId}`,
+  }),
+
+  // ---- partnership governance (issue 15) --------------------------------------------------------
+  //   WS#<ws> / POLICY                     the workspace's partner policy (absent: the default policy)
+  //   WS#<ws> / DEPARTURE#<userId>         a member's departure whose owner succession and invitation
+  //                  gsi2: DUE / <dueAt>#MEMBER_DEPARTURE#<ws>.<userId>   withdrawals the job finishes
+  partnershipPolicy: (workspaceId: string): Key => ({ pk: `WS#${workspaceId}`, sk: 'POLICY' }),
+  memberDeparture: (workspaceId: string, userId: string): Key => ({ pk: `WS#${workspaceId}`, sk: `DEPARTURE#${userId}` }),
+  /** Due index attributes (gsi2) of a member departure the job still has to finish. */
+  memberDepartureDue: (dueAt: string, workspaceId: string, userId: string) => ({
+    [TABLE.indexes.due.partitionKey]: keys.duePartition,
+    [TABLE.indexes.due.sortKey]: `${dueAt}#${ENTITY.memberDeparture}#${workspaceId}.${userId}`,
   }),
 
   // ---- accounts, shares, access requests (issue 5) ---------------------------------------------

@@ -10,13 +10,17 @@
  *   partnerships a member owns     Query gsi1          WS#<host>#PS#OWNER#<userId> / <createdAt>#<id> (PS#<id> / LISTING#OWNER#<userId>)
  *   one open partnership per pair  item guard          PSGUARD#<host>#<guest> / PSGUARD
  *   due for the job                gsi2 (sparse)       DUE / <dueAt>#PARTNERSHIP#<id>              (store/due.ts reads it)
- * Lists are newest first and carry a summary copy, so a list is one Query.
+ *   open ones a member owns        Query gsi1 + filter WS#<host>#PS#HOST, ownerIds contains <userId> (owner succession)
+ * Lists are newest first and carry a summary copy, so a list is one Query. The partnership item also
+ * carries `ownerIds` (the owners' user ids), so a departing member's open partnerships are found
+ * with their records in one Query of the host's list (owner succession, SPEC §10).
  */
 import * as z from 'zod/mini';
 import { isTerminal, nextDueAt, PARTNERSHIP_STATUSES, type PartnershipRecord, type PartnershipStatus } from '../domain/partnership';
+import type { WaitStage } from '../domain/partnership';
 import { nextVersion, versionIs } from './concurrency';
 import { defineEntity } from './entity';
-import { and, eq, itemIsNew, keyCondition, lte, notExists, or } from './expressions';
+import { and, contains, eq, exists, isIn, itemIsNew, keyCondition, lte, notExists, or, type Condition } from './expressions';
 import { ENTITY, keys } from './keys';
 import type { Loader } from './loader';
 import { mapPage, queryPage, type Page, type PageRequest } from './query';
@@ -45,8 +49,20 @@ export const PARTNERSHIP_CONDITIONS = {
 
 // ---- entities --------------------------------------------------------------------------------------
 
-const STAGES = ['host_approval', 'guest_acceptance', 'resend'] as const;
+const STAGES = ['host_approval', 'guest_acceptance', 'resend', 'round', 'recertification'] as const satisfies readonly WaitStage[];
 const decisionSchema = z.object({ by: z.string(), at: z.string(), reason: z.optional(z.string()), auto: z.optional(z.boolean()) });
+const confirmationSchema = z.object({ by: z.string(), at: z.string() });
+const termSchema = z.object({ startedAt: z.string(), endsAt: z.string(), days: z.number() });
+const recertificationSchema = z.object({
+  opensAt: z.string(),
+  dueAt: z.string(),
+  openedAt: z.string(),
+  host: z.optional(confirmationSchema),
+  guest: z.optional(confirmationSchema),
+  nextReminderAt: z.optional(z.string()),
+  remindersSent: z.number(),
+});
+const OPEN_STATUSES = PARTNERSHIP_STATUSES.filter((s) => !isTerminal(s));
 
 const partnershipEntity = defineEntity(
   ENTITY.partnership,
@@ -67,6 +83,9 @@ const partnershipEntity = defineEntity(
     guestDecision: z.optional(decisionSchema),
     closed: z.optional(decisionSchema),
     resendCount: z.number(),
+    termDays: z.optional(z.number()),
+    term: z.optional(termSchema),
+    recertification: z.optional(recertificationSchema),
     stageEnteredAt: z.optional(z.string()),
     expiresAt: z.optional(z.string()),
     nextReminderAt: z.optional(z.string()),
@@ -81,6 +100,7 @@ const partnershipEntity = defineEntity(
     ),
     executionName: z.string(),
     executionRestarts: z.number(),
+    executionStartedAt: z.optional(z.string()),
     version: z.number(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -135,6 +155,8 @@ export interface PartnershipWithDue {
 
 const due = TABLE.indexes.due;
 const byOwner = TABLE.indexes.byOwner;
+/** The owners' user ids on the partnership item (a list the succession Query filters on). */
+const OWNER_IDS = 'ownerIds';
 
 /** The due attributes (gsi2) of a record: its next due time, or none (removed). */
 function dueAttributes(record: PartnershipRecord): Record<string, string | undefined> {
@@ -186,6 +208,28 @@ export class PartnershipsRepository {
     return this.listPage(keys.partnershipsOwnerPartition(workspaceId, userId), status, page);
   }
 
+  /**
+   * Owner succession: the open (non-terminal) partnerships of the host that `userId` owns, with their
+   * records: one Query of the host's list, filtered on `ownerIds` and the status (`limit` items read).
+   * `more`: the list goes on (a later page may hold more of them).
+   */
+  async openOwnedBy(
+    hostWorkspaceId: string,
+    userId: string,
+    page: PageRequest,
+  ): Promise<{ records: PartnershipRecord[]; nextCursor: string | null }> {
+    const partition = keys.partnershipsHostPartition(hostWorkspaceId);
+    const result = await queryPage(
+      {
+        index: 'byOwner',
+        keyCondition: keyCondition({ name: byOwner.partitionKey, value: partition }),
+        filter: and(contains(OWNER_IDS, userId), isIn('status', OPEN_STATUSES)),
+      },
+      { ...page, scope: `${partition}|owned-by|${userId}` },
+    );
+    return { records: result.items.map((item) => partnershipEntity.parse(item)), nextCursor: result.nextCursor };
+  }
+
   private async listPage(partition: string, status: PartnershipStatus | undefined, page: PageRequest): Promise<Page<PartnershipSummary>> {
     const result = await queryPage(
       {
@@ -223,6 +267,10 @@ export class PartnershipsRepository {
   change(tx: Transaction, prev: PartnershipRecord, next: PartnershipRecord): void {
     tx.put(this.item(next), { condition: versionIs(prev.version), name: PARTNERSHIP_CONDITIONS.unchanged });
     this.putListings(tx, prev, next);
+    // An owner who stops being one (owner succession) leaves their list.
+    for (const owner of prev.owners) {
+      if (!next.owners.some((o) => o.userId === owner.userId)) tx.delete(keys.partnershipOwnerListing(next.partnershipId, owner.userId));
+    }
     if (!isTerminal(prev.status) && isTerminal(next.status)) {
       tx.delete(keys.partnershipGuard(next.hostWorkspaceId, next.guestWorkspaceId), {
         condition: or(notExists('pk'), eq('partnershipId', next.partnershipId)),
@@ -231,16 +279,26 @@ export class PartnershipsRepository {
     }
   }
 
-  /** Stores the stage's task token while the status is still `waitsOn` (PARTNERSHIP_CONDITIONS.awaitsStage). */
+  /**
+   * Stores the stage's task token while the partnership still waits in that stage
+   * (PARTNERSHIP_CONDITIONS.awaitsStage): the stage's status for an approval stage; for the term
+   * stages, an active partnership with a term whose round is not open (`round`) or open (`recertification`).
+   */
   registerTaskToken(
     tx: Transaction,
     partnershipId: string,
-    registration: { token: string; stage: string; waitsOn: PartnershipStatus; at: string },
+    registration: { token: string; stage: WaitStage; waitsOn: PartnershipStatus; at: string },
   ): void {
+    const inStage: Condition =
+      registration.stage === 'round'
+        ? and(eq('status', 'active'), exists('term'), notExists('recertification'))
+        : registration.stage === 'recertification'
+          ? and(eq('status', 'active'), exists('recertification'))
+          : eq('status', registration.waitsOn);
     tx.update(
       keys.partnership(partnershipId),
       { set: { taskToken: registration.token, taskStage: registration.stage, tokenRegisteredAt: registration.at, version: nextVersion() } },
-      { condition: eq('status', registration.waitsOn), name: PARTNERSHIP_CONDITIONS.awaitsStage },
+      { condition: inStage, name: PARTNERSHIP_CONDITIONS.awaitsStage },
     );
   }
 
@@ -300,12 +358,14 @@ export class PartnershipsRepository {
     tx.check(keys.partnership(partnershipId), eq('status', 'active'), PARTNERSHIP_CONDITIONS.isActive);
   }
 
-  /** The item: the record, its host list entry (gsi1) and, while something is due, gsi2. */
+  /** The item: the record, its host list entry (gsi1), its owners' ids and, while something is due, gsi2. */
   private item(record: PartnershipRecord) {
-    return partnershipEntity.item(keys.partnership(record.partnershipId), record, {
+    const item = partnershipEntity.item(keys.partnership(record.partnershipId), record, {
       ...keys.partnershipListIndex(keys.partnershipsHostPartition(record.hostWorkspaceId), record.createdAt, record.partnershipId),
       ...dueAttributes(record),
     });
+    item[OWNER_IDS] = record.owners.map((o) => o.userId);
+    return item;
   }
 
   /** The guest list entry (once guest Owner/Admins may see it) and one per Partnership Owner, when new or changed. */

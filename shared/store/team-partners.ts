@@ -17,6 +17,7 @@
  *   invitations of a workspace by status    Query gsi1         WS#<ws>#PINV#<status> / <createdAt>#<id>  (newest first)
  *   teams where a user is a partner         Query gsi1         USER#<userId>#PARTNER_TEAMS / <teamId>
  *   due invitations                         Query gsi2         DUE / <dueAt>#PARTNER_INVITATION#<id>  (the scheduled job)
+ *   pending invitations a member made       Query gsi1 + filter WS#<ws>#PINV#pending, invitedBy = <userId>  (a member leaves)
  */
 import * as z from 'zod/mini';
 import {
@@ -159,6 +160,27 @@ export class TeamPartnersRepository {
       { ...page, scope: partition },
     );
     return mapPage(result, (item) => invitationEntity.parse(item));
+  }
+
+  /**
+   * A departing member's pending invitations in the workspace's teams (SPEC §10): one Query of the
+   * workspace's pending list filtered on the inviter (`limit` items read); `more`: the list goes on.
+   */
+  async pendingInvitedBy(
+    workspaceId: string,
+    userId: string,
+    page: PageRequest,
+  ): Promise<{ invitations: StoredInvitation[]; nextCursor: string | null }> {
+    const partition = keys.partnerInvitationsPartition(workspaceId, 'pending');
+    const result = await queryPage(
+      {
+        index: 'byOwner',
+        keyCondition: keyCondition({ name: byOwner.partitionKey, value: partition }),
+        filter: eq('invitedBy', userId),
+      },
+      { ...page, scope: `${partition}|invited-by|${userId}` },
+    );
+    return { invitations: result.items.map((item) => invitationEntity.parse(item)), nextCursor: result.nextCursor };
   }
 
   /** GET /me: the teams where the user is an active partner (one Query of the sparse gsi1 list, only what is shown). */

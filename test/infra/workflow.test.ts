@@ -8,7 +8,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildStack } from '../../infra/synth';
 import { definitionFromTemplate } from '../../local/workflow-definition';
 import { routes } from '../../shared/routes';
-import { STATES, WAIT_STATES } from '../../shared/workflow/tasks';
+import {
+  RECERTIFICATION_TASK_TIMEOUT_SECONDS,
+  ROUND_TASK_TIMEOUT_SECONDS,
+  STATES,
+  TERM_WAIT_STATES,
+  WAIT_STATES,
+} from '../../shared/workflow/tasks';
+import { CONTINUE_EXECUTION_AFTER_MS } from '../../shared/domain/partnership-term';
 import { functionActions, logicalId, ofType, type Resources } from './template-helpers';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -66,6 +73,13 @@ describe('approval state machine', () => {
       Cancelled: 'Succeed',
       Removed: 'Succeed',
       Expired: 'Succeed',
+      AwaitRound: 'Task',
+      RoundDecision: 'Choice',
+      AwaitRecertification: 'Task',
+      RecertificationDecision: 'Choice',
+      RecordLapse: 'Task',
+      Ended: 'Succeed',
+      ContinuedAsNew: 'Succeed',
     });
   });
 
@@ -111,13 +125,61 @@ describe('approval state machine', () => {
       );
     const ends = { cancelled: 'Cancelled', removed: 'Removed', expired: 'Expired' };
     expect(routesOf('HostDecision')).toEqual({ approved: 'AwaitGuestAcceptance', declined: 'DeclinedByHost', ...ends });
-    expect(routesOf('GuestDecision')).toEqual({ accepted: 'Active', declined: 'AwaitResend', ...ends });
+    // SPEC §10: an acceptance that starts a term goes on to the term life instead of ending in Active.
+    expect(routesOf('GuestDecision')).toEqual({ accepted: 'Active', accepted_with_term: 'AwaitRound', declined: 'AwaitResend', ...ends });
     expect(routesOf('ResendDecision')).toEqual({ resent: 'AwaitGuestAcceptance', ...ends });
     for (const name of ['HostDecision', 'GuestDecision', 'ResendDecision']) expect(definition.States[name].Default).toBe('RecordFailure');
     expect(definition.States['NeedsHostApproval?']).toMatchObject({
       Choices: [{ Variable: '$.hostApprovalRequired', BooleanEquals: true, Next: 'AwaitHostApproval' }],
       Default: 'AwaitGuestAcceptance',
     });
+  });
+});
+
+describe('the term life (SPEC §10)', () => {
+  it('waits for the round, then for both confirmations, with callback tasks; loops for the next term', () => {
+    const raw = rawDefinition();
+    for (const [name, stage] of Object.entries(TERM_WAIT_STATES)) {
+      const state = raw.States[name];
+      expect(state.Resource, name).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+      expect(state.ResultPath).toBe('$.decision');
+      expect(state.Parameters.Payload).toEqual({ 'partnershipId.$': '$.partnershipId', stage, 'taskToken.$': '$$.Task.Token' });
+      for (const retry of state.Retry) {
+        for (const never of ['States.ALL', 'States.TaskFailed', 'Lapsed', 'ContinuedAsNew']) expect(retry.ErrorEquals).not.toContain(never);
+      }
+    }
+    expect(raw.States.AwaitRound.Catch).toEqual([
+      { ErrorEquals: ['Lapsed'], ResultPath: '$.error', Next: 'RecordLapse' },
+      { ErrorEquals: ['ContinuedAsNew'], ResultPath: '$.error', Next: 'ContinuedAsNew' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
+    expect(raw.States.AwaitRecertification.Catch).toEqual([
+      { ErrorEquals: ['Lapsed', 'States.Timeout'], ResultPath: '$.error', Next: 'RecordLapse' },
+      { ErrorEquals: ['ContinuedAsNew'], ResultPath: '$.error', Next: 'ContinuedAsNew' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
+    const routesOf = (name: string) => Object.fromEntries(definition.States[name].Choices.map((c: any) => [c.StringEquals, c.Next]));
+    expect(routesOf('RoundDecision')).toEqual({ opened: 'AwaitRecertification', removed: 'Removed' });
+    expect(routesOf('RecertificationDecision')).toEqual({ renewed: 'AwaitRound', removed: 'Removed' });
+    expect(definition.States.RecordLapse).toMatchObject({
+      Next: 'Ended',
+      Parameters: { 'partnershipId.$': '$.partnershipId', 'error.$': '$.error' },
+    });
+  });
+
+  it('never lets an execution outlive the one-year limit: every term wait times out under it, and the job continues earlier', () => {
+    const raw = rawDefinition();
+    const year = 365 * 24 * 3600;
+    expect(raw.States.AwaitRecertification.TimeoutSeconds).toBe(RECERTIFICATION_TASK_TIMEOUT_SECONDS);
+    expect(raw.States.AwaitRecertification.TimeoutSeconds).toBeGreaterThan(14 * 24 * 3600);
+    expect(raw.States.AwaitRound.TimeoutSeconds).toBe(ROUND_TASK_TIMEOUT_SECONDS);
+    expect(raw.States.AwaitRound.TimeoutSeconds).toBeLessThan(year);
+    // The job's continuation comes before the round's backstop, which comes before the limit.
+    expect(CONTINUE_EXECUTION_AFTER_MS / 1000).toBeLessThan(ROUND_TASK_TIMEOUT_SECONDS);
+    // No task of the machine may wait without a timeout (the local runner would default it to 60 s).
+    for (const [name, state] of Object.entries<any>(raw.States)) {
+      if (state.Type === 'Task') expect(state.TimeoutSeconds, name).toBeLessThan(year);
+    }
   });
 });
 
@@ -189,8 +251,9 @@ describe('task responses', () => {
       .filter(([id]) => functionActions(resources, id).has('states:SendTaskSuccess'))
       .map(([id]) => id);
     expect(responders.sort()).toEqual([...allowed].sort());
-    // The state machine's other task function (RecordExpiry) gets none.
+    // The state machine's other task functions (RecordExpiry, RecordLapse) get none.
     expect(responders).not.toContain(logicalId(stack, (stack as any).workflow.recordExpiryFunction));
+    expect(responders).not.toContain(logicalId(stack, (stack as any).workflow.recordLapseFunction));
     // And no task function may Scan.
     for (const fn of (stack as any).workflow.taskFunctions)
       expect(functionActions(resources, logicalId(stack, fn)).has('dynamodb:Scan')).toBe(false);

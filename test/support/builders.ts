@@ -81,6 +81,19 @@ export const builders: Record<string, Builder> = {
     path: `/workspaces/${await ws(w)}/billing`,
     body: { plan: i % 2 ? 'team' : 'business', billingEmail: `billing-${w.name}-${i}@example.com` },
   }),
+  // §10: the partner policy. A changed value every iteration (a blocked domain nobody uses), so the route
+  // writes; no default term, so the world's later partnerships stay open-ended.
+  'GET /workspaces/{}/partnership-policy': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/workspaces/${await ws(w)}/partnership-policy`,
+  }),
+  'PUT /workspaces/{}/partnership-policy': async (w, i) => ({
+    actor: await w.owner(),
+    method: 'PUT',
+    path: `/workspaces/${await ws(w)}/partnership-policy`,
+    body: { trustedWorkspaceIds: [], blockedWorkspaceIds: [], blockedEmailDomains: [`blocked-${i}.example`], defaultTermDays: null },
+  }),
 
   // ---- §3 teams and work items -------------------------------------------------------------
   'POST /workspaces/{}/teams': async (w, i) => ({
@@ -232,6 +245,12 @@ export const builders: Record<string, Builder> = {
     actor: await w.member(),
     method: 'POST',
     path: `/partnerships/${(await w.requestPartnership('member')).partnershipId}/reminders`,
+  }),
+  // §10: the host side's confirmation in an open round (a fresh partnership each time: one per side and round).
+  'POST /partnerships/{}/recertify': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/partnerships/${(await w.recertifiable()).partnershipId}/recertify`,
   }),
   'POST /partnerships/{}/owners': async (w) => {
     const user = await w.newMember(await w.host(), 'member', 'co-owner');

@@ -11,7 +11,10 @@
  *   A failed step is memoized too, so everything that needs it reports the same reason.
  */
 import type { WaitTarget } from '../../local/workflow-runner';
+import { UseCaseContext } from '../../shared/context';
 import type { WorkspaceRole } from '../../shared/domain/identity';
+import { ROUND_OPENS_BEFORE_MS } from '../../shared/domain/partnership-term';
+import { processDuePartnership } from '../../shared/features/partnerships/due';
 import { must, registered, type Actor, type Client } from './api';
 
 export type Id = string;
@@ -84,6 +87,7 @@ export interface PartnershipRequest {
   guestWorkspaceId: Id;
   partnerEmail: string;
   reason?: string;
+  termDays?: number;
 }
 
 /** POST /workspaces/{host}/partnerships: the new partnership's id and status. */
@@ -103,6 +107,19 @@ export async function acceptPartnership(by: Actor, partnershipId: Id): Promise<v
     { actor: by, method: 'POST', path: `/partnerships/${partnershipId}/accept`, body: { acceptTerms: true } },
     'accept a partnership',
   );
+}
+
+/**
+ * Opens the recertification round of an active partnership with a term, as the scheduled job does at
+ * its `opensAt` (SPEC §10), for this partnership only (the job's clock moved to just after opensAt).
+ */
+export async function openRecertificationRound(partnershipId: Id): Promise<void> {
+  const lookup = UseCaseContext.forSystem('system:fixture');
+  const record = await lookup.store.partnerships.get(partnershipId);
+  if (!record?.term) throw new Error(`partnership ${partnershipId} has no term`);
+  const now = new Date(Date.parse(record.term.endsAt) - ROUND_OPENS_BEFORE_MS + 1000);
+  const outcome = await processDuePartnership(UseCaseContext.forSystem('system:reminder-job', now), { partnershipId, dueKey: '' });
+  if (outcome !== 'roundsOpened') throw new Error(`the round of ${partnershipId} did not open (${outcome})`);
 }
 
 export async function newAccount(by: Actor, workspaceId: Id, name: string, loginUrl?: string): Promise<Id> {
@@ -293,6 +310,31 @@ export class World {
       ...(by === 'member' ? { reason: 'Bench partnership' } : {}),
     });
     await this.settle(partnershipId, { state: by === 'member' ? 'AwaitHostApproval' : 'AwaitGuestAcceptance' });
+    return { partnershipId, guest };
+  }
+
+  /** An active partnership with a term of `termDays` (owner requested, guest owner accepted): its execution waits for the round. */
+  async termed(termDays: number): Promise<{ partnershipId: Id; guest: Workspace }> {
+    const guest = await this.newWorkspace('tguest');
+    const { partnershipId } = await requestPartnership(await this.owner(), await this.workspaceId(), {
+      guestWorkspaceId: guest.workspaceId,
+      partnerEmail: guest.owner.email,
+      termDays,
+    });
+    await this.settle(partnershipId, { state: 'AwaitGuestAcceptance' });
+    await acceptPartnership(guest.owner, partnershipId);
+    await this.settle(partnershipId, { state: 'AwaitRound' });
+    return { partnershipId, guest };
+  }
+
+  /**
+   * An active partnership with a 30-day term whose recertification round is open (SPEC §10): requested
+   * by the host owner, accepted by the guest owner, the round opened as the job would at its opensAt.
+   */
+  async recertifiable(): Promise<{ partnershipId: Id; guest: Workspace }> {
+    const { partnershipId, guest } = await this.termed(30);
+    await openRecertificationRound(partnershipId);
+    await this.settle(partnershipId, { state: 'AwaitRecertification' });
     return { partnershipId, guest };
   }
 

@@ -163,6 +163,8 @@ describe('local endpoints', () => {
     const body: any = await response.json();
     expect(body.expired).toBe(early.expired + 1);
     expect(body).toHaveProperty('reminded');
+    // SPEC §9/§10: the counts of the governance work (rounds opened, terms lapsed, continuations, departures).
+    for (const count of ['roundsOpened', 'ended', 'continued', 'departures']) expect(typeof body[count], count).toBe('number');
     expect(seen).toContain('TEST#endpoint-1');
 
     const bad = await fetch(`${service.url}/local/jobs/reminders`, { method: 'POST', body: JSON.stringify({ now: 'tomorrow' }) });

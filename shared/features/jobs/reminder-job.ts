@@ -3,15 +3,18 @@
  * locally). Reads only what is due: the due index (store/due.ts), page by page, and hands each item to
  * the processor of its type, each with its own system context (`system:reminder-job`, the job's clock)
  * and so its own reads. Processors are the features' due use cases: partnerships (reminders, expiry,
- * workflow resumes and restarts; docs/WORKFLOW.md) and pending team partner invitations.
+ * workflow resumes and restarts; the term life of SPEC §10: rounds opened, round reminders, lapses,
+ * continuations; docs/WORKFLOW.md), pending team partner invitations, and member departures whose
+ * owner succession and invitation withdrawals the membership change left to the job.
  */
 import { UseCaseContext } from '../../context';
 import { processDuePartnership } from '../partnerships/due';
 import { duePage, type DueItem } from '../../store/due';
 import { ENTITY } from '../../store/keys';
 import { processDueInvitation } from '../team-partners/due';
+import { processDueDeparture } from '../workspaces/departure';
 
-export type DueOutcome = 'reminded' | 'expired' | 'resumed' | 'skipped';
+export type DueOutcome = 'reminded' | 'expired' | 'resumed' | 'skipped' | 'roundsOpened' | 'ended' | 'continued' | 'departures';
 export type DueProcessor = (due: DueItem, ctx: UseCaseContext) => Promise<DueOutcome>;
 
 const JOB_ACTOR = 'system:reminder-job';
@@ -19,6 +22,7 @@ const JOB_ACTOR = 'system:reminder-job';
 const processors = new Map<string, DueProcessor>([
   [ENTITY.partnership, (due, ctx) => processDuePartnership(ctx, { partnershipId: due.id, dueKey: due.dueKey })],
   [ENTITY.partnerInvitation, (due, ctx) => processDueInvitation(ctx, { invitationId: due.id, dueKey: due.dueKey })],
+  [ENTITY.memberDeparture, (due, ctx) => processDueDeparture(ctx, { workspaceId: String(due.workspaceId), userId: String(due.userId) })],
 ]);
 
 /** Adds or replaces the processor of an item type (tests, new features). */
@@ -27,10 +31,20 @@ export function registerDueProcessor(type: string, processor: DueProcessor): voi
 }
 
 export interface ReminderJobResult {
+  /** Reminders sent: approval stages, pending invitations, sides of an open recertification round. */
   reminded: number;
+  /** Approval stages and invitations expired after 30 days. */
   expired: number;
   resumed: number;
   skipped: number;
+  /** Recertification rounds opened (SPEC §10). */
+  roundsOpened: number;
+  /** Terms lapsed: partnerships `ended`. */
+  ended: number;
+  /** Executions continued in a new one (one-year limit). */
+  continued: number;
+  /** Member departures worked on (owner succession, invitations withdrawn). */
+  departures: number;
   /** Items whose processor threw (left on the index: the next run retries them). */
   failed: number;
   /** Items DynamoDB read (ScannedCount of the due-index queries). */
@@ -53,7 +67,19 @@ export async function runReminderJob(input: ReminderJobOptions | Date = {}): Pro
   const now = options.now ?? new Date();
   const pageSize = options.pageSize ?? 100;
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  const result: ReminderJobResult = { reminded: 0, expired: 0, resumed: 0, skipped: 0, failed: 0, scanned: 0, pages: 0 };
+  const result: ReminderJobResult = {
+    reminded: 0,
+    expired: 0,
+    resumed: 0,
+    skipped: 0,
+    roundsOpened: 0,
+    ended: 0,
+    continued: 0,
+    departures: 0,
+    failed: 0,
+    scanned: 0,
+    pages: 0,
+  };
 
   const process = async (due: DueItem) => {
     const processor = processors.get(due.type);

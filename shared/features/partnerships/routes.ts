@@ -1,6 +1,7 @@
 /** Routes of SPEC §5 (host-guest partnerships, three-stage approval). */
 import * as z from 'zod/mini';
 import { PARTNERSHIP_STATUSES } from '../../domain/partnership';
+import { TERM_MAX_DAYS, TERM_MIN_DAYS } from '../../domain/partnership-term';
 import { defineRoute } from '../../http/route';
 import * as s from '../../http/schemas';
 
@@ -30,6 +31,17 @@ const partnershipView = z.extend(summary, {
   resendCount: z.number(),
   stage: z.nullable(z.object({ enteredAt: z.string(), expiresAt: z.nullable(z.string()), nextReminderAt: z.nullable(z.string()) })),
   lastReminderAt: z.nullable(z.string()),
+  // SPEC §10: the term asked for, the current term (from activation on), the open recertification round.
+  termDays: z.nullable(z.number()),
+  term: z.nullable(z.object({ startedAt: z.string(), endsAt: z.string(), days: z.number() })),
+  recertification: z.nullable(
+    z.object({
+      opensAt: z.string(),
+      dueAt: z.string(),
+      host: z.nullable(z.object({ by: z.nullable(z.string()), at: z.string() })),
+      guest: z.nullable(z.object({ by: z.nullable(z.string()), at: z.string() })),
+    }),
+  ),
 });
 
 const decisionAccess = { table: 'readWrite', workflow: ['respond'] } as const;
@@ -42,7 +54,13 @@ export const createPartnership = defineRoute({
   summary:
     'Request a host-guest partnership (any host member; reason required unless host Owner/Admin, whose request skips host approval).',
   params: workspaceParams,
-  body: z.strictObject({ guestWorkspaceId: s.id(), partnerEmail: s.email(), reason: z.optional(s.text(500)) }),
+  body: z.strictObject({
+    guestWorkspaceId: s.id(),
+    partnerEmail: s.email(),
+    reason: z.optional(s.text(500)),
+    /** SPEC §10: the term in days (30..365); without it the host policy's default, else open-ended. */
+    termDays: z.optional(z.int().check(z.minimum(TERM_MIN_DAYS), z.maximum(TERM_MAX_DAYS))),
+  }),
   response: partnershipView,
   successStatus: 201,
   idempotent: true,
@@ -177,6 +195,19 @@ export const addPartnershipOwner = defineRoute({
   access: { table: 'readWrite' },
 });
 
+export const recertifyPartnership = defineRoute({
+  id: 'recertifyPartnership',
+  method: 'POST',
+  path: '/partnerships/{partnershipId}/recertify',
+  entry: 'functions/partnerships/recertify-partnership.ts',
+  summary:
+    'One side confirms the partnership in its open recertification round (host side: a Partnership Owner or host Owner/Admin; guest side: a guest Owner/Admin); when both sides have, the term renews at once.',
+  params: partnershipParams,
+  response: partnershipView,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] },
+  access: decisionAccess,
+});
+
 export const partnershipRoutes = [
   createPartnership,
   listPartnerships,
@@ -189,4 +220,5 @@ export const partnershipRoutes = [
   removePartnership,
   remindPartnership,
   addPartnershipOwner,
+  recertifyPartnership,
 ];

@@ -21,6 +21,7 @@ import {
   type PartnershipStatus,
 } from '../../domain/partnership';
 import { listScopeFor, viewerOf } from '../../domain/partnership-access';
+import { BOTH_SIDES, decideRecertify, sideActor, type Side } from '../../domain/partnership-term';
 import { businessRule, conflict, notFound, rateLimited } from '../../errors';
 import { newId } from '../../ids';
 import { notify } from '../../notify/notify';
@@ -39,21 +40,26 @@ export interface RequestInput {
   guestWorkspaceId: string;
   partnerEmail: string;
   reason?: string;
+  /** SPEC §10: 30..365; without it the host policy's default term (null: open-ended). */
+  termDays?: number;
 }
 
 /**
- * Any host member requests a partnership; a host Owner/Admin's request skips host approval. The
- * caller, the host and the guest workspace (with their admin directories) in one BatchGet. The record
- * is written first; a failed start of the execution is reconciled by the scheduled job.
+ * Any host member requests a partnership; a host Owner/Admin's request skips host approval, and so
+ * does a member's toward a workspace the host trusts (SPEC §10). The caller, the host and the guest
+ * workspace (with their admin directories) and both partner policies in one BatchGet. The record is
+ * written first; a failed start of the execution is reconciled by the scheduled job.
  */
 export async function requestPartnership(ctx: UseCaseContext, hostId: string, input: RequestInput) {
-  const { users } = ctx.store;
+  const { users, policies } = ctx.store;
   const record = await optimistic(ctx.store, async () => {
     const sameWorkspace = input.guestWorkspaceId === hostId;
-    const [me, host, guest] = await Promise.all([
+    const [me, host, guest, hostPolicy, guestPolicy] = await Promise.all([
       ctx.me(),
       users.workspace(hostId),
       sameWorkspace ? undefined : users.workspace(input.guestWorkspaceId),
+      policies.get(hostId),
+      sameWorkspace ? undefined : policies.get(input.guestWorkspaceId),
     ]);
     requireMember(me, hostId);
     if (!host) throw notFound('workspace');
@@ -67,16 +73,23 @@ export async function requestPartnership(ctx: UseCaseContext, hostId: string, in
       guestAdminEmails: guest ? adminEmailsOf(guest) : [],
       reason: input.reason,
       requester: { userId: me.userId, email: me.email, isHostAdmin },
+      termDays: input.termDays,
+      hostPolicy,
+      guestPolicy,
       now: ctx.now,
     });
+    const skipped = requested.status === 'awaiting_guest_acceptance';
     const tx = ctx.store.transaction();
     writeChange(ctx, tx, undefined, requested, {
       action: 'partnership.requested',
-      data: isHostAdmin ? { hostApproval: 'auto' } : {},
+      data: {
+        ...(isHostAdmin ? { hostApproval: 'auto' } : skipped ? { hostApproval: 'policy' } : {}),
+        termDays: requested.termDays ?? null,
+      },
       notification: {
-        template: isHostAdmin ? 'partnership.invitation' : 'partnership.requested',
-        to: await recipientsOf(ctx, [isHostAdmin ? 'partner' : 'hostAdmins'], requested, me.email),
-        data: { requesterEmail: requested.requesterEmail, requesterName: me.name, ...(isHostAdmin ? {} : { reason: requested.reason }) },
+        template: skipped ? 'partnership.invitation' : 'partnership.requested',
+        to: await recipientsOf(ctx, [skipped ? 'partner' : 'hostAdmins'], requested, me.email),
+        data: { requesterEmail: requested.requesterEmail, requesterName: me.name, ...(skipped ? {} : { reason: requested.reason }) },
       },
     });
     // The requester's role is what made the request auto-approved (or not): still so at commit.
@@ -212,6 +225,58 @@ export function remindDeciders(ctx: UseCaseContext, partnershipId: string) {
       nextReminderAllowedAt: new Date(ctx.now.getTime() + MANUAL_REMINDER_INTERVAL_MS).toISOString(),
     };
   });
+}
+
+// ---- POST /partnerships/{id}/recertify (SPEC §10) ---------------------------------------------------------
+
+/**
+ * One side confirms the open round: the host side (a Partnership Owner or host Owner/Admin) or the
+ * guest side (a guest Owner/Admin); a side that confirmed already gets the same answer, nothing
+ * written. The second side's confirmation renews the term in the same transaction and then resumes
+ * AwaitRecertification with 'renewed' (records first; a failed resume is re-sent by the job). Against
+ * the job's lapse at `endsAt` the version condition decides: exactly one of them is recorded.
+ */
+export async function recertify(ctx: UseCaseContext, partnershipId: string) {
+  const decided = await optimistic(ctx.store, async () => {
+    const { me, record: prev, access } = await partnershipContext(ctx, partnershipId, 'recertify');
+    const side: Side = access.isHostMember ? 'host' : 'guest';
+    const decision = decideRecertify(prev, side, me.userId, ctx.now);
+    if (decision.unchanged) return { prev, next: prev, view: partnershipView(prev, access) };
+    const next = decision.record;
+    if (decision.renewed) next.resume = owedResume(prev, 'recertification', 'renewed', ctx.now) ?? prev.resume;
+    const at = ctx.at;
+    const other: Side = side === 'host' ? 'guest' : 'host';
+    const ownScopes = [
+      { kind: 'partnership', id: prev.partnershipId },
+      { kind: 'workspace', id: side === 'host' ? prev.hostWorkspaceId : prev.guestWorkspaceId },
+    ] as const;
+    const otherScope = [{ kind: 'workspace', id: other === 'host' ? prev.hostWorkspaceId : prev.guestWorkspaceId }] as const;
+    const target = { type: 'partnership', id: prev.partnershipId };
+    const tx = ctx.store.transaction();
+    ctx.store.partnerships.change(tx, prev, next);
+    // The confirming side's logs name who; the other side's log says when (a side sees who confirmed on its own side).
+    const confirmed = { action: 'partnership.recertified', target, data: { side, dueAt: prev.recertification?.dueAt }, at };
+    appendActivity(tx, ownScopes, { ...confirmed, actorId: me.userId });
+    appendActivity(tx, otherScope, { ...confirmed, actorId: sideActor(side) });
+    if (decision.renewed) {
+      const renewed = { action: 'partnership.renewed', target, data: { side, from: prev.term, to: next.term }, at };
+      appendActivity(tx, ownScopes, { ...renewed, actorId: me.userId });
+      appendActivity(tx, otherScope, { ...renewed, actorId: sideActor(side) });
+      notify(tx, {
+        template: 'partnership.renewed',
+        to: await recipientsOf(ctx, BOTH_SIDES, next, me.email),
+        data: notificationData(next, { startedAt: next.term?.startedAt, endsAt: next.term?.endsAt, days: next.term?.days }),
+        at,
+      });
+    }
+    // The confirming role still holds when the write commits (a demotion meanwhile is decided again).
+    ctx.store.users.requireMembershipUnchanged(tx, me);
+    await tx.commit();
+    return { prev, next, view: partnershipView(next, access) };
+  });
+  const { prev, next } = decided;
+  if (next.resume && next.resume.token !== prev.resume?.token) await deliverResume(ctx, next);
+  return decided.view;
 }
 
 // ---- POST /partnerships/{id}/owners ----------------------------------------------------------------------

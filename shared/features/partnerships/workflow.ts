@@ -1,6 +1,7 @@
 /**
- * The partnership side of the approval workflow (docs/WORKFLOW.md): starting an execution, resuming it
- * after a recorded decision, the wait tasks' token registration and the expiry. The record is the truth
+ * The partnership side of the workflow (docs/WORKFLOW.md): starting an execution, resuming it after a
+ * recorded decision, the wait tasks' token registration, the expiry of an approval stage and the lapse
+ * of a term (SPEC §10). The record is the truth
  * about what was decided; these use cases make the execution follow it. The decision routes, the
  * workflow tasks (functions/workflow/*) and the scheduled job all call these same use cases.
  */
@@ -15,14 +16,15 @@ import {
   type PartnershipRecord,
   type PartnershipStatus,
   type PendingResume,
-  type Stage,
+  type WaitStage,
 } from '../../domain/partnership';
+import { decideLapse, hasLiveTerm } from '../../domain/partnership-term';
 import { logger } from '../../logger';
 import { optimistic } from '../../store';
 import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partnerships';
 import type { Transaction } from '../../store/transaction';
 import { TaskClosedError, workflow } from '../../workflow/port';
-import { EXPIRED_ERROR } from '../../workflow/tasks';
+import { CONTINUED_ERROR, EXPIRED_ERROR, LAPSED_ERROR } from '../../workflow/tasks';
 import { recipientsOf, writeChange } from './changes';
 
 const isClosed = (error: unknown) =>
@@ -58,13 +60,18 @@ export async function startExecution(record: PartnershipRecord): Promise<boolean
 
 // ---- resume -----------------------------------------------------------------------------------------
 
-/** Sends what the resume owes: SendTaskSuccess({outcome}), or SendTaskFailure('Expired'). */
+/** The outcomes a resume sends as a task failure (a Catch routes them), with its cause. */
+const FAILURES: Partial<Record<string, [string, string]>> = {
+  expired: [EXPIRED_ERROR, 'No decision within 30 days.'],
+  lapsed: [LAPSED_ERROR, 'The term ended without both sides recertifying.'],
+  continued: [CONTINUED_ERROR, 'A new execution continues the partnership (one-year execution limit).'],
+};
+
+/** Sends what the resume owes: SendTaskSuccess({outcome}), or SendTaskFailure for expired, lapsed and continued. */
 async function send(resume: PendingResume): Promise<void> {
-  if (resume.outcome === 'expired') {
-    await workflow().sendTaskFailure(resume.token, EXPIRED_ERROR, 'No decision within 30 days.');
-  } else {
-    await workflow().sendTaskSuccess(resume.token, { outcome: resume.outcome });
-  }
+  const failure = FAILURES[resume.outcome];
+  if (failure) await workflow().sendTaskFailure(resume.token, failure[0], failure[1]);
+  else await workflow().sendTaskSuccess(resume.token, { outcome: resume.outcome });
 }
 
 /**
@@ -118,16 +125,16 @@ async function writeIfStill(ctx: UseCaseContext, build: (tx: Transaction) => voi
 // ---- the wait tasks (functions/workflow/await-decision.ts) ----------------------------------------------
 
 /**
- * Stores the task token while the status is still the one the stage waits on. Otherwise the decision
- * is already recorded: the outcome is derived from the status and sent on this token at once.
+ * Stores the task token while the partnership still waits in the stage. Otherwise the decision is
+ * already recorded: the outcome is derived from the record and sent on this token at once.
  */
 export async function registerTaskToken(
   ctx: UseCaseContext,
-  event: { partnershipId: string; stage: Stage; taskToken: string },
+  event: { partnershipId: string; stage: WaitStage; taskToken: string },
 ): Promise<string> {
   const { partnershipId, stage, taskToken } = event;
   // The event is the state machine's JSON: a stage outside the type finds nothing here and is refused.
-  const statusOfStage: Partial<Record<string, PartnershipStatus>> = STAGE_STATUS;
+  const statusOfStage: Partial<Record<string, PartnershipStatus>> = { ...STAGE_STATUS, round: 'active', recertification: 'active' };
   const waitsOn = statusOfStage[stage];
   if (!waitsOn) throw new Error(`unknown stage ${stage}`);
   const moved = await optimistic(ctx.store, async () => {
@@ -148,8 +155,9 @@ export async function registerTaskToken(
       await workflow().sendTaskFailure(taskToken, 'PartnershipNotFound', `No partnership ${partnershipId}.`);
       return 'not_found';
     }
-    const outcome = deriveOutcome(stage, current.status);
-    if (outcome === 'expired') await workflow().sendTaskFailure(taskToken, EXPIRED_ERROR, 'The stage expired before the task registered.');
+    const outcome = deriveOutcome(stage, current.status, current);
+    const failure = outcome ? FAILURES[outcome] : undefined;
+    if (failure) await workflow().sendTaskFailure(taskToken, failure[0], `${failure[1]} (before the task registered)`);
     else if (outcome) await workflow().sendTaskSuccess(taskToken, { outcome });
     else await workflow().sendTaskFailure(taskToken, 'InvalidState', `Stage ${stage} cannot follow status ${current.status}.`);
     return outcome ?? 'invalid_state';
@@ -205,4 +213,55 @@ export async function recordExpiry(ctx: UseCaseContext, partnershipId: string): 
   if (!expired)
     logger.warn('RecordExpiry: the partnership is no longer waiting; nothing to expire', { partnershipId, status: record.status });
   return { partnershipId, expired };
+}
+
+// ---- the lapse of a term (SPEC §10) -----------------------------------------------------------------------
+
+/**
+ * Records the lapse of a term whose `endsAt` passed without both confirmations (one transaction:
+ * `ended`, every share revoked, the pair guard freed, activity, both sides notified) and, with
+ * `endWorkflow`, fails the waiting term task with 'Lapsed'. Returns false when there is nothing to
+ * lapse (renewed meanwhile, removed, not yet due). The scheduled job and RecordLapse both call it.
+ */
+export async function lapsePartnership(ctx: UseCaseContext, partnershipId: string, options: { endWorkflow: boolean }): Promise<boolean> {
+  const ended = await optimistic(ctx.store, async () => {
+    const current = await ctx.store.partnerships.get(partnershipId);
+    if (!current?.term || !hasLiveTerm(current) || ctx.now.getTime() < Date.parse(current.term.endsAt)) return undefined;
+    const transition = decideLapse(current, ctx.now);
+    const next = transition.record;
+    next.resume = options.endWorkflow ? (owedResume(current, transition.stage, 'lapsed', ctx.now) ?? current.resume) : current.resume;
+    const tx = ctx.store.transaction();
+    writeChange(ctx, tx, current, next, {
+      action: transition.activity,
+      data: {
+        term: current.term,
+        confirmed: { host: Boolean(current.recertification?.host), guest: Boolean(current.recertification?.guest) },
+      },
+      notification: transition.notification && {
+        template: transition.notification.template,
+        to: await recipientsOf(ctx, transition.notification.to, next, undefined),
+      },
+    });
+    // Every share ends at once (one marker, whatever their number): logins are refused from now on.
+    ctx.store.sharing.revokeAll(tx, next, ctx.actorId, ctx.at);
+    await tx.commit();
+    return { prev: current, next };
+  });
+  if (!ended) return false;
+  if (ended.next.resume && ended.next.resume.token !== ended.prev.resume?.token) await deliverResume(ctx, ended.next, { fromJob: true });
+  return true;
+}
+
+/**
+ * RecordLapse (functions/workflow/record-lapse.ts): the Catch of a 'Lapsed' (or States.Timeout) term
+ * task failure. The job records the lapse before failing the task, so this usually finds it ended;
+ * otherwise (the round's task timed out) it lapses the term itself if `endsAt` has passed.
+ */
+export async function recordLapse(ctx: UseCaseContext, partnershipId: string): Promise<{ partnershipId: string; ended: boolean }> {
+  const record = await ctx.store.partnerships.get(partnershipId);
+  if (!record) return { partnershipId, ended: false };
+  if (record.status === 'ended') return { partnershipId, ended: true };
+  const ended = await lapsePartnership(ctx, partnershipId, { endWorkflow: false });
+  if (!ended) logger.warn('RecordLapse: the term has not lapsed; nothing to end', { partnershipId, status: record.status });
+  return { partnershipId, ended };
 }

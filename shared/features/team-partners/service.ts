@@ -22,6 +22,8 @@ import { notify } from '../../notify/notify';
 import { optimistic, type PageRequest } from '../../store';
 import { appendActivity } from '../../store/activity';
 import { normalizeEmail } from '../../store/keys';
+import { adminEmailsOf } from '../../store/users';
+import { blocksInvitee, trusts } from '../../domain/partnership-policy';
 import { TEAM_PARTNER_CONDITIONS, type StoredInvitation, type StoredPartner } from '../../store/team-partners';
 import { newTeamScopedId, teamOfScopedId } from '../../store/teams';
 import { readTeamAccess, teamAccess } from '../teams/access';
@@ -68,11 +70,13 @@ const decidedMeanwhile = () => conflict('invalid_state', 'The invitation was dec
 
 /**
  * Invites 1..20 users of other workspaces, all or nothing. Reads: the caller's access with the
- * e-mails' owners, then the invitees, their relations with the team and (pending invitations) the
- * workspace's admin directory; one transaction.
+ * e-mails' owners, then the invitees, their relations with the team, the team workspace (its admin
+ * directory: the deciders) and its partner policy; one transaction. The policy (SPEC §10) refuses an
+ * entry whose user's home workspace or e-mail domain it blocks (partner_blocked), and makes active at
+ * once an invitation of a user of a workspace it trusts (no Owner/Admin approval).
  */
 export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Array<{ email: string; permission: PartnerPermission }>) {
-  const { users, teamPartners } = ctx.store;
+  const { users, teamPartners, policies } = ctx.store;
   const normalized = entries.map((e) => ({ email: normalizeEmail(e.email), permission: e.permission }));
   return optimistic(ctx.store, async () => {
     const [{ me, team, access }, inviteeIds] = await Promise.all([
@@ -85,18 +89,26 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
         "Only the team's creator, Owner/Admins, workspace Owner/Admins and partners with edit_and_invite can invite partners.",
       );
     }
-    const activeAtOnce = access.invitesActiveAtOnce;
-    const [invitees, relations, admins] = await Promise.all([
+    const [invitees, relations, workspace, policy] = await Promise.all([
       Promise.all(inviteeIds.map((id) => (id ? users.get(id) : Promise.resolve(undefined)))),
       Promise.all(inviteeIds.map((id) => (id ? teamPartners.partner(team.teamId, id) : Promise.resolve(undefined)))),
-      // The deciders of pending invitations (the workspace's admin directory).
-      activeAtOnce ? [] : users.adminEmails(team.workspaceId),
+      // The deciders of pending invitations (the workspace's admin directory) and its partner policy.
+      users.workspace(team.workspaceId),
+      policies.get(team.workspaceId),
     ]);
 
     const errors = checkInvitationEntries(
       team,
       maxPermission,
-      normalized.map((e, i) => ({ ...e, invitee: invitees[i], existing: invitees[i] ? relations[i] : undefined })),
+      normalized.map((e, i) => {
+        const invitee = invitees[i];
+        return {
+          ...e,
+          invitee,
+          existing: invitee ? relations[i] : undefined,
+          blocked: blocksInvitee(policy, { email: e.email, workspaceId: invitee?.workspaceId }),
+        };
+      }),
     );
     if (errors.length > 0) {
       const { code, conflict: isConflict } = invitationBatchErrorCode(errors);
@@ -105,11 +117,13 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
     }
 
     const at = ctx.at;
-    const status: 'active' | 'pending' = activeAtOnce ? 'active' : 'pending';
     const invitations: InvitationRecord[] = normalized.map((e, i) => {
       const invitee = invitees[i];
       // checkInvitationEntries refused every entry without a registered invitee in another workspace.
       if (!invitee?.workspaceId) throw new Error('invitee checked above');
+      // A workspace Owner/Admin's invitations are active at once; so is anyone's of a user of a trusted workspace.
+      const byPolicy = !access.invitesActiveAtOnce && trusts(policy, invitee.workspaceId);
+      const activeAtOnce = access.invitesActiveAtOnce || byPolicy;
       return {
         invitationId: newTeamScopedId(team.teamId, ctx.now),
         teamId: team.teamId,
@@ -119,40 +133,44 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
         email: invitee.email,
         partnerWorkspaceId: invitee.workspaceId,
         permission: e.permission,
-        status,
+        status: activeAtOnce ? 'active' : 'pending',
         invitedBy: me.userId,
         inviterEmail: normalizeEmail(me.email),
         createdAt: at,
         updatedAt: at,
-        ...(activeAtOnce ? { decidedBy: me.userId, decidedAt: at } : {}),
+        ...(activeAtOnce ? { decidedBy: byPolicy ? TRUSTED_BY_POLICY : me.userId, decidedAt: at } : {}),
       };
     });
+    const active = invitations.filter((i) => i.status === 'active');
+    const pending = invitations.filter((i) => i.status === 'pending');
 
     const tx = ctx.store.transaction();
-    for (const invitation of invitations) teamPartners.invite(tx, invitation, activeAtOnce ? undefined : firstDueAt(at));
+    for (const invitation of invitations) teamPartners.invite(tx, invitation, invitation.status === 'active' ? undefined : firstDueAt(at));
     // The inviter still has the right to invite when the write commits: a partner inviter is still an
     // active edit_and_invite partner; for the others, the team still exists.
     if (access.as === 'partner') teamPartners.requireActorPermission(tx, team.teamId, me.userId, 'edit_and_invite');
     else ctx.store.teams.requireTeam(tx, team.teamId);
-    appendActivity(tx, [workspaceScope(team.workspaceId)], {
-      actorId: me.userId,
-      action: activeAtOnce ? 'team_partner.added' : 'team_partner.invited',
-      target: { type: 'team', id: team.teamId },
-      data: {
-        invitations: invitations.map((i) => ({
-          invitationId: i.invitationId,
-          userId: i.userId,
-          email: i.email,
-          permission: i.permission,
-          status,
-        })),
-      },
-      at,
-    });
-    const summary = invitations.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
-    if (activeAtOnce) {
+    const entriesOf = (list: InvitationRecord[]) =>
+      list.map((i) => ({
+        invitationId: i.invitationId,
+        userId: i.userId,
+        email: i.email,
+        permission: i.permission,
+        status: i.status,
+        ...(i.decidedBy === TRUSTED_BY_POLICY ? { activatedBy: 'policy' } : {}),
+      }));
+    const summaryOf = (list: InvitationRecord[]) =>
+      list.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
+    if (active.length > 0) {
+      appendActivity(tx, [workspaceScope(team.workspaceId)], {
+        actorId: me.userId,
+        action: 'team_partner.added',
+        target: { type: 'team', id: team.teamId },
+        data: { invitations: entriesOf(active) },
+        at,
+      });
       // A decision at once: each partner and the inviter are told.
-      for (const inv of invitations) {
+      for (const inv of active) {
         notify(tx, {
           template: 'team_partner.activated',
           to: [inv.email],
@@ -171,19 +189,27 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
       notify(tx, {
         template: 'team_partner.activated_summary',
         to: [me.email],
-        data: { teamId: team.teamId, teamName: team.name, invitations: summary },
+        data: { teamId: team.teamId, teamName: team.name, invitations: summaryOf(active) },
         at,
       });
-    } else {
+    }
+    if (pending.length > 0) {
+      appendActivity(tx, [workspaceScope(team.workspaceId)], {
+        actorId: me.userId,
+        action: 'team_partner.invited',
+        target: { type: 'team', id: team.teamId },
+        data: { invitations: entriesOf(pending) },
+        at,
+      });
       notify(tx, {
         template: 'team_partner.invitation_pending',
-        to: admins,
+        to: workspace ? adminEmailsOf(workspace) : [],
         data: {
           teamId: team.teamId,
           teamName: team.name,
           invitedBy: me.userId,
           inviterEmail: normalizeEmail(me.email),
-          invitations: summary,
+          invitations: summaryOf(pending),
           workspaceId: team.workspaceId,
           inviterName: me.name,
           expiresAt: expiresAt(at),
@@ -197,6 +223,9 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
     return { items: invitations.map(invitationView) };
   });
 }
+
+/** `decidedBy` of an invitation the team workspace's trusted list made active at once (SPEC §10). */
+export const TRUSTED_BY_POLICY = 'policy';
 
 // ---- one invitation -----------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 /** Routes of SPEC §2: workspaces, members, roles, ownership, billing. */
 import * as z from 'zod/mini';
 import { ASSIGNABLE_ROLES, BILLING_PLANS, WORKSPACE_ROLES } from '../../domain/identity';
+import { MAX_POLICY_ENTRIES } from '../../domain/partnership-policy';
+import { TERM_MAX_DAYS, TERM_MIN_DAYS } from '../../domain/partnership-term';
 import { defineRoute } from '../../http/route';
 import * as s from '../../http/schemas';
 
@@ -140,6 +142,79 @@ export const putWorkspaceBilling = defineRoute({
   access: { table: 'readWrite' },
 });
 
+// ---- partner policy (SPEC §10) -----------------------------------------------------------------
+
+/** A list of at most 100 entries, none repeated (each repeat is a detail of the 400). */
+const uniqueList = <T extends z.ZodMiniType<string>>(entry: T) =>
+  z
+    .array(entry)
+    .check(
+      z.maxLength(MAX_POLICY_ENTRIES),
+      z.superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((value, index) => {
+          if (seen.has(value)) ctx.addIssue({ code: 'custom', message: 'repeats an earlier entry', path: [index], input: value });
+          seen.add(value);
+        });
+      }),
+    )
+    .register(z.globalRegistry, { uniqueItems: true });
+
+/** An e-mail domain (lowercased): labels of letters, digits and hyphens, a top-level label of letters. */
+const emailDomain = () =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.toLowerCase(),
+      z.maxLength(253),
+      z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be an e-mail domain such as example.com'),
+    );
+const termDays = () => z.int().check(z.minimum(TERM_MIN_DAYS), z.maximum(TERM_MAX_DAYS));
+
+const policyBody = z.strictObject({
+  trustedWorkspaceIds: uniqueList(s.id()),
+  blockedWorkspaceIds: uniqueList(s.id()),
+  blockedEmailDomains: uniqueList(emailDomain()),
+  defaultTermDays: z.nullable(termDays()),
+});
+const policyResponse = z.object({
+  workspaceId: z.string(),
+  trustedWorkspaceIds: z.array(z.string()),
+  blockedWorkspaceIds: z.array(z.string()),
+  blockedEmailDomains: z.array(z.string()),
+  defaultTermDays: z.nullable(z.number()),
+  updatedAt: z.nullable(z.string()),
+  updatedBy: z.nullable(z.string()),
+});
+
+export const getPartnershipPolicy = defineRoute({
+  id: 'getPartnershipPolicy',
+  method: 'GET',
+  path: '/workspaces/{workspaceId}/partnership-policy',
+  entry: 'functions/workspaces/get-partnership-policy.ts',
+  summary: "The workspace's partner policy: trusted and blocked workspaces, blocked e-mail domains, default term (Owner/Admin).",
+  params: workspaceParams,
+  response: policyResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
+  access: { table: 'read' },
+});
+
+export const putPartnershipPolicy = defineRoute({
+  id: 'putPartnershipPolicy',
+  method: 'PUT',
+  path: '/workspaces/{workspaceId}/partnership-policy',
+  entry: 'functions/workspaces/put-partnership-policy.ts',
+  summary:
+    "Replace the workspace's partner policy (Owner/Admin): each list at most 100 entries, none repeated, listed ids must be other " +
+    'workspaces (400 with details otherwise); defaultTermDays 30..365 or null. Applies to new requests and invitations only.',
+  params: workspaceParams,
+  body: policyBody,
+  response: policyResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
+  access: { table: 'readWrite' },
+});
+
 export const workspaceRoutes = [
   createWorkspace,
   getWorkspace,
@@ -150,4 +225,6 @@ export const workspaceRoutes = [
   transferWorkspaceOwnership,
   getWorkspaceBilling,
   putWorkspaceBilling,
+  getPartnershipPolicy,
+  putPartnershipPolicy,
 ];

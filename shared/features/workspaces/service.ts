@@ -30,6 +30,7 @@ import { optimistic, type PageRequest } from '../../store';
 import { appendActivity, type ActivityScope } from '../../store/activity';
 import { normalizeEmail } from '../../store/keys';
 import { directoryChangeOf, isDirectoryRole, type MemberRow, type StoredWorkspace } from '../../store/users';
+import { readDeparture, recordRemainingDeparture, writeDepartureBatch } from './departure';
 
 // ---- views ----------------------------------------------------------------------------------------
 
@@ -186,13 +187,23 @@ export function changeRole(ctx: UseCaseContext, workspaceId: string, userId: str
   });
 }
 
-/** DELETE /workspaces/{id}/members/{userId}: Owner/Admin remove a member; a member may leave. */
+/**
+ * DELETE /workspaces/{id}/members/{userId}: Owner/Admin remove a member; a member may leave. With the
+ * membership, in the same transaction (SPEC §10): the member stops owning the workspace's open
+ * partnerships (the workspace Owner succeeds where nobody else owns one) and their pending partner
+ * invitations are withdrawn, a bounded batch of each; a departure left to the scheduled job covers any
+ * rest (features/workspaces/departure.ts). Reads: the caller, the member and the workspace in one
+ * BatchGet, beside the departure's two Queries; then one transaction.
+ */
 export function removeMember(ctx: UseCaseContext, workspaceId: string, userId: string) {
   const { users } = ctx.store;
   return optimistic(ctx.store, async () => {
-    const [me, target] = await Promise.all([ctx.me(), users.get(userId)]);
+    const departureReads = readDeparture(ctx, workspaceId, userId);
+    const [me, target, workspaceItem] = await Promise.all([ctx.me(), users.get(userId), users.workspace(workspaceId)]);
     decideRemoval(me, workspaceId, target);
     const member = accepted(target);
+    const workspace = existing(workspaceItem);
+    const [owned, invitations] = await Promise.all([departureReads.owned, departureReads.invitations]);
     const at = ctx.at;
     const self = member.userId === me.userId;
     const tx = ctx.store.transaction();
@@ -200,11 +211,28 @@ export function removeMember(ctx: UseCaseContext, workspaceId: string, userId: s
     // Conditioned on the role seen: an Admin leaves the directory with it.
     users.leaveWorkspace(tx, member, workspaceId, roleOf(member), at);
     users.updateWorkspace(tx, workspaceId, { directory: directoryChangeOf(member, member.role, undefined) });
+    const departed = { userId: member.userId, email: member.email, departedAt: at };
+    const work = writeDepartureBatch(ctx, tx, { workspace, departed, owned, invitations });
+    if (!work.done) {
+      recordRemainingDeparture(ctx, tx, {
+        workspaceId,
+        ...departed,
+        ownedCursor: work.cursors.owned,
+        invitationsCursor: work.cursors.invitations,
+      });
+    }
     appendActivity(tx, [scopeOf(workspaceId)], {
       actorId: me.userId,
       action: self ? 'workspace.member_left' : 'workspace.member_removed',
       target: { type: 'user', id: member.userId },
-      data: { email: member.email, role: member.role },
+      data: {
+        email: member.email,
+        role: member.role,
+        partnershipsLeft: work.partnerships,
+        ownerSuccessions: work.successions,
+        invitationsWithdrawn: work.invitationsWithdrawn,
+        ...(work.done ? {} : { remainderByJob: true }),
+      },
       at,
     });
     await tx.commit();

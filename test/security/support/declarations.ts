@@ -153,6 +153,8 @@ export const declarations: Record<string, Declaration> = {
   transferWorkspaceOwnership: tenant('the victim workspace ownership'),
   getWorkspaceBilling: tenant("the victim workspace's billing"),
   putWorkspaceBilling: tenant("the victim workspace's billing"),
+  getPartnershipPolicy: tenant("the victim workspace's partner policy"),
+  putPartnershipPolicy: tenant("the victim workspace's partner policy"),
 
   // ---- §3 teams and work items ------------------------------------------------------------------------
   createTeam: tenant('the victim workspace (creating a team in it)'),
@@ -191,6 +193,7 @@ export const declarations: Record<string, Declaration> = {
   removePartnership: tenant('an active partnership of the victim'),
   remindPartnership: tenant('a partnership of the victim awaiting host approval'),
   addPartnershipOwner: tenant("a victim partnership's owners"),
+  recertifyPartnership: tenant('a victim partnership in an open recertification round'),
 
   // ---- §6 accounts, shares, access requests, logins, activity -----------------------------------------
   createAccount: tenant('the victim workspace (adding an account)'),

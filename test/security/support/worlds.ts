@@ -89,7 +89,9 @@ export async function expectRecordAndWorkflowAgree(runner: WorkflowRunner, partn
   if (expectedStatus !== undefined) expect(status, partnershipId).toBe(expectedStatus);
   expect(record!.resume, `${partnershipId}: a resume is still pending`).toBeUndefined();
   const execution = runner.execution((record!.executionName as string | undefined) ?? partnershipId);
-  const waitingAt = WAITING_AT[status];
+  // SPEC §10: an active partnership with a term waits for its round, then for its confirmations.
+  const waitingAt =
+    status === 'active' && record!.term ? (record!.recertification ? 'AwaitRecertification' : 'AwaitRound') : WAITING_AT[status];
   if (waitingAt) expect({ status, waitingAt: execution?.waitingAt }).toEqual({ status, waitingAt });
   else expect({ status, execution: execution?.status }).toEqual({ status, execution: 'SUCCEEDED' });
 }
