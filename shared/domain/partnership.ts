@@ -292,7 +292,7 @@ export function nextStatus(action: DecisionAction, status: PartnershipStatus): P
 }
 
 /** Who is told about a change (resolved to e-mails by the service; the actor is never told of their own act). */
-export type Recipients = 'owners' | 'hostAdmins' | 'partner' | 'requester';
+export type Recipients = 'owners' | 'hostAdmins' | 'guestAdmins' | 'partner' | 'requester';
 
 export interface Transition {
   action: DecisionAction | 'expire';
@@ -314,10 +314,14 @@ export interface DecisionInput {
   now: Date;
 }
 
-/** Who decides in a stage: the reminders and the request/cancel notifications go to them. */
+/**
+ * Who decides in a stage: the reminders and the request/cancel notifications go to them. Stage 3 is
+ * decided by any guest Owner/Admin; `partnerEmail` (one of them when asked) is told too, should they
+ * have left the role since.
+ */
 export function decidersOf(status: PartnershipStatus): Recipients[] {
   if (status === 'awaiting_host_approval') return ['hostAdmins'];
-  if (status === 'awaiting_guest_acceptance') return ['partner'];
+  if (status === 'awaiting_guest_acceptance') return ['partner', 'guestAdmins'];
   return [];
 }
 

@@ -36,8 +36,8 @@ export function notificationData(record: PartnershipRecord, extra: Record<string
 }
 
 /**
- * The e-mails of recipient groups. The host's Owner/Admins come from its admin directory, read only
- * when a group needs them. The actor is never notified of their own action.
+ * The e-mails of recipient groups. A workspace's Owner/Admins come from its admin directory, read only
+ * when a group needs them (both directories in one BatchGet). The actor is never notified of their own action.
  */
 export async function recipientsOf(
   ctx: UseCaseContext,
@@ -46,11 +46,18 @@ export async function recipientsOf(
   actorEmail: string | undefined,
 ): Promise<string[]> {
   const emails: string[] = [];
-  for (const group of new Set(groups)) {
+  const wanted = new Set(groups);
+  const adminsOf = (workspaceId: string, group: Recipients) => (wanted.has(group) ? ctx.store.users.adminEmails(workspaceId) : []);
+  const [hostAdmins, guestAdmins] = await Promise.all([
+    adminsOf(record.hostWorkspaceId, 'hostAdmins'),
+    adminsOf(record.guestWorkspaceId, 'guestAdmins'),
+  ]);
+  for (const group of wanted) {
     if (group === 'owners') emails.push(...record.owners.map((o) => o.email));
     if (group === 'partner') emails.push(record.partnerEmail);
     if (group === 'requester') emails.push(record.requesterEmail);
-    if (group === 'hostAdmins') emails.push(...(await ctx.store.users.adminEmails(record.hostWorkspaceId)));
+    if (group === 'hostAdmins') emails.push(...hostAdmins);
+    if (group === 'guestAdmins') emails.push(...guestAdmins);
   }
   const actor = actorEmail ? normalizeEmail(actorEmail) : undefined;
   return [...new Set(emails.map(normalizeEmail))].filter((e) => e !== actor);
