@@ -16,6 +16,7 @@ import { registerLocalWorkflow } from '../shared/workflow/port';
 import { listNotifications } from '../shared/store/activity';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
+import { docsPage, docsScript } from './docs';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -96,6 +97,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     return json(201, { token: await tokens.issue(parsed.data) });
   });
   endpoints.set('GET /openapi.json', () => Promise.resolve(json(200, buildOpenApi())));
+  endpoints.set('GET /docs', docsPage);
+  endpoints.set('GET /docs/scalar.js', docsScript);
   endpoints.set('GET /local/outbox', async ({ query }) => {
     const parsed = outboxQuery.safeParse(Object.fromEntries(query));
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));
