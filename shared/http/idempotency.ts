@@ -79,7 +79,8 @@ export function idempotency(route: RouteSpec): middy.MiddlewareObj<Event, Respon
       // The request middleware has verified the claims: sub is the caller.
       const caller = String(request.event.requestContext.authorizer.jwt.claims.sub);
       const scoped = sha256(`${caller}\n${key}`);
-      const requestHash = sha256([route.method, pathOf(route, request.event), canonical(bodyOf(request.event))].join('\n'));
+      // The caller too: two callers' records never share a value, even for the same request.
+      const requestHash = sha256([caller, route.method, pathOf(route, request.event), canonical(bodyOf(request.event))].join('\n'));
       const now = Date.now();
       const remaining = typeof request.context.getRemainingTimeInMillis === 'function' ? request.context.getRemainingTimeInMillis() : 0;
       const acquired = await acquireIdempotency(scoped, requestHash, now, remaining > 0 ? remaining : DEFAULT_LOCK_MS);

@@ -56,8 +56,14 @@ describe('GET /docs', () => {
 
     const response = await page.goto(`${service.url}/docs`);
     expect(response?.status()).toBe(200);
-    await page.getByText('Partnerships service', { exact: true }).first().waitFor({ timeout: 30_000 });
-    await page.waitForLoadState('networkidle');
+    // Rendered: every operation's summary is on the page (the sidebar, all tags open), then the fonts.
+    const summaries = routes.map((route) => route.summary);
+    await page.waitForFunction((list: string[]) => list.every((s) => (globalThis as any).document.body.innerText.includes(s)), summaries, {
+      timeout: 60_000,
+      polling: 250,
+    });
+    await page.evaluate(() => (globalThis as any).document.fonts.ready);
+    await page.waitForTimeout(500);
 
     // The sidebar lists every operation (all tags open): its summary, with its method.
     const sidebar = await page.locator('body').innerText();
@@ -77,7 +83,7 @@ describe('GET /docs', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(20_000);
     await page.close();
-  }, 60_000);
+  }, 120_000);
 
   it('serves the Scalar bundle from node_modules (no CDN)', async () => {
     const script = await fetch(`${service.url}/docs/scalar.js`);
