@@ -16,6 +16,7 @@ try {
   console.log(`  health:  GET  ${service.url}/local/health`);
   console.log(`  tokens:  POST ${service.url}/local/tokens {"sub","email"}`);
   console.log(`  openapi: GET  ${service.url}/openapi.json`);
+  console.log(`  docs:    GET  ${service.url}/docs (the API reference)`);
   console.log(`  outbox:  GET  ${service.url}/local/outbox?to=<email>`);
   console.log(`  job:     POST ${service.url}/local/jobs/reminders {"now"?}`);
   console.log(

@@ -17,6 +17,7 @@ import { getNotification, listNotifications, type NotificationRecord } from '../
 import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
+import { docsPage, docsScript } from './docs';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -108,6 +109,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     return json(201, { token: await tokens.issue(parsed.data) });
   });
   endpoints.set('GET /openapi.json', () => Promise.resolve(json(200, buildOpenApi())));
+  endpoints.set('GET /docs', docsPage);
+  endpoints.set('GET /docs/scalar.js', docsScript);
   endpoints.set('GET /local/outbox', async ({ query }) => {
     const parsed = outboxQuery.safeParse(Object.fromEntries(query));
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give ?to=<email>.', issuesOf(parsed.error));

@@ -1,6 +1,6 @@
 # Shared by scripts/walkthrough*.sh: curl helpers against the local service ($BASE), with a per-run
 # suffix ($RUN) on user ids so a script can run twice against one server.
-BASE=${BASE:-http://localhost:3000}
+BASE=${BASE:-http://127.0.0.1:${PORT:-3000}}
 RUN=${RUN:-$(date +%s)}
 
 step() { printf '\n## %s\n' "$*" >&2; }

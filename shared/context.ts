@@ -31,9 +31,12 @@ export class UseCaseContext {
     private readonly systemActor?: SystemActor,
   ) {
     this.verified = callerIdentity === undefined;
-    this.store = new Store(() => {
-      if (!this.verified) throw new Error('a use case tried to write before verifying its caller with ctx.me()');
-    });
+    this.store = new Store(
+      () => {
+        if (!this.verified) throw new Error('a use case tried to write before verifying its caller with ctx.me()');
+      },
+      callerIdentity?.userId ?? systemActor ?? 'system',
+    );
   }
 
   /** A user's request (the HTTP API). */

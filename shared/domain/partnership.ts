@@ -377,10 +377,14 @@ export interface DecisionInput {
   now: Date;
 }
 
-/** Who decides in a stage: the reminders and the request/cancel notifications go to them. */
+/**
+ * Who decides in a stage: the reminders and the request/cancel notifications go to them. Stage 3 is
+ * decided by any guest Owner/Admin; `partnerEmail` (one of them when asked) is told too, should they
+ * have left the role since.
+ */
 export function decidersOf(status: PartnershipStatus): Recipients[] {
   if (status === 'awaiting_host_approval') return ['hostAdmins'];
-  if (status === 'awaiting_guest_acceptance') return ['partner'];
+  if (status === 'awaiting_guest_acceptance') return ['partner', 'guestAdmins'];
   return [];
 }
 

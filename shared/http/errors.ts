@@ -35,18 +35,8 @@ export function errorResponse(
   };
 }
 
-/** Powertools idempotency errors, matched by name so the mapping needs no import of the library. */
-const IDEMPOTENCY_ERRORS: Record<string, () => DomainError> = {
-  IdempotencyValidationError: () =>
-    new DomainError('business_rule', 'idempotency_key_reused', 'This Idempotency-Key was used with another request body.'),
-  IdempotencyAlreadyInProgressError: () =>
-    new DomainError('conflict', 'idempotency_in_progress', 'A request with this Idempotency-Key is still in progress.'),
-};
-
 export function toDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
-  const name = (error as Error | undefined)?.name ?? '';
-  if (IDEMPOTENCY_ERRORS[name]) return IDEMPOTENCY_ERRORS[name]();
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof DomainError) return cause;
   return undefined;

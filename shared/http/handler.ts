@@ -4,19 +4,18 @@
  *   2. logger           Powertools structured logs with the request id
  *   3. request          header normalisation, JWT claims, size limits, JSON parsing, zod validation
  *                       (unknown fields refused), then a use-case context (shared/context.ts) for the caller
- *   4. idempotency      Powertools idempotency, only when an Idempotency-Key header is sent
+ *   4. idempotency      only when an Idempotency-Key header is sent (shared/http/idempotency.ts)
  *   5. the route        (request) => the use case's result; the caller's registration is checked by
  *                       the use case (ctx.me(), batched with its first reads) and again here after it
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { UseCaseContext, type Caller } from '../context';
 import { unauthenticated, validationFailed } from '../errors';
-import { idempotencyConfig, idempotencyPersistence } from '../store/idempotency';
 import { JSON_HEADERS, mapError } from './errors';
+import { idempotency } from './idempotency';
 import { logger } from './logger';
 import type { RouteSpec } from './route';
 import { MAX_BODY_BYTES } from './schemas';
@@ -47,20 +46,6 @@ type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
 
 const REQUEST = Symbol('request');
 type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
-
-// Module scope: created once per container, reused across invocations.
-let idempotency: ReturnType<typeof makeHandlerIdempotent> | undefined;
-function idempotencyMiddleware() {
-  // The scope header is set by this module (never by the client): route + caller + key.
-  idempotency ??= makeHandlerIdempotent({
-    persistenceStore: idempotencyPersistence(),
-    config: idempotencyConfig('headers."x-idempotency-scope"'),
-  });
-  return idempotency;
-}
-
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-const SCOPE_HEADER = 'x-idempotency-scope';
 
 function issuesToDetails(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: string) {
   return issues.map((issue) => {
@@ -133,8 +118,7 @@ interface ParsedRequest {
 function parseRequest(route: RouteSpec, event: HttpEvent): ParsedRequest {
   const received: ReceivedEvent = event;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(received.headers ?? {}))
-    if (value !== undefined && name.toLowerCase() !== SCOPE_HEADER) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(received.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
 
   const claims = received.requestContext?.authorizer?.jwt?.claims ?? {};
   const userId = typeof claims.sub === 'string' ? claims.sub : '';
@@ -161,52 +145,12 @@ function parseRequest(route: RouteSpec, event: HttpEvent): ParsedRequest {
   return { params, query, body, caller: { userId, email }, headers };
 }
 
-/** Scopes an Idempotency-Key to the route and the caller (Powertools reads the scope from the event). */
-function scopeIdempotencyKey(route: RouteSpec, event: HttpEvent, parsed: ParsedRequest): void {
-  const headers = parsed.headers;
-  const key = headers[IDEMPOTENCY_HEADER];
-  if (route.idempotent && key) {
-    if (key.length > 255) throw validationFailed([{ field: 'header.idempotency-key', issue: 'too long (maximum 255)' }]);
-    headers[SCOPE_HEADER] = `${route.id}:${parsed.caller.userId}:${key}`;
-  }
-  event.headers = headers;
-}
-
 function buildRequestMiddleware(route: RouteSpec): middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> {
   return {
     before: (request) => {
       const parsed = parseRequest(route, request.event);
-      scopeIdempotencyKey(route, request.event, parsed);
       const ctx = UseCaseContext.forCaller(parsed.caller, new Date());
       request.context[REQUEST] = { params: parsed.params, query: parsed.query, body: parsed.body, headers: parsed.headers, ctx };
-    },
-  };
-}
-
-/**
- * Requests whose own `before` acquired the idempotency record. Only they may delete it on error:
- * Powertools 2.35's middleware deletes it in onError even when its `before` refused the request (in
- * progress, or the same key with another body), removing the first request's lock or completed
- * record, so a retry ran the handler again (powertools-lambda-typescript#5675, fixed after 2.35).
- */
-const acquired = new WeakSet<object>();
-
-/** Runs the Powertools idempotency middleware only for requests that carry an Idempotency-Key. */
-function optionalIdempotency(route: RouteSpec): middy.MiddlewareObj<HttpEvent, HttpResponse> {
-  const applies = (event: ReceivedEvent) => Boolean(route.idempotent && event.headers?.[SCOPE_HEADER]);
-  return {
-    before: async (request) => {
-      if (!applies(request.event)) return;
-      // The stored response of an earlier request with this key, or undefined when this request acquired the record.
-      const replayed = await idempotencyMiddleware().before?.(request);
-      if (replayed === undefined) acquired.add(request);
-      return replayed;
-    },
-    after: async (request) => {
-      if (applies(request.event)) await idempotencyMiddleware().after?.(request);
-    },
-    onError: async (request) => {
-      if (applies(request.event) && acquired.has(request)) await idempotencyMiddleware().onError?.(request);
     },
   };
 }
@@ -253,7 +197,7 @@ function wrap<P, Q, B>(
     .use(errorMapping)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(request)
-    .use(optionalIdempotency(route));
+    .use(idempotency(route));
 }
 
 /**

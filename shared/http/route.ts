@@ -6,6 +6,7 @@
 import type * as z from 'zod/mini';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** The statuses of the spec's client errors a route may answer with its own codes. */
 export type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 429;
@@ -40,10 +41,15 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** Documentation of the success body (OpenAPI). */
+  /** The success body (the OpenAPI document's schema of every success but 204). */
   response?: z.ZodMiniType;
   /** 200 by default; 201 for creates; 204 sends no body. */
-  successStatus?: 200 | 201 | 202 | 204;
+  successStatus?: SuccessStatus;
+  /**
+   * When the route answers more than one success status (its function returns an HttpResult), each of
+   * them with what it means, e.g. PUT /me `{ 200: 'Updated', 201: 'Registered' }`.
+   */
+  successes?: Partial<Record<SuccessStatus, string>>;
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
   /**

@@ -266,7 +266,7 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
   },
   {
     repository: 'idempotency (store/idempotency.ts)',
-    items: [{ entity: '(Powertools record)', pk: 'IDEMPOTENCY', sk: '<hashed key>', note: '24 h (TTL)' }],
+    items: [{ entity: 'IDEMPOTENCY', pk: 'IDEM#<hash of caller and key>', sk: 'IDEM', note: '24 h (TTL)' }],
     queries: [],
     conditions: [],
   },

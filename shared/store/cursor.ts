@@ -1,33 +1,62 @@
 /**
- * Opaque list cursors: the DynamoDB LastEvaluatedKey, signed with HMAC and bound to the list
- * (scope) it came from. A tampered cursor or one replayed on another list is a 400, never a 5xx
- * and never a read of another list.
+ * Opaque list cursors: the DynamoDB LastEvaluatedKey, encrypted and authenticated with AES-256-GCM
+ * under a key derived (HKDF-SHA256) from the cursor secret, and bound to the list (its scope) and the
+ * caller (the viewer) as additional authenticated data. A client sees random bytes: no table key, no
+ * id. A tampered cursor, or one replayed on another list or by another caller, fails authentication: a
+ * 400 `validation_failed` on `query.cursor`, never a 5xx and never a read of another list.
+ *
+ * Layout (base64url): version (1 byte) | IV (12 bytes) | ciphertext | tag (16 bytes).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { config } from '../config';
 import { validationFailed } from '../errors';
 
 type LastKey = Record<string, unknown>;
 
-const sign = (payload: string, scope: string) =>
-  createHmac('sha256', config().cursorSecret).update(`${scope}\n${payload}`).digest('base64url');
-
-export function encodeCursor(lastKey: LastKey | undefined, scope: string): string | null {
-  if (!lastKey) return null;
-  const payload = Buffer.from(JSON.stringify(lastKey)).toString('base64url');
-  return `${payload}.${sign(payload, scope)}`;
+/** What a cursor is bound to: the list it came from and who read it. */
+export interface CursorBinding {
+  list: string;
+  viewer: string;
 }
 
-export function decodeCursor(cursor: string | undefined, scope: string): LastKey | undefined {
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+let derived: { secret: string; key: Buffer } | undefined;
+/** The AES key, derived once per secret (the secret itself is never used as a key). */
+function cursorKey(): Buffer {
+  const secret = config().cursorSecret;
+  if (derived?.secret !== secret) {
+    derived = { secret, key: Buffer.from(hkdfSync('sha256', secret, 'partnerships/list-cursor', 'aes-256-gcm v1', 32)) };
+  }
+  return derived.key;
+}
+
+const aad = (binding: CursorBinding) => Buffer.from(`${VERSION}\n${binding.list}\n${binding.viewer}`, 'utf8');
+
+export function encodeCursor(lastKey: LastKey | undefined, binding: CursorBinding): string | null {
+  if (!lastKey) return null;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', cursorKey(), iv);
+  cipher.setAAD(aad(binding));
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(lastKey), 'utf8'), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, sealed, cipher.getAuthTag()]).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, binding: CursorBinding): LastKey | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => validationFailed([{ field: 'cursor', issue: 'invalid cursor' }]);
-  const [payload, signature, ...rest] = cursor.split('.');
-  if (!payload || !signature || rest.length > 0) throw invalid();
-  const expected = Buffer.from(sign(payload, scope));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+  const invalid = () => validationFailed([{ field: 'query.cursor', issue: 'invalid cursor (not one this list gave this caller)' }]);
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Only the one spelling the service gives (the decoder would ignore trailing characters).
+  if (bytes.toString('base64url') !== cursor || bytes.length <= 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) throw invalid();
   try {
-    const key: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', cursorKey(), bytes.subarray(1, 1 + IV_BYTES));
+    decipher.setAAD(aad(binding));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const plain = Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    const key: unknown = JSON.parse(plain.toString('utf8'));
     if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
     return key as LastKey;
   } catch {

@@ -32,8 +32,16 @@ export class Store {
   readonly policies = new PoliciesRepository(this.loader);
   readonly departures = new DeparturesRepository(this.loader);
 
-  /** @param beforeCommit run before every commit (the context's check that the caller was verified). */
-  constructor(private readonly beforeCommit: () => void = () => undefined) {}
+  /**
+   * @param beforeCommit run before every commit (the context's check that the caller was verified).
+   * @param viewer who the request acts for: the cursors of its lists are bound to them.
+   */
+  constructor(
+    private readonly beforeCommit: () => void = () => undefined,
+    viewer = '',
+  ) {
+    this.loader.viewer = viewer;
+  }
 
   transaction(): Transaction {
     return new Transaction(this.beforeCommit);

@@ -9,7 +9,7 @@
  *   WS#<ws>                  / WORKSPACE                workspace, billing settings
  *   ACT#<scope>              / <at>#<id>                activity log entry (scope: WS#.. or PS#..)
  *   NOTE#<email lowercased>  / <at>#<id>                notification (durable outbox)
- *   IDEMPOTENCY              / <hash>                   Powertools idempotency record (TTL)
+ *   IDEM#<hash>              / IDEM                     idempotency record: caller + key, hashed (TTL)
  * Feature sections below add their own entities.
  */
 import { TABLE } from './table';
@@ -37,6 +37,7 @@ export const ENTITY = {
   sharingState: 'SHARING_STATE',
   partnershipPolicy: 'PARTNERSHIP_POLICY',
   memberDeparture: 'MEMBER_DEPARTURE',
+  idempotency: 'IDEMPOTENCY',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -204,12 +205,12 @@ export const keys = {
   }),
   accessRequestPrefix: 'AREQ#',
   loginGrant: (grantId: string): Key => ({ pk: `GRANT#${grantId}`, sk: 'LOGIN_GRANT' }),
+
+  // ---- idempotency records (store/idempotency.ts): one partition per scoped key, so none is hot
+  idempotency: (scopedKeyHash: string): Key => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),
 };
 
 export type ActivityScope = { kind: 'workspace' | 'partnership'; id: string };
-
-/** Static partition for Powertools idempotency records (sort key = hashed idempotency key). */
-export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
 
 /** The scope of a scoped id ("<scopeId>-<suffix>"), or undefined when the id has no such shape. */
 function scopeOf(scopedId: string): string | undefined {

@@ -25,6 +25,11 @@ interface Pending {
 const resolved = Promise.resolve();
 
 export class Loader {
+  /**
+   * Who the request's lists are read for (the caller's id, or the system actor): list cursors are bound
+   * to it (shared/store/cursor.ts), so one caller's cursor is refused to another.
+   */
+  viewer = '';
   private readonly cache = new Map<string, Promise<Item | undefined>>();
   private queue: Pending[] = [];
 

@@ -239,7 +239,7 @@ export class PartnershipsRepository {
         projection: SUMMARY_FIELDS,
         newestFirst: true,
       },
-      { ...page, scope: `${partition}|${status ?? '*'}` },
+      { ...page, scope: `${partition}|${status ?? '*'}`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => summarySchema.parse(item));
   }

@@ -12,6 +12,8 @@ import { TABLE } from './table';
 export interface PageRequest {
   limit: number;
   cursor?: string;
+  /** Who pages (the caller's id): the cursor is bound to them as well as to the list. */
+  viewer?: string;
 }
 
 export interface Page<T> {
@@ -30,8 +32,8 @@ export interface QuerySpec {
 
 /**
  * One Query of at most `limit` items. `scope` binds the cursor to this list (the partition plus
- * whatever else distinguishes it, e.g. a status filter or the caller), so a cursor of another list is
- * refused (400) instead of reading that list.
+ * whatever else distinguishes it, e.g. a status filter) and `viewer` to the caller, so a cursor of
+ * another list or another caller is refused (400) instead of reading that list.
  */
 export async function queryPage(spec: QuerySpec, page: PageRequest & { scope: string }): Promise<Page<Item> & { scanned: number }> {
   const out = await db().send(
@@ -41,12 +43,12 @@ export async function queryPage(spec: QuerySpec, page: PageRequest & { scope: st
       ...compile({ keyCondition: spec.keyCondition, filter: spec.filter, projection: spec.projection }),
       ...(spec.newestFirst ? { ScanIndexForward: false } : {}),
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, page.scope),
+      ExclusiveStartKey: decodeCursor(page.cursor, { list: page.scope, viewer: page.viewer ?? '' }),
     }),
   );
   return {
     items: out.Items ?? [],
-    nextCursor: encodeCursor(out.LastEvaluatedKey, page.scope),
+    nextCursor: encodeCursor(out.LastEvaluatedKey, { list: page.scope, viewer: page.viewer ?? '' }),
     scanned: out.ScannedCount ?? out.Items?.length ?? 0,
   };
 }

@@ -223,7 +223,10 @@ export class SharingRepository {
   /** Accounts of a workspace, oldest first. */
   async accountsPage(workspaceId: string, page: PageRequest): Promise<Page<AccountRecord>> {
     const pk = keys.accountsPartition(workspaceId);
-    const result = await queryPage({ keyCondition: sortKeyRange(pk, keys.accountPrefix) }, { ...page, scope: pk });
+    const result = await queryPage(
+      { keyCondition: sortKeyRange(pk, keys.accountPrefix) },
+      { ...page, scope: pk, viewer: this.loader.viewer },
+    );
     return mapPage(result, (item) => accountEntity.parse(item));
   }
 
@@ -238,7 +241,10 @@ export class SharingRepository {
   /** The partnership's shares, one per account, oldest account first. */
   async sharesPage(partnershipId: string, page: PageRequest): Promise<Page<SharedAccountRecord>> {
     const pk = keys.partnershipPartition(partnershipId);
-    const result = await queryPage({ keyCondition: sortKeyRange(pk, keys.sharePrefix) }, { ...page, scope: `${pk}#SHARES` });
+    const result = await queryPage(
+      { keyCondition: sortKeyRange(pk, keys.sharePrefix) },
+      { ...page, scope: `${pk}#SHARES`, viewer: this.loader.viewer },
+    );
     return mapPage(result, (item) => shareEntity.parse(item));
   }
 
@@ -255,7 +261,7 @@ export class SharingRepository {
     const pk = keys.partnershipPartition(partnershipId);
     const result = await queryPage(
       { keyCondition: sortKeyRange(pk, keys.accessRequestPrefix), filter: status ? eq('status', status) : undefined, newestFirst: true },
-      { ...page, scope: `${pk}#AREQ|${status ?? '*'}` },
+      { ...page, scope: `${pk}#AREQ|${status ?? '*'}`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => accessRequestEntity.parse(item));
   }
@@ -279,7 +285,7 @@ export class SharingRepository {
         projection: ['summary'],
         newestFirst: true,
       },
-      { limit: page.limit, cursor: page.cursor, scope: `${partition}|${member.userId}|${page.status ?? '*'}` },
+      { limit: page.limit, cursor: page.cursor, scope: `${partition}|${member.userId}|${page.status ?? '*'}`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => partnershipSummary(parseSummary(item.summary)));
   }

@@ -147,7 +147,7 @@ export class TeamPartnersRepository {
     const partition = keys.teamPartition(teamId);
     const result = await queryPage(
       { keyCondition: keyCondition({ name: 'pk', value: partition }, { name: 'sk', between: prefixRange(keys.teamPartnerPrefix) }) },
-      { ...page, scope: `${partition}#partners` },
+      { ...page, scope: `${partition}#partners`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => partnerEntity.parse(item));
   }
@@ -157,7 +157,7 @@ export class TeamPartnersRepository {
     const partition = keys.partnerInvitationsPartition(workspaceId, status);
     const result = await queryPage(
       { index: 'byOwner', keyCondition: keyCondition({ name: byOwner.partitionKey, value: partition }), newestFirst: true },
-      { ...page, scope: partition },
+      { ...page, scope: partition, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => invitationEntity.parse(item));
   }

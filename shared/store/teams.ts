@@ -144,7 +144,7 @@ export class TeamsRepository {
     const partition = keys.workspaceTeamsPartition(workspaceId);
     const result = await queryPage(
       { index: 'byOwner', keyCondition: keyCondition({ name: byOwner.partitionKey, value: partition }) },
-      { ...page, scope: `${partition}#${callerId}` },
+      { ...page, scope: `${partition}#${callerId}`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => teamEntity.parse(item));
   }
@@ -153,7 +153,7 @@ export class TeamsRepository {
     const partition = keys.teamPartition(teamId);
     const result = await queryPage(
       { keyCondition: keyCondition({ name: 'pk', value: partition }, { name: 'sk', between: prefixRange(keys.teamMemberPrefix) }) },
-      { ...page, scope: `${partition}#members` },
+      { ...page, scope: `${partition}#members`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => teamMemberEntity.parse(item));
   }
@@ -162,7 +162,7 @@ export class TeamsRepository {
     const partition = keys.teamPartition(teamId);
     const result = await queryPage(
       { keyCondition: keyCondition({ name: 'pk', value: partition }, { name: 'sk', between: prefixRange(keys.workItemPrefix) }) },
-      { ...page, scope: `${partition}#work-items` },
+      { ...page, scope: `${partition}#work-items`, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => workItemEntity.parse(item));
   }

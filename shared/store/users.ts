@@ -163,7 +163,7 @@ export class UsersRepository {
         keyCondition: keyCondition({ name: byOwner.partitionKey, value: partition }),
         projection: ['userId', 'email', 'name', 'role', 'joinedAt'],
       },
-      { ...page, scope: partition },
+      { ...page, scope: partition, viewer: this.loader.viewer },
     );
     return mapPage(result, (item) => memberRowSchema.parse(item));
   }

@@ -57,6 +57,10 @@ describe('the scheduled job', () => {
     const stageEnteredAt = (await storedPartnership(id))!.stageEnteredAt as string;
     await runReminderJob({ now: at(stageEnteredAt, 3 * DAY_MS + 1000) });
     expect(await notificationsOf(w.guest.admin, 'partnership.reminder')).toHaveLength(1);
+    // Every guest Owner/Admin may decide stage 3: each is reminded (as every host Owner/Admin is in stage 2).
+    expect(await notificationsOf(w.guest.owner, 'partnership.reminder')).toHaveLength(1);
+    expect(await notificationsOf(w.guest.member, 'partnership.reminder')).toHaveLength(0);
+    expect(await notificationsOf(w.host.admin, 'partnership.reminder')).toHaveLength(0);
   });
 
   it('expires a stage after 30 days: record expired, requester notified, execution ended, pair free', async () => {

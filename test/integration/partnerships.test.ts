@@ -176,6 +176,20 @@ describe('reminders', () => {
     expect(await notificationsOf(w.host.admin, 'partnership.reminder')).toHaveLength(1);
   });
 
+  it('in the guest stage, a reminder reaches every guest Owner/Admin and partnerEmail', async () => {
+    const w = await hostAndGuest();
+    const id = await memberRequest(w);
+    await workflow.waitFor(id, { state: 'AwaitHostApproval' });
+    expect((await w.host.admin.post(`/partnerships/${id}/approve`)).status).toBe(200);
+    const sent = await w.host.member.post(`/partnerships/${id}/reminders`);
+    expect(sent.status).toBe(200);
+    // partnerEmail is the guest admin; the guest owner is the other guest Owner/Admin.
+    expect(sent.body).toMatchObject({ status: 'awaiting_guest_acceptance', recipients: 2 });
+    expect(await notificationsOf(w.guest.admin, 'partnership.reminder')).toHaveLength(1);
+    expect(await notificationsOf(w.guest.owner, 'partnership.reminder')).toHaveLength(1);
+    expect(await notificationsOf(w.guest.member, 'partnership.reminder')).toHaveLength(0);
+  });
+
   it('reminders need a stage awaiting a decision', async () => {
     const w = await hostAndGuest();
     const id = await adminRequest(w);

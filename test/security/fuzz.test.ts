@@ -204,13 +204,15 @@ function fixedCases(route: Route, base: ApiRequest, cursors: { real?: string; fo
       ['random cursor', 'eyJwayI6IngifQ.bm90LWEtc2lnbmF0dXJl'],
     ];
     if (cursors.real) {
-      const [payload, signature] = cursors.real.split('.') as [string, string]; // a cursor is `payload.signature`
-      const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
-      cursorsToTry.push(['cursor with a flipped signature', `${payload}.${flipped}`]);
-      const otherPayload = Buffer.from(
-        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), pk: 'USER#victim' }),
-      ).toString('base64url');
-      cursorsToTry.push(['cursor with a changed key', `${otherPayload}.${signature}`]);
+      // A cursor is version | IV | AES-GCM ciphertext | tag (base64url): change a bit of the tag, then of the ciphertext.
+      const bytes = Buffer.from(cursors.real, 'base64url');
+      const flip = (at: number) => {
+        const copy = Buffer.from(bytes);
+        copy[at] = (copy[at] ?? 0) ^ 0x01;
+        return copy.toString('base64url');
+      };
+      cursorsToTry.push(['cursor with a flipped tag', flip(bytes.length - 1)]);
+      cursorsToTry.push(['cursor with a changed key', flip(13)]);
     }
     for (const foreign of cursors.foreign) cursorsToTry.push(['cursor of another list', foreign]);
     for (const [label, cursor] of cursorsToTry) {

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dispatch, matchRoute, type LocalRequest } from '../../local/router';
+import { checkAgainstContract } from './contract';
 
 export interface Actor {
   userId: string;
@@ -61,7 +62,10 @@ export async function send<T = any>(request: ApiRequest, transport: Transport = 
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  return { status: response.statusCode ?? 0, body: body as T, text, headers };
+  const status = response.statusCode ?? 0;
+  // Every answer must be one docs/openapi.json declares (status and body): a test fails otherwise.
+  checkAgainstContract(request.method, path, { status, body, text });
+  return { status, body: body as T, text, headers };
 }
 
 /** Whether the route table has a route for this method and concrete path. */

@@ -38,8 +38,8 @@ export function notificationData(record: PartnershipRecord, extra: Record<string
 }
 
 /**
- * The e-mails of recipient groups. The host's (and the guest's) Owner/Admins come from their admin
- * directories, read only when a group needs them, together. The actor is never notified of their own action.
+ * The e-mails of recipient groups. A workspace's Owner/Admins come from its admin directory, read only
+ * when a group needs them (both directories in one BatchGet). The actor is never notified of their own action.
  */
 export async function recipientsOf(
   ctx: UseCaseContext,
@@ -48,16 +48,19 @@ export async function recipientsOf(
   actorEmail: string | undefined,
 ): Promise<string[]> {
   const emails: string[] = [];
-  const directories: Array<Promise<string[]>> = [];
-  for (const group of new Set(groups)) {
+  const wanted = new Set(groups);
+  const adminsOf = (workspaceId: string, group: Recipients) => (wanted.has(group) ? ctx.store.users.adminEmails(workspaceId) : []);
+  const [hostAdmins, guestAdmins] = await Promise.all([
+    adminsOf(record.hostWorkspaceId, 'hostAdmins'),
+    adminsOf(record.guestWorkspaceId, 'guestAdmins'),
+  ]);
+  for (const group of wanted) {
     if (group === 'owners') emails.push(...record.owners.map((o) => o.email));
     if (group === 'partner') emails.push(record.partnerEmail);
     if (group === 'requester') emails.push(record.requesterEmail);
-    // Both sides' directories in one BatchGet (asked for in the same turn).
-    if (group === 'hostAdmins') directories.push(ctx.store.users.adminEmails(record.hostWorkspaceId));
-    if (group === 'guestAdmins') directories.push(ctx.store.users.adminEmails(record.guestWorkspaceId));
+    if (group === 'hostAdmins') emails.push(...hostAdmins);
+    if (group === 'guestAdmins') emails.push(...guestAdmins);
   }
-  for (const directory of await Promise.all(directories)) emails.push(...directory);
   const actor = actorEmail ? normalizeEmail(actorEmail) : undefined;
   return [...new Set(emails.map(normalizeEmail))].filter((e) => e !== actor);
 }

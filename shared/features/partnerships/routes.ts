@@ -8,7 +8,7 @@ import * as s from '../../http/schemas';
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
 
-const summary = z.object({
+const summaryFields = z.object({
   partnershipId: z.string(),
   hostWorkspaceId: z.string(),
   hostName: z.string(),
@@ -17,34 +17,45 @@ const summary = z.object({
   partnerEmail: z.string(),
   status: z.enum(PARTNERSHIP_STATUSES),
   requesterId: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: s.time(),
+  updatedAt: s.time(),
 });
-const decision = z.nullable(z.object({ by: z.optional(z.string()), at: z.string(), reason: z.optional(z.nullable(z.string())) }));
-const partnershipView = z.extend(summary, {
-  reason: z.nullable(z.string()),
-  requesterEmail: z.string(),
-  owners: z.array(z.object({ userId: z.string(), email: z.string(), addedAt: z.string() })),
-  hostDecision: decision,
-  guestDecision: decision,
-  closed: decision,
-  resendCount: z.number(),
-  stage: z.nullable(z.object({ enteredAt: z.string(), expiresAt: z.nullable(z.string()), nextReminderAt: z.nullable(z.string()) })),
-  lastReminderAt: z.nullable(z.string()),
-  // SPEC §10: the term asked for, the current term (from activation on), the open recertification round.
-  termDays: z.nullable(z.number()),
-  term: z.nullable(z.object({ startedAt: z.string(), endsAt: z.string(), days: z.number() })),
-  recertification: z.nullable(
-    z.object({
-      opensAt: z.string(),
-      dueAt: z.string(),
-      host: z.nullable(z.object({ by: z.nullable(z.string()), at: z.string() })),
-      guest: z.nullable(z.object({ by: z.nullable(z.string()), at: z.string() })),
-    }),
-  ),
-});
+/**
+ * A decision: who, when, why; `auto` marks the host approval of a host Owner/Admin's own request. The
+ * guest side sees only when the host decided (`{at}`).
+ */
+const decision = z.nullable(
+  z.object({ by: z.optional(z.string()), at: s.time(), reason: z.optional(z.nullable(z.string())), auto: z.optional(z.literal(true)) }),
+);
+const summary = s.named('PartnershipSummary', summaryFields);
+const partnershipView = s.named(
+  'Partnership',
+  z.extend(summaryFields, {
+    reason: z.nullable(z.string()),
+    requesterEmail: z.string(),
+    owners: z.array(z.object({ userId: z.string(), email: z.string(), addedAt: s.time() })),
+    hostDecision: decision,
+    guestDecision: decision,
+    closed: decision,
+    resendCount: z.int().check(z.minimum(0)),
+    stage: z.nullable(z.object({ enteredAt: s.time(), expiresAt: z.nullable(s.time()), nextReminderAt: z.nullable(s.time()) })),
+    lastReminderAt: z.nullable(s.time()),
+    // SPEC §10: the term asked for, the current term (from activation on), the open recertification round.
+    termDays: z.nullable(z.int()),
+    term: z.nullable(z.object({ startedAt: s.time(), endsAt: s.time(), days: z.int() })),
+    recertification: z.nullable(
+      z.object({
+        opensAt: s.time(),
+        dueAt: s.time(),
+        host: z.nullable(z.object({ by: z.nullable(z.string()), at: s.time() })),
+        guest: z.nullable(z.object({ by: z.nullable(z.string()), at: s.time() })),
+      }),
+    ),
+  }),
+);
 
 const decisionAccess = { table: 'readWrite', workflow: ['respond'] } as const;
+const decisionErrors = { 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] };
 
 export const createPartnership = defineRoute({
   id: 'createPartnership',
@@ -64,6 +75,11 @@ export const createPartnership = defineRoute({
   response: partnershipView,
   successStatus: 201,
   idempotent: true,
+  errors: {
+    404: ['not_found'],
+    409: ['partnership_exists'],
+    422: ['same_workspace', 'reason_required', 'guest_not_found', 'partner_not_guest_admin', 'partner_blocked'],
+  },
   access: { table: 'readWrite', workflow: ['start'] },
 });
 
@@ -82,6 +98,7 @@ export const listPartnerships = defineRoute({
     cursor: s.cursor(),
   }),
   response: s.pageOf(summary),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -93,6 +110,7 @@ export const getPartnership = defineRoute({
   summary: 'A partnership, for whoever may see it.',
   params: partnershipParams,
   response: partnershipView,
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -104,6 +122,7 @@ export const approvePartnership = defineRoute({
   summary: 'Host Owner/Admin approves the request (stage 2): the guest partner is invited.',
   params: partnershipParams,
   response: partnershipView,
+  errors: decisionErrors,
   access: decisionAccess,
 });
 
@@ -116,6 +135,7 @@ export const declinePartnership = defineRoute({
   params: partnershipParams,
   body: z.strictObject({ reason: z.optional(s.text(500)) }),
   response: partnershipView,
+  errors: decisionErrors,
   access: decisionAccess,
 });
 
@@ -129,6 +149,7 @@ export const acceptPartnership = defineRoute({
   // Not a literal: `false` or a missing field is the business error terms_not_accepted (422).
   body: z.strictObject({ acceptTerms: z.optional(z.boolean()) }),
   response: partnershipView,
+  errors: { ...decisionErrors, 422: ['terms_not_accepted'] },
   access: decisionAccess,
 });
 
@@ -140,6 +161,7 @@ export const resendPartnership = defineRoute({
   summary: 'After a guest decline, a Partnership Owner or host Owner/Admin sends the invitation again (back to stage 3).',
   params: partnershipParams,
   response: partnershipView,
+  errors: decisionErrors,
   access: decisionAccess,
 });
 
@@ -151,6 +173,7 @@ export const cancelPartnership = defineRoute({
   summary: 'A Partnership Owner cancels the partnership before it is active.',
   params: partnershipParams,
   response: partnershipView,
+  errors: decisionErrors,
   access: decisionAccess,
 });
 
@@ -162,6 +185,7 @@ export const removePartnership = defineRoute({
   summary: 'A Partnership Owner, host Owner/Admin or guest Owner/Admin ends the partnership (every share is revoked).',
   params: partnershipParams,
   response: partnershipView,
+  errors: decisionErrors,
   access: decisionAccess,
 });
 
@@ -172,13 +196,17 @@ export const remindPartnership = defineRoute({
   entry: 'functions/partnerships/remind-partnership.ts',
   summary: 'A Partnership Owner reminds the deciders of the current stage (at most once per 24 h: 429 with Retry-After).',
   params: partnershipParams,
-  response: z.object({
-    partnershipId: z.string(),
-    status: z.enum(PARTNERSHIP_STATUSES),
-    remindedAt: z.string(),
-    recipients: z.number(),
-    nextReminderAllowedAt: z.string(),
-  }),
+  response: s.named(
+    'PartnershipReminder',
+    z.object({
+      partnershipId: z.string(),
+      status: z.enum(PARTNERSHIP_STATUSES),
+      remindedAt: s.time(),
+      recipients: z.int().check(z.minimum(0)),
+      nextReminderAllowedAt: s.time(),
+    }),
+  ),
+  errors: { ...decisionErrors, 429: ['rate_limited'] },
   access: { table: 'readWrite' },
 });
 
@@ -192,6 +220,8 @@ export const addPartnershipOwner = defineRoute({
   body: z.strictObject({ userId: s.id() }),
   response: partnershipView,
   successStatus: 201,
+  idempotent: true,
+  errors: { ...decisionErrors, 409: ['invalid_state', 'already_owner'], 422: ['not_host_member', 'too_many_owners'] },
   access: { table: 'readWrite' },
 });
 

@@ -15,7 +15,7 @@ import { activityView } from './views';
  * then hold fewer entries); neither side sees who confirmed a recertification on the other side.
  */
 export async function partnershipActivity(ctx: UseCaseContext, partnershipId: string, page: PageRequest) {
-  const entries = early(listActivity({ kind: 'partnership', id: partnershipId }, page));
+  const entries = early(listActivity({ kind: 'partnership', id: partnershipId }, { ...page, viewer: ctx.actorId }));
   const { access } = await partnershipContext(ctx, partnershipId, 'viewActivity');
   const result = await entries;
   const side = access.isHostMember ? 'host' : 'guest';
@@ -26,7 +26,7 @@ export async function partnershipActivity(ctx: UseCaseContext, partnershipId: st
 
 /** GET /workspaces/{id}/activity: the workspace's Owner and Admins. */
 export async function workspaceActivity(ctx: UseCaseContext, workspaceId: string, page: PageRequest) {
-  const entries = early(listActivity({ kind: 'workspace', id: workspaceId }, page));
+  const entries = early(listActivity({ kind: 'workspace', id: workspaceId }, { ...page, viewer: ctx.actorId }));
   requireWorkspaceAdmin(await ctx.me(), workspaceId);
   const result = await entries;
   return { items: result.items.map(activityView), nextCursor: result.nextCursor };

@@ -1,6 +1,6 @@
 /** Routes of SPEC §6 (accounts shared through an active partnership, logins, access requests, activity). */
 import * as z from 'zod/mini';
-import { ACCESS_REQUEST_STATUSES, SHARE_ROLES } from '../../domain/sharing';
+import { ACCESS_REQUEST_STATUSES, SHARE_ROLES, type LoginVia } from '../../domain/sharing';
 import { defineRoute } from '../../http/route';
 import * as s from '../../http/schemas';
 
@@ -8,54 +8,73 @@ const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const partnershipParams = z.strictObject({ partnershipId: s.id() });
 const accessRequestParams = z.strictObject({ accessRequestId: s.id() });
 
-const accountView = z.object({
-  accountId: z.string(),
-  workspaceId: z.string(),
-  name: z.string(),
-  loginUrl: z.nullable(z.string()),
-  createdBy: z.string(),
-  createdAt: z.string(),
-});
-const shareView = z.object({
-  partnershipId: z.string(),
-  accountId: z.string(),
-  accountName: z.string(),
-  members: z.array(
-    z.object({
-      userId: z.string(),
-      email: z.string(),
-      role: z.enum(SHARE_ROLES),
-      sharedAt: z.string(),
-      sharedBy: z.string(),
-      updatedAt: z.string(),
-    }),
-  ),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const accessRequestView = z.object({
-  accessRequestId: z.string(),
-  partnershipId: z.string(),
-  accountId: z.string(),
-  accountName: z.string(),
-  userId: z.string(),
-  email: z.string(),
-  role: z.literal('collaborator'),
-  status: z.enum(ACCESS_REQUEST_STATUSES),
-  requestedBy: z.string(),
-  requesterEmail: z.string(),
-  decision: z.nullable(z.object({ by: z.string(), at: z.string(), reason: z.nullable(z.string()) })),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const activityEntry = z.object({
-  activityId: z.string(),
-  at: z.string(),
-  actorId: z.string(),
-  action: z.string(),
-  target: z.object({ type: z.string(), id: z.string() }),
-  data: z.record(z.string(), z.unknown()),
-});
+const accountView = s.named(
+  'Account',
+  z.object({
+    accountId: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    loginUrl: z.nullable(z.string()),
+    createdBy: z.string(),
+    createdAt: s.time(),
+  }),
+);
+const shareView = s.named(
+  'Share',
+  z.object({
+    partnershipId: z.string(),
+    accountId: z.string(),
+    accountName: z.string(),
+    members: z.array(
+      z.object({
+        userId: z.string(),
+        email: z.string(),
+        role: z.enum(SHARE_ROLES),
+        sharedAt: s.time(),
+        sharedBy: z.string(),
+        updatedAt: s.time(),
+      }),
+    ),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+  }),
+);
+const accessRequestView = s.named(
+  'AccessRequest',
+  z.object({
+    accessRequestId: z.string(),
+    partnershipId: z.string(),
+    accountId: z.string(),
+    accountName: z.string(),
+    userId: z.string(),
+    email: z.string(),
+    role: z.literal('collaborator'),
+    status: z.enum(ACCESS_REQUEST_STATUSES),
+    requestedBy: z.string(),
+    requesterEmail: z.string(),
+    decision: z.nullable(z.object({ by: z.string(), at: s.time(), reason: z.nullable(z.string()) })),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+  }),
+);
+const activityEntry = s.named(
+  'ActivityEntry',
+  z.object({
+    activityId: z.string(),
+    at: s.time(),
+    actorId: z.string(),
+    action: z.string(),
+    target: z.object({ type: z.string(), id: z.string() }),
+    data: z.record(z.string(), z.unknown()),
+  }),
+);
+
+const LOGIN_VIAS = ['creator', 'host_admin', 'share'] as const satisfies readonly LoginVia[];
+
+/** The answers of a change that needs an active partnership (409 invalid_state otherwise). */
+const activeOnly = { 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] };
+/** Approval also checks that the account is still shared and the member still a guest member. */
+const accessDecision = { ...activeOnly, 422: ['account_not_shared', 'not_guest_member'] };
 
 // ---- accounts ------------------------------------------------------------------------------------------
 
@@ -66,10 +85,11 @@ export const createAccount = defineRoute({
   entry: 'functions/sharing/create-account.ts',
   summary: 'Any member of the workspace adds an account (a host-workspace resource); they become its creator.',
   params: workspaceParams,
-  body: z.strictObject({ name: s.name(), loginUrl: z.optional(z.httpUrl().check(z.maxLength(2048))) }),
+  body: z.strictObject({ name: s.name(), loginUrl: z.optional(s.httpUrl(2048)) }),
   response: accountView,
   successStatus: 201,
   idempotent: true,
+  errors: { 404: ['not_found'] },
   access: { table: 'readWrite' },
 });
 
@@ -82,6 +102,7 @@ export const listAccounts = defineRoute({
   params: workspaceParams,
   query: s.listQuery(),
   response: s.pageOf(accountView),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -93,14 +114,19 @@ export const createLogin = defineRoute({
   summary:
     "A 15-minute login grant for the account's creator, host Owner/Admins or a guest member with a live share on an active partnership (others 403/404). Logins and refusals are logged.",
   params: z.strictObject({ accountId: s.id() }),
-  response: z.object({
-    grantId: z.string(),
-    accountId: z.string(),
-    expiresAt: z.string(),
-    loginUrl: z.nullable(z.string()),
-    via: z.string(),
-  }),
+  response: s.named(
+    'LoginGrant',
+    z.object({
+      grantId: z.string(),
+      accountId: z.string(),
+      expiresAt: s.time(),
+      loginUrl: z.nullable(z.string()),
+      via: z.enum(LOGIN_VIAS),
+    }),
+  ),
   successStatus: 201,
+  idempotent: true,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'readWrite' },
 });
 
@@ -121,6 +147,10 @@ export const shareAccount = defineRoute({
   response: shareView,
   successStatus: 201,
   idempotent: true,
+  errors: {
+    ...activeOnly,
+    422: ['not_guest_member', 'duplicate_member', 'invalid_members', 'too_many_members'],
+  },
   access: { table: 'readWrite' },
 });
 
@@ -133,6 +163,7 @@ export const listShares = defineRoute({
   params: partnershipParams,
   query: s.listQuery(),
   response: s.pageOf(shareView),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -144,6 +175,7 @@ export const revokeShare = defineRoute({
   summary: 'A Partnership Owner or host Owner/Admin revokes every share of the account in this partnership, at once.',
   params: z.strictObject({ partnershipId: s.id(), accountId: s.id() }),
   successStatus: 204,
+  errors: activeOnly,
   access: { table: 'readWrite' },
 });
 
@@ -156,6 +188,7 @@ export const removeGuestMember = defineRoute({
     'A Partnership Owner or guest Owner/Admin (or the member themselves) removes a guest member: all their shares in the partnership end at once.',
   params: z.strictObject({ partnershipId: s.id(), userId: s.id() }),
   successStatus: 204,
+  errors: activeOnly,
   access: { table: 'readWrite' },
 });
 
@@ -173,6 +206,7 @@ export const createAccessRequest = defineRoute({
   response: accessRequestView,
   successStatus: 201,
   idempotent: true,
+  errors: { ...activeOnly, 409: ['invalid_state', 'already_shared'], 422: ['not_guest_member'] },
   access: { table: 'readWrite' },
 });
 
@@ -185,6 +219,7 @@ export const listAccessRequests = defineRoute({
   params: partnershipParams,
   query: z.strictObject({ status: z.optional(z.enum(ACCESS_REQUEST_STATUSES)), limit: s.limit(), cursor: s.cursor() }),
   response: s.pageOf(accessRequestView),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -196,6 +231,7 @@ export const approveAccessRequest = defineRoute({
   summary: 'A Partnership Owner approves an access request: the member becomes a collaborator of the account.',
   params: accessRequestParams,
   response: accessRequestView,
+  errors: accessDecision,
   access: { table: 'readWrite' },
 });
 
@@ -208,6 +244,7 @@ export const declineAccessRequest = defineRoute({
   params: accessRequestParams,
   body: z.strictObject({ reason: z.optional(s.text(500)) }),
   response: accessRequestView,
+  errors: accessDecision,
   access: { table: 'readWrite' },
 });
 
@@ -222,6 +259,7 @@ export const listPartnershipActivity = defineRoute({
   params: partnershipParams,
   query: s.listQuery(),
   response: s.pageOf(activityEntry),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -234,6 +272,7 @@ export const listWorkspaceActivity = defineRoute({
   params: workspaceParams,
   query: s.listQuery(),
   response: s.pageOf(activityEntry),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 

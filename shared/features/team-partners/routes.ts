@@ -10,6 +10,28 @@ const workspaceParams = z.strictObject({ workspaceId: s.id() });
 // ---- partner invitations -----------------------------------------------------------------------
 
 const invitationParams = z.strictObject({ invitationId: s.id() });
+const invitationView = s.named(
+  'PartnerInvitation',
+  z.object({
+    invitationId: z.string(),
+    teamId: z.string(),
+    teamName: z.string(),
+    workspaceId: z.string(),
+    userId: z.string(),
+    email: z.string(),
+    permission: z.enum(PARTNER_PERMISSIONS),
+    status: z.enum(INVITATION_STATUSES),
+    invitedBy: z.string(),
+    inviterEmail: z.string(),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+    decidedBy: z.nullable(z.string()),
+    decidedAt: z.nullable(s.time()),
+    reason: z.nullable(z.string()),
+  }),
+);
+/** The answers of a decision on one invitation or partner. */
+const decision = { 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] };
 
 export const createPartnerInvitations = defineRoute({
   id: 'createPartnerInvitations',
@@ -23,8 +45,15 @@ export const createPartnerInvitations = defineRoute({
       .array(z.strictObject({ email: s.email(), permission: z.enum(PARTNER_PERMISSIONS) }))
       .check(z.minLength(1), z.maxLength(20)),
   }),
+  response: z.object({ items: z.array(invitationView) }),
   successStatus: 201,
   idempotent: true,
+  errors: {
+    403: ['forbidden'],
+    404: ['not_found'],
+    409: ['already_partner'],
+    422: ['partner_not_registered', 'same_workspace', 'permission_too_high', 'partner_blocked', 'invalid_invitations'],
+  },
   access: { table: 'readWrite' },
 });
 
@@ -40,6 +69,8 @@ export const listPartnerInvitations = defineRoute({
     limit: s.limit(),
     cursor: s.cursor(),
   }),
+  response: s.pageOf(invitationView),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -50,6 +81,8 @@ export const getPartnerInvitation = defineRoute({
   entry: 'functions/partner-invitations/get-invitation.ts',
   summary: 'One partner invitation (workspace Owner/Admins, the inviter, the invitee).',
   params: invitationParams,
+  response: invitationView,
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -60,6 +93,8 @@ export const approvePartnerInvitation = defineRoute({
   entry: 'functions/partner-invitations/approve-invitation.ts',
   summary: 'Approve a pending partner invitation (workspace Owner/Admin): the partner becomes active.',
   params: invitationParams,
+  response: invitationView,
+  errors: decision,
   access: { table: 'readWrite' },
 });
 
@@ -71,6 +106,8 @@ export const declinePartnerInvitation = defineRoute({
   summary: 'Decline a pending partner invitation (workspace Owner/Admin).',
   params: invitationParams,
   body: z.strictObject({ reason: z.optional(s.text(500)) }),
+  response: invitationView,
+  errors: decision,
   access: { table: 'readWrite' },
 });
 
@@ -82,12 +119,28 @@ export const withdrawPartnerInvitation = defineRoute({
   summary: 'The inviter withdraws a pending partner invitation.',
   params: invitationParams,
   successStatus: 204,
+  errors: decision,
   access: { table: 'readWrite' },
 });
 
 // ---- team partners -----------------------------------------------------------------------------
 
 const partnerParams = z.strictObject({ teamId: s.id(), userId: s.id() });
+const partnerView = s.named(
+  'TeamPartner',
+  z.object({
+    userId: z.string(),
+    email: z.string(),
+    teamId: z.string(),
+    partnerWorkspaceId: z.string(),
+    status: z.enum(['pending', 'active']),
+    permission: z.enum(PARTNER_PERMISSIONS),
+    invitationId: z.string(),
+    invitedBy: z.string(),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+  }),
+);
 
 export const listTeamPartners = defineRoute({
   id: 'listTeamPartners',
@@ -97,6 +150,8 @@ export const listTeamPartners = defineRoute({
   summary: 'Partners of a team (active and pending) and their permissions.',
   params: teamParams,
   query: s.listQuery(),
+  response: s.pageOf(partnerView),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -108,6 +163,8 @@ export const updateTeamPartner = defineRoute({
   summary: "Change an active partner's permission (team Owner/Admin, workspace Owner/Admin).",
   params: partnerParams,
   body: z.strictObject({ permission: z.enum(PARTNER_PERMISSIONS) }),
+  response: partnerView,
+  errors: decision,
   access: { table: 'readWrite' },
 });
 
@@ -119,6 +176,7 @@ export const removeTeamPartner = defineRoute({
   summary: 'Remove an active partner (team Owner/Admin, workspace Owner/Admin); a partner may leave.',
   params: partnerParams,
   successStatus: 204,
+  errors: decision,
   access: { table: 'readWrite' },
 });
 

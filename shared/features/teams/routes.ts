@@ -1,21 +1,52 @@
 /** Routes of SPEC §3: teams, team members, work items. */
 import * as z from 'zod/mini';
-import { ASSIGNABLE_TEAM_ROLES, TEAM_VISIBILITIES, WORK_ITEM_STATUSES } from '../../domain/teams';
+import {
+  ASSIGNABLE_TEAM_ROLES,
+  PARTNER_PERMISSIONS,
+  TEAM_ROLES,
+  TEAM_VISIBILITIES,
+  WORK_ITEM_STATUSES,
+  type TeamAccess,
+} from '../../domain/teams';
 import { defineRoute } from '../../http/route';
 import * as s from '../../http/schemas';
 
 const teamParams = z.strictObject({ teamId: s.id() });
 const workspaceParams = z.strictObject({ workspaceId: s.id() });
 
-const teamView = z.object({
+const teamFields = z.object({
   teamId: z.string(),
   workspaceId: z.string(),
   name: z.string(),
   visibility: z.enum(TEAM_VISIBILITIES),
   createdBy: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: s.time(),
+  updatedAt: s.time(),
 });
+const teamView = s.named('Team', teamFields);
+const TEAM_RELATIONS = ['team_member', 'workspace_admin', 'workspace_member', 'partner', 'none'] as const satisfies ReadonlyArray<
+  TeamAccess['as']
+>;
+const teamWithAccess = s.named(
+  'TeamDetails',
+  z.extend(teamFields, {
+    access: z.object({
+      as: z.enum(TEAM_RELATIONS),
+      teamRole: z.nullable(z.enum(TEAM_ROLES)),
+      partnerPermission: z.nullable(z.enum(PARTNER_PERMISSIONS)),
+      canWriteWorkItems: z.boolean(),
+      canManageMembers: z.boolean(),
+      canEditSettings: z.boolean(),
+      canInvitePartners: z.boolean(),
+      canManagePartners: z.boolean(),
+    }),
+  }),
+);
+/** A team member; `email` is null for members added before e-mails were kept on the member item. */
+const memberView = s.named(
+  'TeamMember',
+  z.object({ userId: z.string(), email: z.nullable(z.string()), role: z.enum(TEAM_ROLES), joinedAt: s.time() }),
+);
 
 // ---- teams -----------------------------------------------------------------------------------------
 
@@ -30,6 +61,7 @@ export const createTeam = defineRoute({
   response: teamView,
   successStatus: 201,
   idempotent: true,
+  errors: { 404: ['not_found'] },
   access: { table: 'readWrite' },
 });
 
@@ -41,7 +73,8 @@ export const listTeams = defineRoute({
   summary: 'Open teams and the private teams the caller belongs to (workspace Owner/Admin: all), by name.',
   params: workspaceParams,
   query: s.listQuery(),
-  response: s.pageOf(teamView),
+  response: s.pageOf(s.named('TeamListItem', z.extend(teamFields, { member: z.boolean() }))),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -52,6 +85,8 @@ export const getTeam = defineRoute({
   entry: 'functions/teams/get-team.ts',
   summary: "A team and the caller's rights in it (members, workspace Owner/Admins, active partners; open teams: workspace members).",
   params: teamParams,
+  response: teamWithAccess,
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -62,8 +97,9 @@ export const updateTeam = defineRoute({
   entry: 'functions/teams/update-team.ts',
   summary: 'Rename a team or change its visibility (team Owner/Admin, workspace Owner/Admin).',
   params: teamParams,
-  body: z.strictObject({ name: z.optional(s.name()), visibility: z.optional(z.enum(TEAM_VISIBILITIES)) }),
+  body: s.patch({ name: z.optional(s.name()), visibility: z.optional(z.enum(TEAM_VISIBILITIES)) }),
   response: teamView,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'readWrite' },
 });
 
@@ -74,7 +110,10 @@ export const joinTeam = defineRoute({
   entry: 'functions/teams/join-team.ts',
   summary: "Join an open team of the caller's workspace.",
   params: teamParams,
+  response: memberView,
   successStatus: 201,
+  idempotent: true,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 409: ['already_member'], 422: ['team_not_open'] },
   access: { table: 'readWrite' },
 });
 
@@ -86,6 +125,8 @@ export const listTeamMembers = defineRoute({
   summary: 'Members of a team and their team roles.',
   params: teamParams,
   query: s.listQuery(),
+  response: s.pageOf(memberView),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -97,8 +138,10 @@ export const addTeamMember = defineRoute({
   summary: 'A team member adds a colleague of the same workspace.',
   params: teamParams,
   body: z.strictObject({ email: s.email() }),
+  response: memberView,
   successStatus: 201,
   idempotent: true,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 409: ['already_member'], 422: ['not_workspace_member'] },
   access: { table: 'readWrite' },
 });
 
@@ -112,6 +155,8 @@ export const updateTeamMember = defineRoute({
   summary: "Change a member's team role (team Owner/Admin, workspace Owner/Admin).",
   params: memberParams,
   body: z.strictObject({ role: z.enum(ASSIGNABLE_TEAM_ROLES) }),
+  response: memberView,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 422: ['team_owner_role_fixed'] },
   access: { table: 'readWrite' },
 });
 
@@ -123,21 +168,26 @@ export const removeTeamMember = defineRoute({
   summary: 'Remove a member (team Owner/Admin, workspace Owner/Admin); a member may leave.',
   params: memberParams,
   successStatus: 204,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 422: ['team_owner_cannot_be_removed'] },
   access: { table: 'readWrite' },
 });
 
 // ---- work items ------------------------------------------------------------------------------------
 
-const workItemView = z.object({
-  workItemId: z.string(),
-  teamId: z.string(),
-  title: z.string(),
-  status: z.enum(WORK_ITEM_STATUSES),
-  assigneeId: z.nullable(z.string()),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const workItemView = s.named(
+  'WorkItem',
+  z.object({
+    workItemId: z.string(),
+    teamId: z.string(),
+    title: z.string(),
+    status: z.enum(WORK_ITEM_STATUSES),
+    assigneeId: z.nullable(z.string()),
+    createdBy: z.string(),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+  }),
+);
+const workItemErrors = { 403: ['forbidden'], 404: ['not_found'], 422: ['assignee_view_only', 'assignee_not_in_team'] };
 
 export const createWorkItem = defineRoute({
   id: 'createWorkItem',
@@ -146,10 +196,11 @@ export const createWorkItem = defineRoute({
   entry: 'functions/work-items/create-work-item.ts',
   summary: 'Create a work item in a team (members; partners with edit rights).',
   params: teamParams,
-  body: z.strictObject({ title: s.text(200), assigneeId: z.optional(s.id()) }),
+  body: z.strictObject({ title: s.title(200), assigneeId: z.optional(s.id()) }),
   response: workItemView,
   successStatus: 201,
   idempotent: true,
+  errors: workItemErrors,
   access: { table: 'readWrite' },
 });
 
@@ -162,6 +213,7 @@ export const listWorkItems = defineRoute({
   params: teamParams,
   query: s.listQuery(),
   response: s.pageOf(workItemView),
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -172,12 +224,13 @@ export const updateWorkItem = defineRoute({
   entry: 'functions/work-items/update-work-item.ts',
   summary: "Change a work item's title, status or assignee (assigneeId null unassigns).",
   params: z.strictObject({ workItemId: s.id() }),
-  body: z.strictObject({
-    title: z.optional(s.text(200)),
+  body: s.patch({
+    title: z.optional(s.title(200)),
     status: z.optional(z.enum(WORK_ITEM_STATUSES)),
     assigneeId: z.optional(z.nullable(s.id())),
   }),
   response: workItemView,
+  errors: workItemErrors,
   access: { table: 'readWrite' },
 });
 

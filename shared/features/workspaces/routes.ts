@@ -12,27 +12,36 @@ const workspaceParams = z.strictObject({ workspaceId: s.id() });
 const memberParams = z.strictObject({ workspaceId: s.id(), userId: s.id() });
 const assignableRole = () => z.enum(ASSIGNABLE_ROLES);
 
-const workspaceResponse = z.object({
-  workspaceId: z.string(),
-  name: z.string(),
-  ownerId: z.string(),
-  role: z.nullable(z.enum(WORKSPACE_ROLES)),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const memberResponse = z.object({
-  userId: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.nullable(z.enum(WORKSPACE_ROLES)),
-  joinedAt: z.nullable(z.string()),
-});
-const billingResponse = z.object({
-  workspaceId: z.string(),
-  plan: z.enum(BILLING_PLANS),
-  billingEmail: z.nullable(z.string()),
-  updatedAt: z.string(),
-});
+const workspaceResponse = s.named(
+  'Workspace',
+  z.object({
+    workspaceId: z.string(),
+    name: z.string(),
+    ownerId: z.string(),
+    role: z.nullable(z.enum(WORKSPACE_ROLES)),
+    createdAt: s.time(),
+    updatedAt: s.time(),
+  }),
+);
+const memberResponse = s.named(
+  'WorkspaceMember',
+  z.object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.nullable(z.enum(WORKSPACE_ROLES)),
+    joinedAt: z.nullable(s.time()),
+  }),
+);
+const billingResponse = s.named(
+  'Billing',
+  z.object({
+    workspaceId: z.string(),
+    plan: z.enum(BILLING_PLANS),
+    billingEmail: z.nullable(z.string()),
+    updatedAt: s.time(),
+  }),
+);
 
 export const createWorkspace = defineRoute({
   id: 'createWorkspace',
@@ -44,6 +53,7 @@ export const createWorkspace = defineRoute({
   response: workspaceResponse,
   successStatus: 201,
   idempotent: true,
+  errors: { 409: ['already_in_workspace'] },
   access: { table: 'readWrite' },
 });
 
@@ -55,6 +65,7 @@ export const getWorkspace = defineRoute({
   summary: 'A workspace the caller belongs to (its id is what a host needs for a partnership request).',
   params: workspaceParams,
   response: workspaceResponse,
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -67,6 +78,7 @@ export const listWorkspaceMembers = defineRoute({
   params: workspaceParams,
   query: s.listQuery(),
   response: s.pageOf(memberResponse),
+  errors: { 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -81,6 +93,7 @@ export const addWorkspaceMember = defineRoute({
   response: memberResponse,
   successStatus: 201,
   idempotent: true,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 409: ['already_member', 'already_in_workspace'], 422: ['user_not_registered'] },
   access: { table: 'readWrite' },
 });
 
@@ -93,6 +106,7 @@ export const changeWorkspaceMemberRole = defineRoute({
   params: memberParams,
   body: z.strictObject({ role: assignableRole() }),
   response: memberResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 422: ['owner_role_unchangeable'] },
   access: { table: 'readWrite' },
 });
 
@@ -104,6 +118,7 @@ export const removeWorkspaceMember = defineRoute({
   summary: 'Owner/Admin remove a member; a member may remove themselves; the Owner cannot be removed.',
   params: memberParams,
   successStatus: 204,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 422: ['owner_cannot_be_removed'] },
   access: { table: 'readWrite' },
 });
 
@@ -116,6 +131,7 @@ export const transferWorkspaceOwnership = defineRoute({
   params: workspaceParams,
   body: z.strictObject({ userId: s.id() }),
   response: workspaceResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'], 422: ['already_owner', 'not_a_member'] },
   access: { table: 'readWrite' },
 });
 
@@ -127,6 +143,7 @@ export const getWorkspaceBilling = defineRoute({
   summary: 'Billing settings (Owner, Admin, Billing Admin).',
   params: workspaceParams,
   response: billingResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'read' },
 });
 
@@ -139,6 +156,7 @@ export const putWorkspaceBilling = defineRoute({
   params: workspaceParams,
   body: z.strictObject({ plan: z.enum(BILLING_PLANS), billingEmail: s.email() }),
   response: billingResponse,
+  errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'readWrite' },
 });
 
