@@ -9,6 +9,7 @@
  * for a caller it has not verified.
  */
 import { notRegistered } from './errors';
+import { newId } from './ids';
 import { Store } from './store';
 import type { StoredUser } from './store/users';
 
@@ -28,6 +29,11 @@ export class UseCaseContext {
     /** The calling user; undefined for the service acting by itself. */
     private readonly callerIdentity: Caller | undefined,
     readonly now: Date,
+    /**
+     * SPEC §1: the id that follows this request (or job run, or workflow task) into its log lines,
+     * workflow executions, notifications, events and webhook deliveries.
+     */
+    readonly correlationId: string,
     private readonly systemActor?: SystemActor,
   ) {
     this.verified = callerIdentity === undefined;
@@ -40,13 +46,13 @@ export class UseCaseContext {
   }
 
   /** A user's request (the HTTP API). */
-  static forCaller(caller: Caller, now: Date = new Date()): UseCaseContext {
-    return new UseCaseContext(caller, now);
+  static forCaller(caller: Caller, now: Date = new Date(), correlationId: string = newCorrelationId()): UseCaseContext {
+    return new UseCaseContext(caller, now, correlationId);
   }
 
   /** The service acting by itself (the scheduled job, the workflow tasks). */
-  static forSystem(actor: SystemActor, now: Date = new Date()): UseCaseContext {
-    return new UseCaseContext(undefined, now, actor);
+  static forSystem(actor: SystemActor, now: Date = new Date(), correlationId: string = newCorrelationId()): UseCaseContext {
+    return new UseCaseContext(undefined, now, correlationId, actor);
   }
 
   /** The calling user (throws for the system context: a use case that needs a caller was called without one). */
@@ -91,6 +97,14 @@ export class UseCaseContext {
   get callerVerified(): boolean {
     return this.verified;
   }
+}
+
+/** A caller's own `x-correlation-id` is kept when it is 1..128 of these characters (SPEC §1). */
+export const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A new correlation id, for a request that brought none (or an unusable one) and for work the service starts itself. */
+export function newCorrelationId(): string {
+  return newId();
 }
 
 /**

@@ -12,7 +12,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { UseCaseContext, type Caller } from '../context';
+import { CORRELATION_ID_PATTERN, UseCaseContext, newCorrelationId, type Caller } from '../context';
 import { unauthenticated, validationFailed } from '../errors';
 import { JSON_HEADERS, mapError } from './errors';
 import { idempotency } from './idempotency';
@@ -45,7 +45,15 @@ export class HttpResult {
 type RouteFn<P, Q, B> = (request: HttpRequest<P, Q, B>) => Promise<unknown>;
 
 const REQUEST = Symbol('request');
-type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown> };
+const CORRELATION = Symbol('correlationId');
+type ContextWithRequest = Context & { [REQUEST]?: HttpRequest<unknown, unknown, unknown>; [CORRELATION]?: string };
+
+/** The caller's `x-correlation-id` when usable (SPEC §1), else a new one. */
+export function correlationIdOf(event: { headers?: Record<string, string | undefined> }): string {
+  for (const [name, value] of Object.entries(event.headers ?? {}))
+    if (name.toLowerCase() === 'x-correlation-id' && value !== undefined && CORRELATION_ID_PATTERN.test(value)) return value;
+  return newCorrelationId();
+}
 
 function issuesToDetails(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: string) {
   return issues.map((issue) => {
@@ -149,7 +157,7 @@ function buildRequestMiddleware(route: RouteSpec): middy.MiddlewareObj<HttpEvent
   return {
     before: (request) => {
       const parsed = parseRequest(route, request.event);
-      const ctx = UseCaseContext.forCaller(parsed.caller, new Date());
+      const ctx = UseCaseContext.forCaller(parsed.caller, new Date(), request.context[CORRELATION]);
       request.context[REQUEST] = { params: parsed.params, query: parsed.query, body: parsed.body, headers: parsed.headers, ctx };
     },
   };
@@ -178,7 +186,19 @@ function toResponse(route: RouteSpec, result: unknown): HttpResponse {
   return { statusCode: status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result ?? {}) };
 }
 
-export type WrappedHandler = middy.MiddyfiedHandler<HttpEvent, HttpResponse, Error, ContextWithRequest>;
+export type WrappedHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
+
+/**
+ * Runs after the logger middleware's `before` (which resets the keys of the previous request): the
+ * correlation id goes on every log line of this request and into its use-case context.
+ */
+const correlation: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWithRequest> = {
+  before: (request) => {
+    const correlationId = request.context[CORRELATION] ?? correlationIdOf(request.event);
+    request.context[CORRELATION] = correlationId;
+    logger.appendKeys({ correlationId, route: `${request.event.routeKey}` });
+  },
+};
 
 function wrap<P, Q, B>(
   route: RouteSpec,
@@ -193,11 +213,20 @@ function wrap<P, Q, B>(
     if ((route.auth ?? 'registered') === 'registered' && !req.ctx.callerVerified) await req.ctx.me();
     return toResponse(route, result);
   };
-  return middy<HttpEvent, HttpResponse, Error, ContextWithRequest>(base)
+  const handler = middy<HttpEvent, HttpResponse, Error, ContextWithRequest>(base)
     .use(errorMapping)
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlation)
     .use(request)
     .use(idempotency(route));
+  // Outside middy: an idempotent replay answers early from a `before` (skipping every `after`), and the
+  // header must be on that answer as on errors and successes.
+  return async (event, context) => {
+    const correlationId = correlationIdOf(event);
+    const withId: ContextWithRequest = Object.assign(context, { [CORRELATION]: correlationId });
+    const response = await handler(event, withId);
+    return { ...response, headers: { ...response.headers, 'x-correlation-id': correlationId } };
+  };
 }
 
 /**
