@@ -196,7 +196,7 @@ const correlation: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWi
   before: (request) => {
     const correlationId = request.context[CORRELATION] ?? correlationIdOf(request.event);
     request.context[CORRELATION] = correlationId;
-    logger.appendKeys({ correlationId, route: `${request.event.routeKey}` });
+    logger.appendKeys({ correlationId, route: request.event.routeKey });
   },
 };
 
