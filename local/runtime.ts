@@ -18,6 +18,9 @@ import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
+import { createEventDispatcher, localEventsConsumer, type EventDispatcher } from './event-dispatcher';
+import { registerEventConsumer } from '../shared/events/consumers';
+import { listLocalEvents } from '../shared/store/events';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -34,6 +37,8 @@ export interface LocalService {
   dynamoEndpoint: string;
   /** The in-process state machine runner (registered as the workflow port). */
   workflow: WorkflowRunner;
+  /** The domain event dispatcher (hands committed events to the registered consumers). */
+  events: EventDispatcher;
   /** Startup measurements (ms): the runner's synth + preparation, overlapped with DynamoDB Local's start. */
   timings: { workflowReadyMs: number; workflowSynthMs: number; startMs: number };
   stop: () => Promise<void>;
@@ -56,6 +61,12 @@ function parseOutboxId(id: string): { to: string; at: string; id: string } | und
   const parsed = outboxKey.safeParse(Buffer.from(id, 'base64url').toString('utf8').split('\n'));
   return parsed.success ? { to: parsed.data[0], at: parsed.data[1], id: parsed.data[2] } : undefined;
 }
+const eventsQuery = z.strictObject({
+  workspaceId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  type: z.optional(z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)+\.v[0-9]+$/))),
+  limit: z.optional(z.string().check(z.regex(/^[0-9]{1,3}$/))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
 const jobRequest = z.strictObject({ now: z.optional(z.iso.datetime({ offset: true })) });
 const issuesOf = (error: { issues: Array<{ path: PropertyKey[]; code: string }> }) =>
   error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code }));
@@ -142,6 +153,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       body: renderEmail(item, { appUrl: configuredAppUrl() }).html,
     };
   });
+  // SPEC §11 locally: the events each workspace received (as it sees them), newest first.
+  endpoints.set('GET /local/events', async ({ query }) => {
+    const parsed = eventsQuery.safeParse(Object.fromEntries(query));
+    if (!parsed.success)
+      return errorResponse(400, 'validation_failed', 'Give ?workspaceId=<id>[&type=<event type>].', issuesOf(parsed.error));
+    const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
+    const page = await listLocalEvents(parsed.data.workspaceId, parsed.data.type, { limit, cursor: parsed.data.cursor });
+    return json(200, { items: page.items, nextCursor: page.nextCursor });
+  });
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
@@ -175,6 +195,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   }
   workflowRunner = built.runner;
   registerLocalWorkflow(workflowRunner);
+  // Domain events: committed events reach the consumers within a second (the local one keeps them for GET /local/events).
+  const unregisterLocalEvents = registerEventConsumer('local-events', localEventsConsumer);
+  const events = createEventDispatcher();
+  events.start();
   ready = true;
 
   return {
@@ -182,6 +206,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     tokens,
     dynamoEndpoint,
     workflow: built.runner,
+    events,
     timings: {
       workflowReadyMs: built.ms,
       workflowSynthMs: built.runner.timings.synthMs,
@@ -190,6 +215,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     stop: async () => {
       ready = false;
       registerLocalWorkflow(undefined);
+      await events.stop();
+      unregisterLocalEvents();
       await built.runner.stop();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();

@@ -83,7 +83,12 @@ export interface EventDefinition {
   schema: z.ZodMiniObject;
 }
 
-const define = (when: string, audience: string, shape: Record<string, z.ZodMiniType>, privateData?: Record<string, string>): EventDefinition => ({
+const define = (
+  when: string,
+  audience: string,
+  shape: Record<string, z.ZodMiniType>,
+  privateData?: Record<string, string>,
+): EventDefinition => ({
   when,
   audience,
   schema: z.strictObject(shape),
@@ -122,10 +127,14 @@ export const EVENT_CATALOG = {
     "the team's workspace",
     { workspaceId: id(), teamId: id(), invitedBy: id(), invitations: z.array(invitationEntry).check(z.minLength(1), z.maxLength(20)) },
   ),
-  'team_partner.invitation_approved.v1': define('A workspace Owner/Admin approved a pending invitation: the partner is active.', "the team's workspace", {
-    ...invitation,
-    permission: partnerPermission,
-  }),
+  'team_partner.invitation_approved.v1': define(
+    'A workspace Owner/Admin approved a pending invitation: the partner is active.',
+    "the team's workspace",
+    {
+      ...invitation,
+      permission: partnerPermission,
+    },
+  ),
   'team_partner.invitation_declined.v1': define('A workspace Owner/Admin declined a pending invitation.', "the team's workspace", {
     ...invitation,
     reason: z.optional(reason()),
@@ -135,7 +144,11 @@ export const EVENT_CATALOG = {
     "the team's workspace",
     { ...invitation, byDeparture: z.boolean() },
   ),
-  'team_partner.invitation_expired.v1': define('A pending invitation expired undecided (the scheduled job).', "the team's workspace", invitation),
+  'team_partner.invitation_expired.v1': define(
+    'A pending invitation expired undecided (the scheduled job).',
+    "the team's workspace",
+    invitation,
+  ),
   'team_partner.updated.v1': define("A partner's permission changed.", "the team's workspace", {
     workspaceId: id(),
     teamId: id(),
@@ -166,7 +179,10 @@ export const EVENT_CATALOG = {
   ),
   'partnership.resent.v1': define('The host asked the guest again after a guest decline.', BOTH, { ...partnership, resendCount: z.int() }),
   'partnership.accepted.v1': define('The guest accepted: the partnership is active.', BOTH, { ...partnership, term: z.nullable(term) }),
-  'partnership.cancelled.v1': define('A Partnership Owner cancelled it before it was active.', BOTH, { ...partnership, reason: z.optional(reason()) }),
+  'partnership.cancelled.v1': define('A Partnership Owner cancelled it before it was active.', BOTH, {
+    ...partnership,
+    reason: z.optional(reason()),
+  }),
   'partnership.removed.v1': define('It was removed (DELETE); an active one revokes every share in the same change.', BOTH, {
     ...partnership,
     reason: z.optional(reason()),
@@ -201,7 +217,11 @@ export const EVENT_CATALOG = {
     accountId: id(),
     members: z.array(z.extend(shareMember, { change: z.enum(['added', 'role_changed']) })),
   }),
-  'share.revoked.v1': define("An account's shares in the partnership were revoked.", SHARING, { ...sharing, accountId: id(), members: z.array(shareMember) }),
+  'share.revoked.v1': define("An account's shares in the partnership were revoked.", SHARING, {
+    ...sharing,
+    accountId: id(),
+    members: z.array(shareMember),
+  }),
   'share.guest_member_removed.v1': define(
     'A guest member was removed from every share of the partnership, or left (`left: true`).',
     SHARING,
@@ -253,20 +273,28 @@ export const EVENT_CATALOG = {
     enabled: z.optional(z.boolean()),
   }),
   'webhook.deleted.v1': define('An Owner/Admin deleted a webhook endpoint.', 'the workspace', webhook),
-  'webhook.secret_rotated.v1': define("An Owner/Admin rotated a webhook's signing secret (the secret is never in an event).", 'the workspace', {
-    ...webhook,
-    previousSecretExpiresAt: z.optional(time()),
-  }),
+  'webhook.secret_rotated.v1': define(
+    "An Owner/Admin rotated a webhook's signing secret (the secret is never in an event).",
+    'the workspace',
+    {
+      ...webhook,
+      previousSecretExpiresAt: z.optional(time()),
+    },
+  ),
   'webhook.disabled.v1': define('A webhook was disabled after 3 days of failed deliveries.', 'the workspace', {
     ...webhook,
     url: z.optional(url()),
     reason: z.optional(z.string().check(z.maxLength(500))),
     failingSince: z.optional(time()),
   }),
-  'webhook.test.v1': define('An Owner/Admin asked for a test event (POST /webhooks/{id}/test); delivered to that webhook only.', 'the workspace', {
-    ...webhook,
-    message: z.optional(z.string().check(z.maxLength(500))),
-  }),
+  'webhook.test.v1': define(
+    'An Owner/Admin asked for a test event (POST /webhooks/{id}/test); delivered to that webhook only.',
+    'the workspace',
+    {
+      ...webhook,
+      message: z.optional(z.string().check(z.maxLength(500))),
+    },
+  ),
 } satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

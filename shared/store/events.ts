@@ -91,7 +91,11 @@ export function buildEvent(input: EventInput): RecordedEvent {
   const schema = dataSchemaOf(input.type);
   if (!schema) throw new InvalidEvent(input.type, ['not an event type of the catalog']);
   const checked = schema.safeParse(input.data);
-  if (!checked.success) throw new InvalidEvent(input.type, checked.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`));
+  if (!checked.success)
+    throw new InvalidEvent(
+      input.type,
+      checked.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`),
+    );
   const privateData: Record<string, Record<string, unknown>> = {};
   for (const [workspaceId, extra] of Object.entries(input.privateData ?? {})) {
     // Only a party to the event has a private view; an empty addition is left out.
@@ -184,7 +188,9 @@ export async function markEventDispatched(key: Key): Promise<boolean> {
  * Local mode: keeps published events readable per workspace, as that workspace sees them (one item per
  * audience member; the same event again overwrites its items, so a redelivery adds nothing).
  */
-export async function putLocalEvents(views: ReadonlyArray<{ workspaceId: string; event: CloudEvent<Record<string, unknown>> }>): Promise<void> {
+export async function putLocalEvents(
+  views: ReadonlyArray<{ workspaceId: string; event: CloudEvent<Record<string, unknown>> }>,
+): Promise<void> {
   const items = views.map(({ workspaceId, event }) =>
     localEventEntity.item(keys.localEvent(workspaceId, event.time, event.id), {
       workspaceId,

@@ -140,7 +140,12 @@ function partnershipEvent(
   prev: PartnershipRecord | undefined,
   next: PartnershipRecord,
   entry: ChangeEntry,
-): { type: EventType; event: { subject: string; data: Record<string, unknown>; audience: string[]; privateData?: Record<string, Record<string, unknown>> } } | undefined {
+):
+  | {
+      type: EventType;
+      event: { subject: string; data: Record<string, unknown>; audience: string[]; privateData?: Record<string, Record<string, unknown>> };
+    }
+  | undefined {
   const base = partnershipEventOf(prev, next);
   const hostOnly = (reason: string | null | undefined) => (reason ? { privateData: { [next.hostWorkspaceId]: { reason } } } : {});
   const with_ = (type: EventType, data: Record<string, unknown> = {}, extra: object = {}) => ({
@@ -193,7 +198,12 @@ export function recordAllSharesRevoked(
   appendEvent(tx, {
     type: 'share.all_revoked.v1',
     subject: subjects.partnership(record.partnershipId),
-    data: { partnershipId: record.partnershipId, hostWorkspaceId: record.hostWorkspaceId, guestWorkspaceId: record.guestWorkspaceId, cause },
+    data: {
+      partnershipId: record.partnershipId,
+      hostWorkspaceId: record.hostWorkspaceId,
+      guestWorkspaceId: record.guestWorkspaceId,
+      cause,
+    },
     audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     correlationId: ctx.correlationId,
     at: ctx.at,

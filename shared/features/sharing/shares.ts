@@ -94,7 +94,9 @@ export function shareAccount(ctx: UseCaseContext, partnershipId: string, input: 
     recordEvent(ctx, tx, 'share.granted.v1', {
       subject: subjects.account(partnershipId, account.accountId),
       data: {
-        partnershipId, hostWorkspaceId: record.hostWorkspaceId, guestWorkspaceId: record.guestWorkspaceId,
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
         accountId: account.accountId,
         members: changed.flatMap(({ userId, role, change }) => (change === 'unchanged' ? [] : [{ userId, role, change }])),
       },
@@ -192,7 +194,13 @@ export function revokeShare(ctx: UseCaseContext, partnershipId: string, accountI
     });
     recordEvent(ctx, tx, 'share.revoked.v1', {
       subject: subjects.account(partnershipId, accountId),
-      data: { partnershipId, hostWorkspaceId: record.hostWorkspaceId, guestWorkspaceId: record.guestWorkspaceId, accountId, members: revoked.map(({ userId, role }) => ({ userId, role })) },
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        accountId,
+        members: revoked.map(({ userId, role }) => ({ userId, role })),
+      },
       audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     await tx.commit();
@@ -233,7 +241,14 @@ export function removeGuestMember(ctx: UseCaseContext, partnershipId: string, us
     });
     recordEvent(ctx, tx, 'share.guest_member_removed.v1', {
       subject: subjects.partnership(partnershipId),
-      data: { partnershipId, hostWorkspaceId: record.hostWorkspaceId, guestWorkspaceId: record.guestWorkspaceId, userId, left: self, revokedShares },
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        userId,
+        left: self,
+        revokedShares,
+      },
       audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     if (!self && target)

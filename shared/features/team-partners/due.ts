@@ -75,7 +75,12 @@ export async function processDueInvitation(
     });
     recordEvent(ctx, tx, 'team_partner.invitation_expired.v1', {
       subject: subjects.invitation(invitation.invitationId),
-      data: { workspaceId: invitation.workspaceId, teamId: invitation.teamId, invitationId: invitation.invitationId, userId: invitation.userId },
+      data: {
+        workspaceId: invitation.workspaceId,
+        teamId: invitation.teamId,
+        invitationId: invitation.invitationId,
+        userId: invitation.userId,
+      },
       audience: [invitation.workspaceId],
     });
     notify(tx, {

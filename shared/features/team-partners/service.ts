@@ -300,7 +300,13 @@ export function approveInvitation(ctx: UseCaseContext, invitationId: string) {
     });
     recordEvent(ctx, tx, 'team_partner.invitation_approved.v1', {
       subject: subjects.invitation(inv.invitationId),
-      data: { workspaceId: inv.workspaceId, teamId: inv.teamId, invitationId: inv.invitationId, userId: inv.userId, permission: inv.permission },
+      data: {
+        workspaceId: inv.workspaceId,
+        teamId: inv.teamId,
+        invitationId: inv.invitationId,
+        userId: inv.userId,
+        permission: inv.permission,
+      },
       audience: [inv.workspaceId],
     });
     notify(tx, {
@@ -342,7 +348,13 @@ export function declineInvitation(ctx: UseCaseContext, invitationId: string, rea
     });
     recordEvent(ctx, tx, 'team_partner.invitation_declined.v1', {
       subject: subjects.invitation(inv.invitationId),
-      data: { workspaceId: inv.workspaceId, teamId: inv.teamId, invitationId: inv.invitationId, userId: inv.userId, ...(reason ? { reason } : {}) },
+      data: {
+        workspaceId: inv.workspaceId,
+        teamId: inv.teamId,
+        invitationId: inv.invitationId,
+        userId: inv.userId,
+        ...(reason ? { reason } : {}),
+      },
       audience: [inv.workspaceId],
     });
     notify(tx, {
