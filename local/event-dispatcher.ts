@@ -9,10 +9,13 @@
  *
  * Also the local consumer that keeps published events readable per workspace: GET /local/events.
  */
+import * as z from 'zod/mini';
 import { eventConsumers } from '../shared/events/consumers';
+import { errorResponse } from '../shared/http/errors';
+import { json, type LocalEndpoint } from './server';
 import { eventForWorkspace, type EventConsumer, type RecordedEvent } from '../shared/events/types';
 import { logger } from '../shared/logger';
-import { markEventDispatched, putLocalEvents, undispatchedEvents } from '../shared/store/events';
+import { listLocalEvents, markEventDispatched, putLocalEvents, undispatchedEvents } from '../shared/store/events';
 
 /** Events read per Query. */
 export const DISPATCH_PAGE = 100;
@@ -121,4 +124,23 @@ export const localEventsConsumer: EventConsumer = async (events) => {
     }),
   );
   await putLocalEvents(views);
+};
+
+const eventsQuery = z.strictObject({
+  workspaceId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  type: z.optional(z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)+\.v[0-9]+$/))),
+  limit: z.optional(z.string().check(z.regex(/^[0-9]{1,3}$/))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+
+/** GET /local/events?workspaceId=&type=: the events a workspace received, as it sees them, newest first (SPEC §11 locally). */
+export const localEventsEndpoint: LocalEndpoint = async ({ query }) => {
+  const parsed = eventsQuery.safeParse(Object.fromEntries(query));
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'query', issue: i.code }));
+    return errorResponse(400, 'validation_failed', 'Give ?workspaceId=<id>[&type=<event type>].', details);
+  }
+  const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
+  const page = await listLocalEvents(parsed.data.workspaceId, parsed.data.type, { limit, cursor: parsed.data.cursor });
+  return json(200, { items: page.items, nextCursor: page.nextCursor });
 };

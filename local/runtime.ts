@@ -18,9 +18,8 @@ import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
-import { createEventDispatcher, localEventsConsumer, type EventDispatcher } from './event-dispatcher';
+import { createEventDispatcher, localEventsConsumer, localEventsEndpoint, type EventDispatcher } from './event-dispatcher';
 import { registerEventConsumer } from '../shared/events/consumers';
-import { listLocalEvents } from '../shared/store/events';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -61,12 +60,6 @@ function parseOutboxId(id: string): { to: string; at: string; id: string } | und
   const parsed = outboxKey.safeParse(Buffer.from(id, 'base64url').toString('utf8').split('\n'));
   return parsed.success ? { to: parsed.data[0], at: parsed.data[1], id: parsed.data[2] } : undefined;
 }
-const eventsQuery = z.strictObject({
-  workspaceId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
-  type: z.optional(z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)+\.v[0-9]+$/))),
-  limit: z.optional(z.string().check(z.regex(/^[0-9]{1,3}$/))),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
 const jobRequest = z.strictObject({ now: z.optional(z.iso.datetime({ offset: true })) });
 const issuesOf = (error: { issues: Array<{ path: PropertyKey[]; code: string }> }) =>
   error.issues.map((i) => ({ field: i.path.join('.') || 'body', issue: i.code }));
@@ -153,15 +146,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       body: renderEmail(item, { appUrl: configuredAppUrl() }).html,
     };
   });
-  // SPEC §11 locally: the events each workspace received (as it sees them), newest first.
-  endpoints.set('GET /local/events', async ({ query }) => {
-    const parsed = eventsQuery.safeParse(Object.fromEntries(query));
-    if (!parsed.success)
-      return errorResponse(400, 'validation_failed', 'Give ?workspaceId=<id>[&type=<event type>].', issuesOf(parsed.error));
-    const limit = Math.min(100, Math.max(1, Number(parsed.data.limit ?? 100)));
-    const page = await listLocalEvents(parsed.data.workspaceId, parsed.data.type, { limit, cursor: parsed.data.cursor });
-    return json(200, { items: page.items, nextCursor: page.nextCursor });
-  });
+  endpoints.set('GET /local/events', localEventsEndpoint);
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));

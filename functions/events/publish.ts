@@ -38,7 +38,8 @@ export async function publish(event: DynamoDBStreamEvent, deps?: Partial<Publish
     log: (message, fields) => logger.warn(message, fields),
     ...deps,
   });
-  if (failed !== undefined) logger.warn('events not published; retried from this record', { sequenceNumber: failed, events: events.length });
+  if (failed !== undefined)
+    logger.warn('events not published; retried from this record', { sequenceNumber: failed, events: events.length });
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 }
 
