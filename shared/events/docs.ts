@@ -5,7 +5,11 @@
  * event catalog. Pure: returns file names and contents.
  */
 import * as z from 'zod/mini';
-import { EVENT_CATALOG, EVENT_TYPES, cloudEventEnvelope, type EventDefinition } from './catalog';
+import { EVENT_CATALOG, EVENT_TYPES, cloudEventEnvelope, type EventType } from './catalog';
+import { EVENT_DOCS, type EventDoc } from './catalog-docs';
+
+type EventDefinition = EventDoc & { schema: z.ZodMiniObject };
+const definitionOf = (type: EventType): EventDefinition => ({ ...EVENT_DOCS[type], schema: EVENT_CATALOG[type] });
 
 const SCHEMA_BASE = 'https://partnerships.example.com/events';
 
@@ -52,11 +56,11 @@ function fieldsOf(definition: EventDefinition): string {
 
 export function renderEventCatalog(): string {
   const rows = EVENT_TYPES.map((type) => {
-    const d: EventDefinition = EVENT_CATALOG[type];
+    const d = definitionOf(type);
     return `| [\`${type}\`](${type}.schema.json) | ${d.when} | ${d.audience} | ${fieldsOf(d)} |`;
   });
   const privates = EVENT_TYPES.flatMap((type) => {
-    const d: EventDefinition = EVENT_CATALOG[type];
+    const d = definitionOf(type);
     return Object.entries(d.privateData ?? {}).map(([name, text]) => `- \`${type}\`: \`${name}\`: ${text}.`);
   });
   return [
@@ -98,7 +102,7 @@ export function eventDocs(): Map<string, string> {
   const files = new Map<string, string>();
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   files.set('cloudevent.schema.json', json(envelopeJsonSchema()));
-  for (const type of EVENT_TYPES) files.set(`${type}.schema.json`, json(eventJsonSchema(type, EVENT_CATALOG[type])));
+  for (const type of EVENT_TYPES) files.set(`${type}.schema.json`, json(eventJsonSchema(type, definitionOf(type))));
   files.set('README.md', renderEventCatalog());
   return files;
 }

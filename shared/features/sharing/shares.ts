@@ -247,7 +247,7 @@ export function removeGuestMember(ctx: UseCaseContext, partnershipId: string, us
         guestWorkspaceId: record.guestWorkspaceId,
         userId,
         left: self,
-        revokedShares,
+        revokedShares: revokedShares ?? 0,
       },
       audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });

@@ -172,7 +172,7 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
           userId: i.userId,
           partnerWorkspaceId: i.partnerWorkspaceId,
           permission: i.permission,
-          status: i.status,
+          status: i.status === 'active' ? ('active' as const) : ('pending' as const),
           ...(i.status === 'active' ? { activatedBy: i.decidedBy === TRUSTED_BY_POLICY ? ('policy' as const) : ('inviter' as const) } : {}),
         })),
       },
