@@ -14,7 +14,7 @@ const definitionOf = (type: EventType): EventDefinition => ({ ...EVENT_DOCS[type
 const SCHEMA_BASE = 'https://partnerships.example.com/events';
 
 type JsonSchema = Record<string, unknown>;
-const toJson = (schema: z.ZodMiniType): JsonSchema => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
+const toJson = (schema: z.ZodMiniType): JsonSchema => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
 
 /** The JSON Schema of what a workspace receives for this type: the envelope, `type` fixed, `data` per the catalog. */
 export function eventJsonSchema(type: string, definition: EventDefinition): JsonSchema {
@@ -49,7 +49,7 @@ export function envelopeJsonSchema(): JsonSchema {
 function fieldsOf(definition: EventDefinition): string {
   const schema = toJson(definition.schema);
   const required = new Set((schema.required ?? []) as string[]);
-  const fields = Object.keys((schema.properties ?? {}) as object).map((name) => (required.has(name) ? `\`${name}\`` : `\`${name}?\``));
+  const fields = Object.keys(schema.properties ?? {}).map((name) => (required.has(name) ? `\`${name}\`` : `\`${name}?\``));
   const own = Object.keys(definition.privateData ?? {}).map((name) => `\`${name}?\` (private)`);
   return [...fields, ...own].join(', ');
 }

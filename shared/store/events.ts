@@ -141,7 +141,7 @@ export function appendEvent(tx: Transaction, input: EventInput): RecordedEvent {
 export function recordedEventFromItem(item: Item): RecordedEvent | undefined {
   if (item.type !== ENTITY.event) return undefined;
   const { event, audience, privateData } = eventEntity.parse(item);
-  return { event: event as CloudEvent<Record<string, unknown>>, audience, ...(privateData ? { privateData } : {}) };
+  return { event: event, audience, ...(privateData ? { privateData } : {}) };
 }
 
 // ---- local mode: the dispatcher and the published events ------------------------------------------------

@@ -19,7 +19,7 @@ export function recordEvent<T extends EventType>(ctx: UseCaseContext, tx: Transa
   return appendEvent(tx, {
     type,
     subject: event.subject,
-    data: event.data as Record<string, unknown>,
+    data: event.data,
     audience: event.audience,
     privateData: event.privateData,
     correlationId: ctx.correlationId,

@@ -129,7 +129,7 @@ export function partnershipEventOf(prev: PartnershipRecord | undefined, next: Pa
 
 const termOf = (record: PartnershipRecord) =>
   record.term ? { startedAt: record.term.startedAt, endsAt: record.term.endsAt, days: record.term.days } : null;
-const optional = <K extends string>(key: K, value: string | undefined) => (value ? { [key]: value } : {});
+const optional = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
 
 /**
  * The event of a partnership change, by its activity action; undefined for the workflow's own
