@@ -9,6 +9,7 @@
  *   ServiceHttpApi     the HTTP API: a route per function, a $default 404 route, logs, throttling
  *   ReminderSchedule   the hourly reminder/expiry job
  *   NotificationDelivery  the stream consumer that sends notifications by SES
+ *   DomainEventBus     the custom EventBridge bus and the stream consumer that puts domain events on it
  *   Monitoring         alarms to an SNS topic and the dashboard; built last, it covers every
  *                      function and queue of the stack (docs/OPERATIONS.md)
  *
@@ -25,6 +26,7 @@ import { ApiIdentity } from './constructs/api-identity';
 import { ApprovalWorkflow } from './constructs/approval-workflow';
 import { CursorSecret } from './constructs/cursor-secret';
 import { DataTable } from './constructs/data-table';
+import { DomainEventBus } from './constructs/event-bus';
 import { ServiceHttpApi } from './constructs/http-api';
 import { Monitoring } from './constructs/monitoring';
 import { NotificationDelivery } from './constructs/notification-delivery';
@@ -42,6 +44,7 @@ export class PartnershipsStack extends Stack {
   readonly httpApi: ServiceHttpApi;
   readonly reminderSchedule: ReminderSchedule;
   readonly notificationDelivery: NotificationDelivery;
+  readonly events: DomainEventBus;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -118,6 +121,9 @@ export class PartnershipsStack extends Stack {
       appUrl: context('appUrl') ?? 'https://app.example.com',
     });
 
+    this.events = new DomainEventBus(this, 'Events', { table: this.table, environment });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'EventBridge bus of the domain events' });
+
     // Last: it alarms on every function and queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: context('alarmEmail'),
@@ -131,6 +137,12 @@ export class PartnershipsStack extends Stack {
           id: 'NotificationDeadLetters',
           summary: 'Notification deliveries failed after their retries (notification dead-letter queue)',
           runbook: 'notification-dead-letters',
+        },
+        {
+          queue: this.events.deadLetterQueue,
+          id: 'EventDeadLetters',
+          summary: 'Domain events could not be put on the event bus after their retries (event dead-letter queue)',
+          runbook: 'event-dead-letters',
         },
         {
           queue: this.reminderSchedule.failures,

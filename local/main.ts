@@ -18,6 +18,7 @@ try {
   console.log(`  openapi: GET  ${service.url}/openapi.json`);
   console.log(`  docs:    GET  ${service.url}/docs (the API reference)`);
   console.log(`  outbox:  GET  ${service.url}/local/outbox?to=<email>`);
+  console.log(`  events:  GET  ${service.url}/local/events?workspaceId=<id>[&type=<event type>]`);
   console.log(`  job:     POST ${service.url}/local/jobs/reminders {"now"?}`);
   console.log(
     `  workflow: GET ${service.url}/local/workflow?execution=<partnershipId>` +

@@ -18,6 +18,8 @@ import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
+import { createEventDispatcher, localEventsConsumer, localEventsEndpoint, type EventDispatcher } from './event-dispatcher';
+import { registerEventConsumer } from '../shared/events/consumers';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -34,6 +36,8 @@ export interface LocalService {
   dynamoEndpoint: string;
   /** The in-process state machine runner (registered as the workflow port). */
   workflow: WorkflowRunner;
+  /** The domain event dispatcher (hands committed events to the registered consumers). */
+  events: EventDispatcher;
   /** Startup measurements (ms): the runner's synth + preparation, overlapped with DynamoDB Local's start. */
   timings: { workflowReadyMs: number; workflowSynthMs: number; startMs: number };
   stop: () => Promise<void>;
@@ -142,6 +146,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       body: renderEmail(item, { appUrl: configuredAppUrl() }).html,
     };
   });
+  endpoints.set('GET /local/events', localEventsEndpoint);
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
@@ -175,6 +180,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   }
   workflowRunner = built.runner;
   registerLocalWorkflow(workflowRunner);
+  // Domain events: committed events reach the consumers within a second (the local one keeps them for GET /local/events).
+  const unregisterLocalEvents = registerEventConsumer('local-events', localEventsConsumer);
+  const events = createEventDispatcher();
+  events.start();
   ready = true;
 
   return {
@@ -182,6 +191,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     tokens,
     dynamoEndpoint,
     workflow: built.runner,
+    events,
     timings: {
       workflowReadyMs: built.ms,
       workflowSynthMs: built.runner.timings.synthMs,
@@ -190,6 +200,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     stop: async () => {
       ready = false;
       registerLocalWorkflow(undefined);
+      await events.stop();
+      unregisterLocalEvents();
       await built.runner.stop();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();

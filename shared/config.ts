@@ -25,10 +25,12 @@ export interface ServiceConfig {
   senderEmail?: string;
   /** Base URL of the client application that e-mails link to (no trailing slash). */
   appUrl?: string;
+  /** The EventBridge bus domain events are put on (the event publisher). */
+  eventBusName?: string;
 }
 
 /** Settings a function may require (names of environment variables). */
-export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL';
+export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL' | 'EVENT_BUS_NAME';
 
 /** Required by every function that reads its configuration, outside local mode. */
 export const ALWAYS_REQUIRED: readonly SettingName[] = ['TABLE_NAME', 'CURSOR_SECRET'];
@@ -70,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     cursorSecret: present(env.CURSOR_SECRET) ?? LOCAL_DEFAULTS.cursorSecret,
     mode: local ? 'local' : 'aws',
     senderEmail: env.SENDER_EMAIL || undefined,
+    eventBusName: present(env.EVENT_BUS_NAME),
     appUrl: (present(env.APP_URL) ?? (local ? LOCAL_DEFAULTS.appUrl : undefined))?.replace(/\/+$/, ''),
   };
 }

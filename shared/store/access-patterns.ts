@@ -259,6 +259,41 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
     conditions: [],
   },
   {
+    repository: 'domain events (store/events.ts)',
+    items: [
+      {
+        entity: 'EVENT',
+        pk: 'EVT#<eventId>',
+        sk: 'EVENT',
+        indexes: ['gsi2: OUTBOX / <time>#EVENT#<eventId> (local mode only, until dispatched)'],
+        note: 'the event outbox, written with its change; the table stream publishes it (TTL 7 days)',
+      },
+      {
+        entity: 'LOCAL_EVENT',
+        pk: 'LEVT#<ws>',
+        sk: '<time>#<eventId>',
+        note: 'local mode only: a published event as the workspace sees it (TTL)',
+      },
+    ],
+    queries: [
+      {
+        name: 'undispatched events, oldest first (local dispatcher)',
+        method: 'undispatchedEvents',
+        index: 'gsi2',
+        pk: 'OUTBOX',
+        sk: '<time>#EVENT#<eventId>',
+      },
+      {
+        name: 'events a workspace received, newest first (GET /local/events)',
+        method: 'listLocalEvents',
+        index: 'table',
+        pk: 'LEVT#<ws>',
+        sk: '<time>#<eventId>',
+      },
+    ],
+    conditions: [],
+  },
+  {
     repository: 'due index (store/due.ts)',
     items: [],
     queries: [{ name: 'everything due at a time, oldest first', method: 'duePage', index: 'gsi2', pk: 'DUE', sk: '<dueAt>#<type>#<id>' }],

@@ -38,6 +38,8 @@ export const ENTITY = {
   partnershipPolicy: 'PARTNERSHIP_POLICY',
   memberDeparture: 'MEMBER_DEPARTURE',
   idempotency: 'IDEMPOTENCY',
+  event: 'EVENT',
+  localEvent: 'LOCAL_EVENT',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -205,6 +207,22 @@ export const keys = {
   }),
   accessRequestPrefix: 'AREQ#',
   loginGrant: (grantId: string): Key => ({ pk: `GRANT#${grantId}`, sk: 'LOGIN_GRANT' }),
+
+  // ---- domain events (issue 16, store/events.ts) ------------------------------------------------
+  //   EVT#<eventId>   / EVENT               the outbox item, written with its change (TTL 7 days); the table
+  //                                         stream publishes it to EventBridge
+  //                  gsi2 (local mode only, until dispatched): OUTBOX / <time>#EVENT#<eventId>
+  //   LEVT#<ws>       / <time>#<eventId>    local mode only: a published event as that workspace sees it (TTL)
+  event: (eventId: string): Key => ({ pk: `EVT#${eventId}`, sk: 'EVENT' }),
+  /** The sparse "undispatched" partition of gsi2 (local mode). */
+  outboxPartition: 'OUTBOX',
+  /** gsi2 attributes of an event the local dispatcher has not handed to the consumers yet. */
+  eventUndispatched: (time: string, eventId: string) => ({
+    [TABLE.indexes.due.partitionKey]: 'OUTBOX',
+    [TABLE.indexes.due.sortKey]: `${time}#${ENTITY.event}#${eventId}`,
+  }),
+  localEventsPartition: (workspaceId: string) => `LEVT#${workspaceId}`,
+  localEvent: (workspaceId: string, time: string, eventId: string): Key => ({ pk: `LEVT#${workspaceId}`, sk: `${time}#${eventId}` }),
 
   // ---- idempotency records (store/idempotency.ts): one partition per scoped key, so none is hot
   idempotency: (scopedKeyHash: string): Key => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),

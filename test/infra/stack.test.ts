@@ -103,9 +103,10 @@ describe('HTTP API routes', () => {
     expect(() => synthTemplate({ context: { jwtIssuer: 'https://login.example.com/' } })).toThrow(/jwtAudience/);
   });
 
-  it('outputs the API URL, the alarm topic and, with Cognito, the pool and client ids', () => {
+  it('outputs the API URL, the alarm topic, the event bus and, with Cognito, the pool and client ids', () => {
     const outputs = Template.fromStack(stack).toJSON().Outputs;
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'EventBusName', 'UserPoolClientId', 'UserPoolId']);
+    expect(outputs.EventBusName.Value).toEqual({ Ref: logicalId(stack, stack.events.bus) });
     expect(outputs.AlarmTopicArn.Value).toEqual({ Ref: logicalId(stack, stack.monitoring.topic) });
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.httpApi.api), 'ApiEndpoint'] });
   });
@@ -269,7 +270,10 @@ describe('scale', () => {
     // Each further route costs 5 resources (function, log group, permission, integration, route),
     // and every 10 functions 2 alarms (errors, throttles): 5.2 on average, counted as 6.
     const routesLeft = Math.floor((500 - count) / 6);
-    expect(routesLeft, `${count} resources for ${routes.length} routes`).toBeGreaterThanOrEqual(20);
+    // 20 before the domain event path (issue 16: bus, publisher with role, policy, log group and stream
+    // mapping, DLQ with its policy and alarm: 9 resources). The next routes (webhooks) need the stack
+    // split (e.g. the route functions in a nested stack): a decision for the lead, see docs/DECISIONS.md.
+    expect(routesLeft, `${count} resources for ${routes.length} routes`).toBeGreaterThanOrEqual(18);
   });
 });
 

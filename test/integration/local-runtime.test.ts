@@ -75,6 +75,36 @@ describe('local runtime over HTTP (port 0)', () => {
     expect((await http('GET', '/me', { token })).body.workspace).toMatchObject({ name: 'Over HTTP', role: 'owner' });
   });
 
+  it('hands committed domain events to the consumers while it runs: GET /local/events shows them, newest first', async () => {
+    const owner = person();
+    const joiner = person();
+    const ownerToken: string = (await http('POST', '/local/tokens', { body: owner })).body.token;
+    const joinerToken: string = (await http('POST', '/local/tokens', { body: joiner })).body.token;
+    await http('PUT', '/me', { token: ownerToken, body: { name: 'Olga' } });
+    await http('PUT', '/me', { token: joinerToken, body: { name: 'Jo' } });
+    const workspaceId: string = (await http('POST', '/workspaces', { token: ownerToken, body: { name: 'Eventful' } })).body.workspaceId;
+    const added = await http('POST', `/workspaces/${workspaceId}/members`, {
+      token: ownerToken,
+      headers: { 'x-correlation-id': 'local-events-1' },
+      body: { email: joiner.email, role: 'admin' },
+    });
+    expect(added.status).toBe(201);
+    // No call dispatches: the server's own dispatcher does (poll until it has).
+    let items: Array<Record<string, any>> = [];
+    while (items.length === 0) {
+      await new Promise((done) => setTimeout(done, 50));
+      items = (await http('GET', `/local/events?workspaceId=${workspaceId}&type=workspace.member_added.v1`)).body.items;
+    }
+    expect(items).toEqual([
+      expect.objectContaining({
+        type: 'workspace.member_added.v1',
+        correlationid: 'local-events-1',
+        data: { workspaceId, userId: joiner.sub, role: 'admin' },
+      }),
+    ]);
+    expect((await http('GET', '/local/events')).status).toBe(400);
+  });
+
   it('refuses bad token requests with 400', async () => {
     expect((await http('POST', '/local/tokens', { body: { sub: 'x' } })).status).toBe(400);
     expect((await http('POST', '/local/tokens', { body: { sub: 'x', email: 'nope' } })).status).toBe(400);

@@ -9,6 +9,9 @@ import { notify } from '../../notify/notify';
 import { appendActivity, type ActivityScope } from '../../store/activity';
 import { normalizeEmail } from '../../store/keys';
 import type { Transaction } from '../../store/transaction';
+import type { EventType } from '../../events/catalog';
+import { appendEvent } from '../../store/events';
+import { subjects } from '../events/record';
 
 /** The partnership's log and the host's; the guest's once the guest may see the partnership. */
 export function activityScopes(
@@ -90,6 +93,8 @@ export function writeChange(
     data: { from: prev?.status ?? null, to: next.status, ...entry.data },
     at: ctx.at,
   });
+  const event = partnershipEvent(prev, next, entry);
+  if (event) appendEvent(tx, { type: event.type, ...event.event, correlationId: ctx.correlationId, at: ctx.at });
   if (entry.notification) {
     notify(tx, {
       template: entry.notification.template,
@@ -98,4 +103,109 @@ export function writeChange(
       at: ctx.at,
     });
   }
+}
+
+// ---- domain events (SPEC §11) ---------------------------------------------------------------------------
+
+/**
+ * What every partnership event carries: its subject, the parties and the statuses, addressed to the host
+ * and (once it may see the partnership) the guest.
+ */
+export function partnershipEventOf(prev: PartnershipRecord | undefined, next: PartnershipRecord) {
+  return {
+    subject: subjects.partnership(next.partnershipId),
+    data: {
+      partnershipId: next.partnershipId,
+      hostWorkspaceId: next.hostWorkspaceId,
+      hostName: next.hostName,
+      guestWorkspaceId: next.guestWorkspaceId,
+      guestName: next.guestName,
+      status: next.status,
+      previousStatus: prev?.status ?? null,
+    },
+    audience: next.guestVisible ? [next.hostWorkspaceId, next.guestWorkspaceId] : [next.hostWorkspaceId],
+  };
+}
+
+const termOf = (record: PartnershipRecord) =>
+  record.term ? { startedAt: record.term.startedAt, endsAt: record.term.endsAt, days: record.term.days } : null;
+const optional = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
+
+/**
+ * The event of a partnership change, by its activity action; undefined for the workflow's own
+ * bookkeeping (reminders, restarts), which changes no state a party acts on. The host's internal reasons
+ * (the request's and the host decision's) go to the host only.
+ */
+function partnershipEvent(
+  prev: PartnershipRecord | undefined,
+  next: PartnershipRecord,
+  entry: ChangeEntry,
+):
+  | {
+      type: EventType;
+      event: { subject: string; data: Record<string, unknown>; audience: string[]; privateData?: Record<string, Record<string, unknown>> };
+    }
+  | undefined {
+  const base = partnershipEventOf(prev, next);
+  const hostOnly = (reason: string | null | undefined) => (reason ? { privateData: { [next.hostWorkspaceId]: { reason } } } : {});
+  const with_ = (type: EventType, data: Record<string, unknown> = {}, extra: object = {}) => ({
+    type,
+    event: { ...base, data: { ...base.data, ...data }, ...extra },
+  });
+  switch (entry.action) {
+    case 'partnership.requested':
+      return with_('partnership.requested.v1', { requesterId: next.requesterId, termDays: next.termDays ?? null }, hostOnly(next.reason));
+    case 'partnership.approved':
+      return with_('partnership.approved.v1', {}, hostOnly(next.hostDecision?.reason));
+    case 'partnership.declined_by_host':
+      return with_('partnership.declined.v1', { by: 'host' }, hostOnly(next.hostDecision?.reason));
+    case 'partnership.declined_by_guest':
+      return with_('partnership.declined.v1', { by: 'guest', ...optional('guestReason', next.guestDecision?.reason) });
+    case 'partnership.resent':
+      return with_('partnership.resent.v1', { resendCount: next.resendCount });
+    case 'partnership.accepted':
+      return with_('partnership.accepted.v1', { term: termOf(next) });
+    case 'partnership.cancelled':
+      return with_('partnership.cancelled.v1', optional('reason', next.closed?.reason));
+    case 'partnership.removed':
+      return with_('partnership.removed.v1', optional('reason', next.closed?.reason));
+    case 'partnership.expired':
+      return with_('partnership.expired.v1');
+    case 'partnership.ended':
+      return with_('partnership.ended.v1', { term: termOf(next) });
+    case 'partnership.recertification_opened':
+      return next.recertification
+        ? with_('partnership.recertification_opened.v1', { opensAt: next.recertification.opensAt, dueAt: next.recertification.dueAt })
+        : undefined;
+    case 'partnership.owner_added':
+      return with_('partnership.owner_added.v1', { userId: entry.data?.userId });
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every share of the partnership ends at once (removal of an active partnership, a lapsed term): ONE
+ * event, whatever the number of shares, as the change itself is one revoked marker (a per-share event
+ * could not fit MAX_TRANSACTION_ITEMS).
+ */
+export function recordAllSharesRevoked(
+  ctx: UseCaseContext,
+  tx: Transaction,
+  record: PartnershipRecord,
+  cause: 'partnership_removed' | 'partnership_ended',
+): void {
+  appendEvent(tx, {
+    type: 'share.all_revoked.v1',
+    subject: subjects.partnership(record.partnershipId),
+    data: {
+      partnershipId: record.partnershipId,
+      hostWorkspaceId: record.hostWorkspaceId,
+      guestWorkspaceId: record.guestWorkspaceId,
+      cause,
+    },
+    audience: [record.hostWorkspaceId, record.guestWorkspaceId],
+    correlationId: ctx.correlationId,
+    at: ctx.at,
+  });
 }

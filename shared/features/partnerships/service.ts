@@ -30,7 +30,8 @@ import { appendActivity } from '../../store/activity';
 import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partnerships';
 import { adminEmailsOf, USER_CONDITIONS } from '../../store/users';
 import { partnershipContext } from './access';
-import { activityScopes, notificationData, recipientsOf, writeChange } from './changes';
+import { activityScopes, notificationData, partnershipEventOf, recipientsOf, recordAllSharesRevoked, writeChange } from './changes';
+import { recordEvent } from '../events/record';
 import { partnershipView } from './views';
 import { deliverResume, startExecution } from './workflow';
 
@@ -173,7 +174,10 @@ export async function decidePartnership(ctx: UseCaseContext, partnershipId: stri
       },
     });
     // Only an active partnership can have shares: one revoked marker, whatever their number.
-    if (action === 'remove' && prev.status === 'active') ctx.store.sharing.revokeAll(tx, next, next.closed?.by ?? me.userId, ctx.at);
+    if (action === 'remove' && prev.status === 'active') {
+      ctx.store.sharing.revokeAll(tx, next, next.closed?.by ?? me.userId, ctx.at);
+      recordAllSharesRevoked(ctx, tx, next, 'partnership_removed');
+    }
     await tx.commit();
     return { prev, next, view: partnershipView(next, access) };
   });
@@ -258,6 +262,17 @@ export async function recertify(ctx: UseCaseContext, partnershipId: string) {
     const confirmed = { action: 'partnership.recertified', target, data: { side, dueAt: prev.recertification?.dueAt }, at };
     appendActivity(tx, ownScopes, { ...confirmed, actorId: me.userId });
     appendActivity(tx, otherScope, { ...confirmed, actorId: sideActor(side) });
+    const sideWorkspace = side === 'host' ? prev.hostWorkspaceId : prev.guestWorkspaceId;
+    const base = partnershipEventOf(prev, next);
+    recordEvent(ctx, tx, 'partnership.recertification_confirmed.v1', {
+      ...base,
+      data: { ...base.data, side, dueAt: prev.recertification?.dueAt ?? null },
+      privateData: { [sideWorkspace]: { confirmedBy: me.userId } },
+    });
+    if (decision.renewed && next.term) {
+      const term = { startedAt: next.term.startedAt, endsAt: next.term.endsAt, days: next.term.days };
+      recordEvent(ctx, tx, 'partnership.renewed.v1', { ...base, data: { ...base.data, term } });
+    }
     if (decision.renewed) {
       const renewed = { action: 'partnership.renewed', target, data: { side, from: prev.term, to: next.term }, at };
       appendActivity(tx, ownScopes, { ...renewed, actorId: me.userId });

@@ -25,7 +25,7 @@ import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partner
 import type { Transaction } from '../../store/transaction';
 import { TaskClosedError, workflow } from '../../workflow/port';
 import { CONTINUED_ERROR, EXPIRED_ERROR, LAPSED_ERROR } from '../../workflow/tasks';
-import { recipientsOf, writeChange } from './changes';
+import { recipientsOf, recordAllSharesRevoked, writeChange } from './changes';
 
 const isClosed = (error: unknown) =>
   error instanceof TaskClosedError ||
@@ -244,6 +244,7 @@ export async function lapsePartnership(ctx: UseCaseContext, partnershipId: strin
     });
     // Every share ends at once (one marker, whatever their number): logins are refused from now on.
     ctx.store.sharing.revokeAll(tx, next, ctx.actorId, ctx.at);
+    recordAllSharesRevoked(ctx, tx, next, 'partnership_ended');
     await tx.commit();
     return { prev: current, next };
   });

@@ -19,6 +19,7 @@ import { businessRule, notFound } from '../../errors';
 import { notify } from '../../notify/notify';
 import { optimistic, type PageRequest } from '../../store';
 import { appendActivity } from '../../store/activity';
+import { recordEvent, subjects } from '../events/record';
 import { normalizeEmail } from '../../store/keys';
 import { partnershipContext } from '../partnerships/access';
 import { notificationData } from '../partnerships/changes';
@@ -73,6 +74,19 @@ export function requestAccess(ctx: UseCaseContext, partnershipId: string, input:
       target: { type: 'access_request', id: accessRequest.accessRequestId },
       data: { accountId: share.accountId, accountName: share.accountName, userId: target.userId, email: target.email, role: input.role },
       at,
+    });
+    recordEvent(ctx, tx, 'access_request.created.v1', {
+      subject: subjects.accessRequest(accessRequest.accessRequestId),
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        accessRequestId: accessRequest.accessRequestId,
+        accountId: share.accountId,
+        userId: target.userId,
+        role: input.role,
+      },
+      audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     notify(tx, {
       template: 'access_request.created',
@@ -149,6 +163,20 @@ export function decideAccess(ctx: UseCaseContext, accessRequestId: string, actio
         ...withReason,
       },
       at,
+    });
+    recordEvent(ctx, tx, next.status === 'approved' ? 'access_request.approved.v1' : 'access_request.declined.v1', {
+      subject: subjects.accessRequest(accessRequestId),
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        accessRequestId,
+        accountId: current.accountId,
+        userId: current.userId,
+        role: current.role,
+        ...withReason,
+      },
+      audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     notify(tx, {
       template: `access_request.${next.status}`,

@@ -24,6 +24,7 @@ import { notFound } from '../../errors';
 import { notify } from '../../notify/notify';
 import { optimistic, type PageRequest } from '../../store';
 import { appendActivity } from '../../store/activity';
+import { recordEvent, subjects } from '../events/record';
 import { normalizeEmail } from '../../store/keys';
 import type { StoredUser } from '../../store/users';
 import { partnershipContext, requireAction } from '../partnerships/access';
@@ -89,6 +90,17 @@ export function shareAccount(ctx: UseCaseContext, partnershipId: string, input: 
       target: { type: 'account', id: account.accountId },
       data: { accountName: account.name, members: changed.map(({ userId, email, role, change }) => ({ userId, email, role, change })) },
       at,
+    });
+    recordEvent(ctx, tx, 'share.granted.v1', {
+      subject: subjects.account(partnershipId, account.accountId),
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        accountId: account.accountId,
+        members: changed.flatMap(({ userId, role, change }) => (change === 'unchanged' ? [] : [{ userId, role, change }])),
+      },
+      audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     for (const role of ['collaborator', 'manager'] as const) {
       const to = changed.filter((c) => c.role === role).map((c) => c.email);
@@ -180,6 +192,17 @@ export function revokeShare(ctx: UseCaseContext, partnershipId: string, accountI
       data: { accountName: share.accountName, members: revoked.map(({ userId, email, role }) => ({ userId, email, role })) },
       at: ctx.at,
     });
+    recordEvent(ctx, tx, 'share.revoked.v1', {
+      subject: subjects.account(partnershipId, accountId),
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        accountId,
+        members: revoked.map(({ userId, role }) => ({ userId, role })),
+      },
+      audience: [record.hostWorkspaceId, record.guestWorkspaceId],
+    });
     await tx.commit();
   });
 }
@@ -215,6 +238,18 @@ export function removeGuestMember(ctx: UseCaseContext, partnershipId: string, us
       target: { type: 'user', id: userId },
       data: { email: target?.email ?? null, revokedShares },
       at,
+    });
+    recordEvent(ctx, tx, 'share.guest_member_removed.v1', {
+      subject: subjects.partnership(partnershipId),
+      data: {
+        partnershipId,
+        hostWorkspaceId: record.hostWorkspaceId,
+        guestWorkspaceId: record.guestWorkspaceId,
+        userId,
+        left: self,
+        revokedShares: revokedShares ?? 0,
+      },
+      audience: [record.hostWorkspaceId, record.guestWorkspaceId],
     });
     if (!self && target)
       notify(tx, {

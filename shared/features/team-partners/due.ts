@@ -12,6 +12,7 @@ import { dueAction, expiresAt } from '../../domain/teams';
 import { notify } from '../../notify/notify';
 import { ConcurrentChange } from '../../store';
 import { appendActivity } from '../../store/activity';
+import { recordEvent, subjects } from '../events/record';
 import { dueTimeOf, TEAM_PARTNER_CONDITIONS } from '../../store/team-partners';
 import { workspaceScope } from '../teams/service';
 
@@ -71,6 +72,16 @@ export async function processDueInvitation(
       target: { type: 'partner_invitation', id: invitation.invitationId },
       data: { teamId: invitation.teamId, userId: invitation.userId },
       at,
+    });
+    recordEvent(ctx, tx, 'team_partner.invitation_expired.v1', {
+      subject: subjects.invitation(invitation.invitationId),
+      data: {
+        workspaceId: invitation.workspaceId,
+        teamId: invitation.teamId,
+        invitationId: invitation.invitationId,
+        userId: invitation.userId,
+      },
+      audience: [invitation.workspaceId],
     });
     notify(tx, {
       template: 'team_partner.expired',

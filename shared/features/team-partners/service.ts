@@ -21,6 +21,7 @@ import { businessRule, conflict, forbidden, notFound } from '../../errors';
 import { notify } from '../../notify/notify';
 import { optimistic, type PageRequest } from '../../store';
 import { appendActivity } from '../../store/activity';
+import { recordEvent, subjects } from '../events/record';
 import { normalizeEmail } from '../../store/keys';
 import { adminEmailsOf } from '../../store/users';
 import { blocksInvitee, trusts } from '../../domain/partnership-policy';
@@ -159,6 +160,24 @@ export function invitePartners(ctx: UseCaseContext, teamId: string, entries: Arr
         status: i.status,
         ...(i.decidedBy === TRUSTED_BY_POLICY ? { activatedBy: 'policy' } : {}),
       }));
+    // One event per request (up to 20 invitations: one per invitation would crowd the transaction).
+    recordEvent(ctx, tx, 'team_partner.invitations_created.v1', {
+      subject: subjects.team(team.teamId),
+      data: {
+        workspaceId: team.workspaceId,
+        teamId: team.teamId,
+        invitedBy: me.userId,
+        invitations: invitations.map((i) => ({
+          invitationId: i.invitationId,
+          userId: i.userId,
+          partnerWorkspaceId: i.partnerWorkspaceId,
+          permission: i.permission,
+          status: i.status === 'active' ? ('active' as const) : ('pending' as const),
+          ...(i.status === 'active' ? { activatedBy: i.decidedBy === TRUSTED_BY_POLICY ? ('policy' as const) : ('inviter' as const) } : {}),
+        })),
+      },
+      audience: [team.workspaceId],
+    });
     const summaryOf = (list: InvitationRecord[]) =>
       list.map((i) => ({ invitationId: i.invitationId, email: i.email, permission: i.permission }));
     if (active.length > 0) {
@@ -279,6 +298,17 @@ export function approveInvitation(ctx: UseCaseContext, invitationId: string) {
       data: { teamId: inv.teamId, userId: inv.userId, permission: inv.permission },
       at,
     });
+    recordEvent(ctx, tx, 'team_partner.invitation_approved.v1', {
+      subject: subjects.invitation(inv.invitationId),
+      data: {
+        workspaceId: inv.workspaceId,
+        teamId: inv.teamId,
+        invitationId: inv.invitationId,
+        userId: inv.userId,
+        permission: inv.permission,
+      },
+      audience: [inv.workspaceId],
+    });
     notify(tx, {
       template: 'team_partner.approved',
       to: [inv.inviterEmail, inv.email],
@@ -316,6 +346,17 @@ export function declineInvitation(ctx: UseCaseContext, invitationId: string, rea
       data: { teamId: inv.teamId, userId: inv.userId, ...(reason ? { reason } : {}) },
       at,
     });
+    recordEvent(ctx, tx, 'team_partner.invitation_declined.v1', {
+      subject: subjects.invitation(inv.invitationId),
+      data: {
+        workspaceId: inv.workspaceId,
+        teamId: inv.teamId,
+        invitationId: inv.invitationId,
+        userId: inv.userId,
+        ...(reason ? { reason } : {}),
+      },
+      audience: [inv.workspaceId],
+    });
     notify(tx, {
       template: 'team_partner.declined',
       to: [inv.inviterEmail, inv.email],
@@ -352,6 +393,11 @@ export function withdrawInvitation(ctx: UseCaseContext, invitationId: string) {
       target: { type: 'partner_invitation', id: inv.invitationId },
       data: { teamId: inv.teamId, userId: inv.userId },
       at,
+    });
+    recordEvent(ctx, tx, 'team_partner.invitation_withdrawn.v1', {
+      subject: subjects.invitation(inv.invitationId),
+      data: { workspaceId: inv.workspaceId, teamId: inv.teamId, invitationId: inv.invitationId, userId: inv.userId, byDeparture: false },
+      audience: [inv.workspaceId],
     });
     await tx.commit({
       [TEAM_PARTNER_CONDITIONS.invitationStatusIs]: decidedMeanwhile,
@@ -405,6 +451,11 @@ export function changePartnerPermission(ctx: UseCaseContext, teamId: string, use
       data: { userId, from: partner.permission, to: permission },
       at,
     });
+    recordEvent(ctx, tx, 'team_partner.updated.v1', {
+      subject: subjects.team(team.teamId),
+      data: { workspaceId: team.workspaceId, teamId: team.teamId, userId, from: partner.permission, to: permission },
+      audience: [team.workspaceId],
+    });
     notify(tx, {
       template: 'team_partner.permission_changed',
       to: [partner.email],
@@ -432,6 +483,11 @@ export function removePartner(ctx: UseCaseContext, teamId: string, userId: strin
       target: { type: 'team', id: team.teamId },
       data: { userId },
       at,
+    });
+    recordEvent(ctx, tx, 'team_partner.removed.v1', {
+      subject: subjects.team(team.teamId),
+      data: { workspaceId: team.workspaceId, teamId: team.teamId, userId, left: leaving },
+      audience: [team.workspaceId],
     });
     if (!leaving) {
       notify(tx, {

@@ -21,11 +21,12 @@ import type { MemberDeparture } from '../../store/departures';
 import type { StoredInvitation } from '../../store/team-partners';
 import type { Transaction } from '../../store/transaction';
 import type { StoredWorkspace } from '../../store/users';
-import { notificationData } from '../partnerships/changes';
+import { notificationData, partnershipEventOf } from '../partnerships/changes';
+import { recordEvent, subjects } from '../events/record';
 
-/** Partnerships changed in one transaction (each: its item, two list entries, two activity entries, one notification). */
+/** Partnerships changed in one transaction (each: its item, two list entries, two activity entries, one notification, one event). */
 export const INLINE_PARTNERSHIPS = 8;
-/** Invitations withdrawn in one transaction (each: its item and its pending relation). */
+/** Invitations withdrawn in one transaction (each: its item, its pending relation and its event). */
 export const INLINE_INVITATIONS = 10;
 /** Items one Query page reads (the filter keeps the departing member's). */
 const PAGE_SIZE = 100;
@@ -125,6 +126,10 @@ export function writeDepartureBatch(
         at,
       },
     );
+    recordEvent(ctx, tx, 'partnership.owner_removed.v1', {
+      ...partnershipEventOf(prev, record),
+      data: { ...partnershipEventOf(prev, record).data, userId: departed.userId, successorId: added?.userId ?? null },
+    });
     if (added) {
       notify(tx, {
         template: 'partnership.owner_succession',
@@ -139,7 +144,14 @@ export function writeDepartureBatch(
     (inv) => inv.status === 'pending' && inv.invitedBy === departed.userId && inv.createdAt <= departed.departedAt,
   );
   const withdrawn = withdrawable.slice(0, INLINE_INVITATIONS);
-  for (const inv of withdrawn) ctx.store.teamPartners.close(tx, inv, 'withdrawn', at);
+  for (const inv of withdrawn) {
+    ctx.store.teamPartners.close(tx, inv, 'withdrawn', at);
+    recordEvent(ctx, tx, 'team_partner.invitation_withdrawn.v1', {
+      subject: subjects.invitation(inv.invitationId),
+      data: { workspaceId: inv.workspaceId, teamId: inv.teamId, invitationId: inv.invitationId, userId: inv.userId, byDeparture: true },
+      audience: [inv.workspaceId],
+    });
+  }
   if (withdrawn.length > 0) {
     appendActivity(tx, [{ kind: 'workspace', id: workspace.workspaceId }], {
       actorId: ctx.actorId,

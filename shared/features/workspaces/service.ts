@@ -28,6 +28,7 @@ import { newId } from '../../ids';
 import { notify } from '../../notify/notify';
 import { optimistic, type PageRequest } from '../../store';
 import { appendActivity, type ActivityScope } from '../../store/activity';
+import { recordEvent, subjects } from '../events/record';
 import { normalizeEmail } from '../../store/keys';
 import { directoryChangeOf, isDirectoryRole, type MemberRow, type StoredWorkspace } from '../../store/users';
 import { readDeparture, recordRemainingDeparture, writeDepartureBatch } from './departure';
@@ -148,6 +149,11 @@ export function addMember(ctx: UseCaseContext, workspaceId: string, input: { ema
       data: { email: member.email, role: input.role },
       at,
     });
+    recordEvent(ctx, tx, 'workspace.member_added.v1', {
+      subject: subjects.workspace(workspaceId),
+      data: { workspaceId, userId: member.userId, role: input.role },
+      audience: [workspaceId],
+    });
     notify(tx, {
       template: 'workspace.member_added',
       to: [member.email],
@@ -181,6 +187,11 @@ export function changeRole(ctx: UseCaseContext, workspaceId: string, userId: str
       target: { type: 'user', id: member.userId },
       data: { from: member.role, to: role },
       at,
+    });
+    recordEvent(ctx, tx, 'workspace.member_role_changed.v1', {
+      subject: subjects.workspace(workspaceId),
+      data: { workspaceId, userId: member.userId, from: roleOf(member), to: role },
+      audience: [workspaceId],
     });
     await tx.commit();
     return memberView({ ...member, role });
@@ -235,6 +246,11 @@ export function removeMember(ctx: UseCaseContext, workspaceId: string, userId: s
       },
       at,
     });
+    recordEvent(ctx, tx, 'workspace.member_removed.v1', {
+      subject: subjects.workspace(workspaceId),
+      data: { workspaceId, userId: member.userId, role: roleOf(member), left: self },
+      audience: [workspaceId],
+    });
     await tx.commit();
   });
 }
@@ -264,6 +280,11 @@ export function transferOwnership(ctx: UseCaseContext, workspaceId: string, targ
       target: { type: 'user', id: member.userId },
       data: { from: me.userId, to: member.userId, previousRole: member.role },
       at,
+    });
+    recordEvent(ctx, tx, 'workspace.ownership_transferred.v1', {
+      subject: subjects.workspace(workspaceId),
+      data: { workspaceId, fromUserId: me.userId, toUserId: member.userId },
+      audience: [workspaceId],
     });
     await tx.commit();
     return workspaceView({ ...workspace, ownerId: member.userId, updatedAt: at }, 'admin');
