@@ -19,6 +19,7 @@ import { idempotency } from './idempotency';
 import { logger } from './logger';
 import type { RouteSpec } from './route';
 import { MAX_BODY_BYTES } from './schemas';
+import { publishMetrics, recordRoute } from '../observability/metrics';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -196,7 +197,9 @@ const correlation: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWi
   before: (request) => {
     const correlationId = request.context[CORRELATION] ?? correlationIdOf(request.event);
     request.context[CORRELATION] = correlationId;
-    logger.appendKeys({ correlationId, route: request.event.routeKey });
+    // The API request id joins these lines with the HTTP API's access log ($context.requestId).
+    const apiRequestId = (request.event as Partial<HttpEvent>).requestContext?.requestId;
+    logger.appendKeys({ correlationId, route: request.event.routeKey, ...(apiRequestId ? { apiRequestId } : {}) });
   },
 };
 
@@ -221,10 +224,15 @@ function wrap<P, Q, B>(
     .use(idempotency(route));
   // Outside middy: an idempotent replay answers early from a `before` (skipping every `after`), and the
   // header must be on that answer as on errors and successes.
+  // Route metrics are recorded here too, for the same reason: replays and errors count.
+  const routeKey = `${route.method} ${route.path}`;
   return async (event, context) => {
+    const started = performance.now();
     const correlationId = correlationIdOf(event);
     const withId: ContextWithRequest = Object.assign(context, { [CORRELATION]: correlationId });
     const response = await handler(event, withId);
+    recordRoute(routeKey, response.statusCode ?? 200, Math.round((performance.now() - started) * 100) / 100);
+    publishMetrics();
     return { ...response, headers: { ...response.headers, 'x-correlation-id': correlationId } };
   };
 }

@@ -65,6 +65,8 @@ const notificationEntity = defineEntity(
     data: z.record(z.string(), z.unknown()),
     at: z.string(),
     deliveryStatus: z.enum(['pending', 'delivered']),
+    /** The correlation id of the change that caused it (SPEC §1); absent on items older than it. */
+    correlationId: z.optional(z.string()),
   }),
 );
 export type NotificationRecord = ReturnType<typeof notificationEntity.parse>;
@@ -109,6 +111,7 @@ export function recordNotification(tx: Transaction, notification: NotificationIn
         data: notification.data,
         at: notification.at,
         deliveryStatus: 'pending',
+        ...(tx.correlationId ? { correlationId: tx.correlationId } : {}),
       }),
     );
   }

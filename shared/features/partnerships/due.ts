@@ -97,7 +97,7 @@ async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord):
     executionName: next.executionName,
     status: record.status,
   });
-  await startExecution(next);
+  await startExecution(ctx, next);
   return next;
 }
 
@@ -159,7 +159,7 @@ async function continueExecution(ctx: UseCaseContext, record: PartnershipRecord)
     from: record.executionName,
     executionName: next.executionName,
   });
-  await startExecution(next);
+  await startExecution(ctx, next);
   await deliverResume(ctx, next, { fromJob: true });
   return next;
 }
