@@ -5,10 +5,14 @@
  * else a new one; each due item's work gets `<run id>:<item id>` (shared/features/jobs/reminder-job.ts).
  */
 import type { ScheduledEvent } from 'aws-lambda';
+import { requireSettingsAtInit } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { runReminderJob } from '../../shared/features/jobs/reminder-job';
 import { correlationIdOr, logKeys } from '../../shared/observability/invocation';
 import { publishMetrics, recordWorkflowResumesReconciled } from '../../shared/observability/metrics';
+
+// The job resumes, fails and restarts executions: without its state machine it stops at init.
+requireSettingsAtInit(['STATE_MACHINE_ARN']);
 
 export const handler = async (event: Partial<ScheduledEvent> = {}) => {
   const parsed = event.time ? new Date(event.time) : new Date();

@@ -12,6 +12,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { requireSettingsAtInit } from '../config';
 import { CORRELATION_ID_PATTERN, UseCaseContext, newCorrelationId, type Caller } from '../context';
 import { unauthenticated, validationFailed } from '../errors';
 import { JSON_HEADERS, mapError } from './errors';
@@ -247,5 +248,7 @@ export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B 
   route: RouteSpec<P, Q, B>,
   fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>>,
 ): WrappedHandler {
+  // Fail closed at init: a route that starts or resumes executions stops without its state machine.
+  if ((route.access.workflow ?? []).length > 0) requireSettingsAtInit(['STATE_MACHINE_ARN']);
   return wrap(route, buildRequestMiddleware(route), fn);
 }
