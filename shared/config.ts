@@ -128,7 +128,11 @@ checkAtInit();
  * the HTTP wrapper requires STATE_MACHINE_ARN of every route that declares workflow access, the job
  * requires it too. Returns whether it checked.
  */
-export function requireSettingsAtInit(names: readonly SettingName[], env: NodeJS.ProcessEnv = process.env, log: InitLog = stderrLog): boolean {
+export function requireSettingsAtInit(
+  names: readonly SettingName[],
+  env: NodeJS.ProcessEnv = process.env,
+  log: InitLog = stderrLog,
+): boolean {
   if (!present(env.AWS_LAMBDA_FUNCTION_NAME) || isLocal(env)) return false;
   requireSettings(names, env, log);
   return true;

@@ -30,7 +30,11 @@ export async function deliver(
   return { batchItemFailures };
 }
 
-async function deliverRecords(event: DynamoDBStreamEvent, deps: Deps, batchItemFailures: DynamoDBBatchResponse['batchItemFailures']): Promise<void> {
+async function deliverRecords(
+  event: DynamoDBStreamEvent,
+  deps: Deps,
+  batchItemFailures: DynamoDBBatchResponse['batchItemFailures'],
+): Promise<void> {
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;

@@ -232,7 +232,12 @@ function wrap<P, Q, B>(
     const correlationId = correlationIdOf(event);
     const withId: ContextWithRequest = Object.assign(context, { [CORRELATION]: correlationId });
     const response = await handler(event, withId);
-    recordRoute(routeKey, response.statusCode ?? 200, Math.round((performance.now() - started) * 100) / 100);
+    const status = response.statusCode ?? 200;
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    // One line per request; the middleware's keys are reset when middy finishes, so named again here.
+    const apiRequestId = (event as Partial<HttpEvent>).requestContext?.requestId;
+    logger.info('request done', { correlationId, route: routeKey, ...(apiRequestId ? { apiRequestId } : {}), status, latencyMs });
+    recordRoute(routeKey, status, latencyMs);
     publishMetrics();
     return { ...response, headers: { ...response.headers, 'x-correlation-id': correlationId } };
   };

@@ -51,7 +51,9 @@ function remember(name: string, unit: Unit, value: number, dimensions: Record<st
 
 /** Local mode: every metric recorded since start (or the last reset), aggregated per name and dimensions. */
 export function localMetrics(): LocalMetric[] {
-  return [...local.values()].sort((a, b) => a.name.localeCompare(b.name) || JSON.stringify(a.dimensions).localeCompare(JSON.stringify(b.dimensions)));
+  return [...local.values()].sort(
+    (a, b) => a.name.localeCompare(b.name) || JSON.stringify(a.dimensions).localeCompare(JSON.stringify(b.dimensions)),
+  );
 }
 export function resetLocalMetrics(): void {
   local.clear();

@@ -140,8 +140,12 @@ describe('the check at init', () => {
     const { lines, log } = capture();
     expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws }, log)).toBe(false);
     expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { AWS_LAMBDA_FUNCTION_NAME: 'fn', SERVICE_MODE: 'local' }, log)).toBe(false);
-    expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn', STATE_MACHINE_ARN: 'arn:sm' }, log)).toBe(true);
-    expect(() => requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn' }, log)).toThrow(/STATE_MACHINE_ARN/);
+    expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn', STATE_MACHINE_ARN: 'arn:sm' }, log)).toBe(
+      true,
+    );
+    expect(() => requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn' }, log)).toThrow(
+      /STATE_MACHINE_ARN/,
+    );
     expect(lines).toHaveLength(1);
   });
 
@@ -160,7 +164,11 @@ describe('the check at init', () => {
   );
 
   it('a route without workflow access loads without STATE_MACHINE_ARN', () => {
-    const run = importModule('functions/partnerships/get-partnership.ts', { AWS_LAMBDA_FUNCTION_NAME: 'fn', TABLE_NAME: 't', CURSOR_SECRET: SECRET });
+    const run = importModule('functions/partnerships/get-partnership.ts', {
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      TABLE_NAME: 't',
+      CURSOR_SECRET: SECRET,
+    });
     expect(run.status).toBe(0);
   });
 

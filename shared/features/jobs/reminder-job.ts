@@ -103,7 +103,12 @@ export async function runReminderJob(input: ReminderJobOptions | Date = {}): Pro
       result[await processor(due, UseCaseContext.forSystem(JOB_ACTOR, now, itemCorrelationId(due)))] += 1;
     } catch (error) {
       result.failed += 1;
-      options.log?.('due item failed', { type: due.type, pk: due.pk, correlationId: itemCorrelationId(due), error: error instanceof Error ? error.message : String(error) });
+      options.log?.('due item failed', {
+        type: due.type,
+        pk: due.pk,
+        correlationId: itemCorrelationId(due),
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 
