@@ -20,7 +20,7 @@ import { startEnvironment, type BenchEnvironment } from './environment';
 import { World } from '../test/support/world';
 import { measureJob } from './job';
 import { renderReport, type BenchReport } from './report';
-import { measureRoutes, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
+import { measureRoutes, patternReplay, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
 import { fillLists } from './seed';
 import { readSettings } from './settings';
 import { measureLifecycles, startRunner, type RunnerHandle } from './workflow';
@@ -85,7 +85,7 @@ async function main() {
           log(`raw GetItem ∥ Query of 25 p50 ${report.readFloor.p50.toFixed(2)} ms`);
         }
         log('routes:');
-        report.routes = await measureRoutes(selected, { small, large }, settings, log, timedGetItem);
+        report.routes = await measureRoutes(selected, { small, large }, settings, log, timedGetItem, patternReplay(env));
       }
       if (settings.sections.has('workflow')) {
         log('workflow lifecycles...');
