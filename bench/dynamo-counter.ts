@@ -72,7 +72,10 @@ export function installCounter(client: DynamoDBClient): void {
     (next, context) => async (args) => {
       const tally = storage.getStore();
       const name = (context as { commandName?: string }).commandName ?? 'UnknownCommand';
-      const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown> & { IndexName?: string; Limit?: number };
+      const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown> & {
+        IndexName?: string;
+        Limit?: number;
+      };
       const sent = tally?.open ? structuredClone(input) : {};
       const startedAt = performance.now();
       const result = await next(args);

@@ -139,7 +139,9 @@ function routesSection(report: BenchReport, tally: Tally): string {
       formatMs(p50),
       formatMs(p99),
       r.kind === 'read' ? `${formatMs(rawP50)} ms: ${ratio.toFixed(2)}×` : `(${ratio.toFixed(1)}×)`,
-      r.kind === 'read' && large?.pattern ? `${large.pattern}: ${formatMs(patternP50)} ms, ${patternRatio.toFixed(2)}× ${verdict(latencyOk)}` : '—',
+      r.kind === 'read' && large?.pattern
+        ? `${large.pattern}: ${formatMs(patternP50)} ms, ${patternRatio.toFixed(2)}× ${verdict(latencyOk)}`
+        : '—',
       large?.rru.length ? `${worstRru} / ${Math.max(...large.wru)}${r.kind === 'read' ? ` (≤${rruBudget} ${verdict(rruOk)})` : ''}` : '—',
       large?.commands ?? '',
     ];

@@ -9,7 +9,13 @@ import type { RouteSpec } from '../shared/http/route';
 import { FixtureUnavailable, send, type ApiResponse } from '../test/support/api';
 import { builderFor, type BuiltRequest } from '../test/support/builders';
 import type { World } from '../test/support/world';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand as DocQueryCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand as DocQueryCommand,
+  TransactGetCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describeCommands, measure, turnsOf, type CommandRecord } from './dynamo-counter';
 import type { BenchEnvironment } from './environment';
 import type { BenchSettings } from './settings';
@@ -62,7 +68,9 @@ export function patternReplay(env: BenchEnvironment): PatternReplay {
       const started = performance.now();
       for (const turn of turns) {
         // Each command as the service sent it (the table is the same), asked for its capacity too.
-        await Promise.all(turn.map((c) => doc.send(new DOC_COMMANDS[c.name]!({ ...structuredClone(c.input), ReturnConsumedCapacity: 'TOTAL' }))));
+        await Promise.all(
+          turn.map((c) => doc.send(new DOC_COMMANDS[c.name]!({ ...structuredClone(c.input), ReturnConsumedCapacity: 'TOTAL' }))),
+        );
       }
       return performance.now() - started;
     };

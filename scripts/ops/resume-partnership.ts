@@ -42,7 +42,7 @@ const sfn = new SFNClient({});
 async function describe(executionArn: string): Promise<ExecutionState> {
   try {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return (out.status ?? 'NOT_FOUND') as ExecutionState;
+    return (out.status ?? 'NOT_FOUND');
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return 'NOT_FOUND';
     throw error;
@@ -58,12 +58,20 @@ if (!record) {
 const executionArn = executionArnOf(stateMachineArn, record.executionName);
 const execution = await describe(executionArn);
 const plan = decideRepair(record, execution);
-print({ status: record.status, executionArn, execution, taskToken: record.taskToken ? 'registered' : 'none', resume: record.resume?.outcome ?? null, ...plan, dryRun });
+print({
+  status: record.status,
+  executionArn,
+  execution,
+  taskToken: record.taskToken ? 'registered' : 'none',
+  resume: record.resume?.outcome ?? null,
+  ...plan,
+  dryRun,
+});
 
 if (!dryRun) {
   switch (plan.action) {
     case 'send-resume':
-      print({ done: await deliverResume(ctx, record) ? 'resume delivered' : 'resume not delivered: still owed (the job retries)' });
+      print({ done: (await deliverResume(ctx, record)) ? 'resume delivered' : 'resume not delivered: still owed (the job retries)' });
       break;
     case 'restart': {
       const next = await restartExecution(ctx, record);

@@ -28,16 +28,21 @@ export function decideRepair(record: RepairRecord, execution: ExecutionState): R
   const running = execution === 'RUNNING';
   const stage = waitingStageOf(record);
   if (record.resume) {
-    if (running) return { action: 'send-resume', reason: `a ${record.resume.outcome} decision is recorded but not yet sent to the running execution` };
+    if (running)
+      return { action: 'send-resume', reason: `a ${record.resume.outcome} decision is recorded but not yet sent to the running execution` };
     // The execution the resume was for is gone: the resume can never land. A waiting record restarts.
-    if (stage) return { action: 'restart', reason: `a resume is owed to an execution that is ${execution}, and the record waits in ${stage}` };
+    if (stage)
+      return { action: 'restart', reason: `a resume is owed to an execution that is ${execution}, and the record waits in ${stage}` };
     return { action: 'escalate', reason: `a resume is owed to an execution that is ${execution}; the record is ${record.status}` };
   }
   if (stage) {
     if (running) {
       return record.taskToken
         ? { action: 'none', reason: `the record waits in ${stage} and its execution runs with a registered task` }
-        : { action: 'none', reason: `the record waits in ${stage}; its execution runs and has not registered yet (the job restarts it after 10 minutes)` };
+        : {
+            action: 'none',
+            reason: `the record waits in ${stage}; its execution runs and has not registered yet (the job restarts it after 10 minutes)`,
+          };
     }
     return { action: 'restart', reason: `the record waits in ${stage} but its execution is ${execution}` };
   }
@@ -46,7 +51,8 @@ export function decideRepair(record: RepairRecord, execution: ExecutionState): R
     return { action: 'none', reason: `the record is ${record.status} and its execution is ${execution}` };
   }
   // Active without a live term: the execution ended in Active.
-  if (execution === 'SUCCEEDED' || execution === 'NOT_FOUND') return { action: 'none', reason: `the record is ${record.status}; no wait is owed` };
+  if (execution === 'SUCCEEDED' || execution === 'NOT_FOUND')
+    return { action: 'none', reason: `the record is ${record.status}; no wait is owed` };
   if (running) return { action: 'escalate', reason: `the record is ${record.status} and waits on nothing, but its execution still runs` };
   return { action: 'escalate', reason: `the record is ${record.status}; its execution is ${execution}` };
 }

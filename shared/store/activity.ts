@@ -129,6 +129,21 @@ export async function getNotification(email: string, at: string, id: string): Pr
   return item ? notificationEntity.parse(item) : undefined;
 }
 
+/**
+ * A notification item as stored (what the table stream carries), by the key the delivery function
+ * logged (scripts/ops/redeliver-notifications.ts); undefined when gone or not a notification.
+ */
+export async function notificationItem(key: Key): Promise<Item | undefined> {
+  const item = await new Loader().load({ pk: key.pk, sk: key.sk });
+  return item && item.type === ENTITY.notification ? item : undefined;
+}
+
+/** What the redelivery does with a logged key: send it again only while it is still pending. */
+export function redeliveryOf(item: Item | undefined): 'redeliver' | 'already-delivered' | 'gone' {
+  if (!item) return 'gone';
+  return item.deliveryStatus === 'delivered' ? 'already-delivered' : 'redeliver';
+}
+
 /** A notification item from the table stream (the delivery function), or undefined when the item is something else. */
 export function notificationFromStream(item: Item): (NotificationRecord & Key) | undefined {
   if (item.type !== ENTITY.notification) return undefined;

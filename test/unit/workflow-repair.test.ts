@@ -42,3 +42,12 @@ describe('decideRepair', () => {
     expect(decideRepair({ status: 'active', executionName: 'p1' }, 'FAILED').action).toBe('escalate');
   });
 });
+
+describe('redeliveryOf (scripts/ops/redeliver-notifications.ts)', () => {
+  it('sends again only a notification still pending', async () => {
+    const { redeliveryOf } = await import('../../shared/store/activity');
+    expect(redeliveryOf(undefined)).toBe('gone');
+    expect(redeliveryOf({ type: 'notification', deliveryStatus: 'pending' })).toBe('redeliver');
+    expect(redeliveryOf({ type: 'notification', deliveryStatus: 'delivered' })).toBe('already-delivered');
+  });
+});
