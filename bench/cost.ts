@@ -41,8 +41,10 @@ export interface RouteCost {
   /** Billed Lambda duration (ms, rounded up to 1 ms): the p50 of the handler in the bench. */
   billedMs: number;
   memoryMb: number;
-  /** Dollars per request, by part. */
-  parts: { api: number; lambda: number; dynamo: number };
+  /** Notification e-mails the request causes (outbox items written). */
+  emails: number;
+  /** Dollars per request, by part (e-mails: SES, the delivery invocation, marking it delivered). */
+  parts: { api: number; lambda: number; dynamo: number; email: number };
   perRequest: number;
 }
 
@@ -62,8 +64,24 @@ export function routeCost(route: RouteResult, memoryMb: number): RouteCost | und
   const rru = mean(m.rru);
   const wru = mean(m.wru);
   const billedMs = Math.ceil(percentile(m.latencies, 50));
-  const parts = { api: PRICES.httpApiRequest, lambda: lambdaCost(billedMs, memoryMb), dynamo: dynamoCost(rru, wru) };
-  return { id: route.id, kind: route.kind, rru, wru, billedMs, memoryMb, parts, perRequest: parts.api + parts.lambda + parts.dynamo };
+  const emails = mean(m.notifications);
+  const parts = {
+    api: PRICES.httpApiRequest,
+    lambda: lambdaCost(billedMs, memoryMb),
+    dynamo: dynamoCost(rru, wru),
+    email: emails * emailCost(memoryMb),
+  };
+  return {
+    id: route.id,
+    kind: route.kind,
+    rru,
+    wru,
+    billedMs,
+    memoryMb,
+    emails,
+    parts,
+    perRequest: parts.api + parts.lambda + parts.dynamo + parts.email,
+  };
 }
 
 /** The full lifecycle the target is stated for (SPEC §12 issue): request → approve → accept → 1 share → 10 logins → remove. */
@@ -77,17 +95,25 @@ export const LIFECYCLE_STEPS: ReadonlyArray<{ route: string; times: number }> = 
 ];
 
 /**
- * Assumptions of the lifecycle beyond the routes (stated in COST.md): each workflow task invocation
+ * Assumptions beyond what the bench measures (stated in COST.md): each workflow task invocation
  * (AwaitHostApproval, AwaitGuestAcceptance register their token: one transaction) costs a Lambda
- * request of TASK_MS at the configured memory, 2 WRU and 1 RRU; each notification e-mail one SES
- * e-mail, one delivery invocation of DELIVERY_MS and 1 WRU (marked delivered).
+ * request of taskMs at the configured memory, 2 WRU and 1 RRU; each notification e-mail (counted: the
+ * outbox items a request writes) one SES e-mail, one delivery invocation of deliveryMs (one record per
+ * invocation: the worst case, batches share it) and 1 WRU (marked delivered).
  */
-export const LIFECYCLE_ASSUMPTIONS = { taskMs: 60, taskWru: 2, taskRru: 1, emails: 10, deliveryMs: 120, deliveryWru: 1 };
+export const LIFECYCLE_ASSUMPTIONS = { taskMs: 60, taskWru: 2, taskRru: 1, deliveryMs: 120, deliveryWru: 1 };
+
+/** One notification e-mail: SES, its delivery invocation, the write that marks it delivered. */
+export function emailCost(memoryMb: number): number {
+  const a = LIFECYCLE_ASSUMPTIONS;
+  return PRICES.sesEmail + lambdaCost(a.deliveryMs, memoryMb) + dynamoCost(0, a.deliveryWru);
+}
 
 export interface LifecycleCost {
-  steps: Array<{ route: string; times: number; cost?: number }>;
+  steps: Array<{ route: string; times: number; cost?: number; emails?: number }>;
   transitions?: number;
   tasks: number;
+  emails: number;
   total?: number;
   parts: { routes: number; workflow: number; tasks: number; notifications: number };
   missing: string[];
@@ -98,8 +124,9 @@ export function lifecycleCost(costs: RouteCost[], lifecycles: LifecycleResult[] 
   const steps = LIFECYCLE_STEPS.map((s) => {
     const c = costs.find((r) => r.id === s.route);
     if (!c) missing.push(`route ${s.route} not measured`);
-    return { ...s, cost: c ? c.perRequest * s.times : undefined };
+    return { ...s, cost: c ? (c.perRequest - c.parts.email) * s.times : undefined, emails: c ? c.emails * s.times : undefined };
   });
+  const emails = steps.reduce((n, s) => n + (s.emails ?? 0), 0);
   const approval = lifecycles?.find((l) => l.name.startsWith('request → approve → accept'));
   if (approval?.transitions === undefined) missing.push('workflow transitions not measured');
   const transitions = approval?.transitions;
@@ -109,10 +136,10 @@ export function lifecycleCost(costs: RouteCost[], lifecycles: LifecycleResult[] 
     routes: steps.reduce((n, s) => n + (s.cost ?? 0), 0),
     workflow: (transitions ?? 0) * PRICES.stateTransition,
     tasks: tasks * (lambdaCost(a.taskMs, memoryMb) + dynamoCost(a.taskRru, a.taskWru)),
-    notifications: a.emails * (PRICES.sesEmail + lambdaCost(a.deliveryMs, memoryMb) + dynamoCost(0, a.deliveryWru)),
+    notifications: emails * emailCost(memoryMb),
   };
   const total = missing.length ? undefined : parts.routes + parts.workflow + parts.tasks + parts.notifications;
-  return { steps, transitions, tasks, total, parts, missing };
+  return { steps, transitions, tasks, emails, total, parts, missing };
 }
 
 /** The usage profile of one active workspace in a month (stated in COST.md). */
@@ -249,16 +276,18 @@ export function renderCost(inputs: CostInputs, table: (header: string[], rows: s
       `Lambda: the handler's p50 in the bench, rounded up to the 1 ms billing unit, at the configured ${inputs.memoryMb} MB (infra/constructs/service-function.ts; DynamoDB Local's latency stands in for DynamoDB's).`,
     '',
     table(
-      ['route', 'kind', 'RRU', 'WRU', 'billed ms', 'API', 'Lambda', 'DynamoDB', 'per million requests'],
+      ['route', 'kind', 'RRU', 'WRU', 'billed ms', 'e-mails', 'API', 'Lambda', 'DynamoDB', 'e-mails $', 'per million requests'],
       costs.map((c) => [
         c.id,
         c.kind,
         c.rru.toFixed(2),
         c.wru.toFixed(2),
         String(c.billedMs),
+        c.emails.toFixed(1),
         usd(c.parts.api * 1e6, 2),
         usd(c.parts.lambda * 1e6, 2),
         usd(c.parts.dynamo * 1e6, 2),
+        usd(c.parts.email * 1e6, 2),
         `**${usd(c.perRequest * 1e6, 2)}**`,
       ]),
     ),
@@ -270,7 +299,7 @@ export function renderCost(inputs: CostInputs, table: (header: string[], rows: s
     table(
       ['part', 'how', 'cost'],
       [
-        ...lifecycle.steps.map((s) => [`${s.route} ×${s.times}`, 'measured route cost', usd(s.cost)]),
+        ...lifecycle.steps.map((s) => [`${s.route} ×${s.times}`, 'measured: API, Lambda, DynamoDB', usd(s.cost)]),
         [
           'workflow',
           `${lifecycle.transitions ?? '—'} state transitions (counted by the local runner: request → approve → accept)`,
@@ -283,13 +312,14 @@ export function renderCost(inputs: CostInputs, table: (header: string[], rows: s
         ],
         [
           'notifications',
-          `assumed ${a.emails} e-mails: SES + a delivery invocation of ${a.deliveryMs} ms + ${a.deliveryWru} WRU each`,
+          `${lifecycle.emails.toFixed(1)} e-mails (outbox items the steps wrote, counted): SES + a delivery invocation of ${a.deliveryMs} ms (assumed) + ${a.deliveryWru} WRU each`,
           usd(lifecycle.parts.notifications),
         ],
       ],
     ),
     '',
-    `**Total: ${usd(lifecycle.total)} per lifecycle; target ≤ $${LIFECYCLE_TARGET_USD}: ${lifecycle.total === undefined ? `not measured (${lifecycle.missing.join('; ')})` : lifecycleOk ? 'PASS' : 'FAIL'}.**`,
+    `**Total: ${usd(lifecycle.total)} per lifecycle; target ≤ $${LIFECYCLE_TARGET_USD}: ${lifecycle.total === undefined ? `not measured (${lifecycle.missing.join('; ')})` : lifecycleOk ? 'PASS' : 'FAIL'}.** ` +
+      `Without the e-mails (SES is $0.0001 each): ${usd(lifecycle.total === undefined ? undefined : lifecycle.total - lifecycle.parts.notifications)}.`,
     '',
     '## Per active workspace-month',
     '',

@@ -36,8 +36,10 @@ export interface WorldMeasurement {
   /** Request units consumed per request (ReturnConsumedCapacity). */
   rru: number[];
   wru: number[];
-  /** Items the answer returned (a list's `items`, else 1). */
+  /** Items the answer returned (a list's `items`, else the longest top-level list, at least 1). */
   itemsReturned: number[];
+  /** Notification outbox items the request wrote (each one e-mail: the cost model prices them). */
+  notifications: number[];
   /**
    * Read routes: the route's own DynamoDB calls (same inputs, same turns: parallel within a turn)
    * replayed raw with a DocumentClient, timed between the requests (bench/dynamo-counter.ts turnsOf).
@@ -79,8 +81,21 @@ export function patternReplay(env: BenchEnvironment): PatternReplay {
 }
 
 function itemsReturnedBy(body: unknown): number {
-  const items = (body as { items?: unknown } | undefined)?.items;
-  return Array.isArray(items) ? items.length : 1;
+  if (!body || typeof body !== 'object') return 1;
+  const items = (body as { items?: unknown }).items;
+  if (Array.isArray(items)) return items.length;
+  const lists = Object.values(body).filter(Array.isArray);
+  return Math.max(1, ...lists.map((l) => l.length));
+}
+
+/** Outbox items among the writes of a request. */
+function notificationsWritten(commands: readonly CommandRecord[]): number {
+  let n = 0;
+  for (const c of commands) {
+    const items = (c.input as { TransactItems?: Array<{ Put?: { Item?: { type?: unknown } } }> }).TransactItems ?? [];
+    n += items.filter((t) => t.Put?.Item?.type === 'notification').length;
+  }
+  return n;
 }
 
 export interface RouteResult {
@@ -124,6 +139,7 @@ async function measureInWorld(
     rru: [],
     wru: [],
     itemsReturned: [],
+    notifications: [],
     patternLatencies: [],
   };
   let reusable: BuiltRequest | undefined;
@@ -149,6 +165,7 @@ async function measureInWorld(
     result.rru.push(measured.rru);
     result.wru.push(measured.wru);
     result.itemsReturned.push(itemsReturnedBy(measured.value.body));
+    result.notifications.push(notificationsWritten(measured.commands));
     const { status, body } = measured.value;
     result.statuses.push(status);
     if (!ok(status)) result.errors.push(`${status} ${body?.error?.code ?? ''}`.trim());

@@ -42,7 +42,7 @@ const sfn = new SFNClient({});
 async function describe(executionArn: string): Promise<ExecutionState> {
   try {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return (out.status ?? 'NOT_FOUND');
+    return out.status ?? 'NOT_FOUND';
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return 'NOT_FOUND';
     throw error;
