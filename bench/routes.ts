@@ -6,6 +6,7 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RouteSpec } from '../shared/http/route';
+import { ENTITY } from '../shared/store/keys';
 import { FixtureUnavailable, send, type ApiResponse } from '../test/support/api';
 import { builderFor, type BuiltRequest } from '../test/support/builders';
 import type { World } from '../test/support/world';
@@ -93,7 +94,7 @@ function notificationsWritten(commands: readonly CommandRecord[]): number {
   let n = 0;
   for (const c of commands) {
     const items = (c.input as { TransactItems?: Array<{ Put?: { Item?: { type?: unknown } } }> }).TransactItems ?? [];
-    n += items.filter((t) => t.Put?.Item?.type === 'notification').length;
+    n += items.filter((t) => t.Put?.Item?.type === ENTITY.notification).length;
   }
   return n;
 }
