@@ -18,7 +18,6 @@ const CAPACITY_COMMANDS = new Set([
   'GetItemCommand',
   'BatchGetItemCommand',
   'QueryCommand',
-  'ScanCommand',
   'PutItemCommand',
   'UpdateItemCommand',
   'DeleteItemCommand',
