@@ -191,6 +191,17 @@ function toResponse(route: RouteSpec, result: unknown): HttpResponse {
 export type WrappedHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
 /**
+ * The ids in the path (workspaceId, teamId, partnershipId, ...) for the log lines (SPEC §12: the
+ * workspace ids involved). Ids only, at most 128 characters each: never a body or a query value.
+ */
+function idsOf(params: Record<string, string | undefined> | undefined): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params ?? {}))
+    if (name.endsWith('Id') && value !== undefined && value.length <= 128) ids[name] = value;
+  return ids;
+}
+
+/**
  * Runs after the logger middleware's `before` (which resets the keys of the previous request): the
  * correlation id goes on every log line of this request and into its use-case context.
  */
@@ -200,7 +211,12 @@ const correlation: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWi
     request.context[CORRELATION] = correlationId;
     // The API request id joins these lines with the HTTP API's access log ($context.requestId).
     const apiRequestId = (request.event as Partial<HttpEvent>).requestContext?.requestId;
-    logger.appendKeys({ correlationId, route: request.event.routeKey, ...(apiRequestId ? { apiRequestId } : {}) });
+    logger.appendKeys({
+      correlationId,
+      route: request.event.routeKey,
+      ...(apiRequestId ? { apiRequestId } : {}),
+      ...idsOf(request.event.pathParameters),
+    });
   },
 };
 
@@ -236,7 +252,14 @@ function wrap<P, Q, B>(
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     // One line per request; the middleware's keys are reset when middy finishes, so named again here.
     const apiRequestId = (event as Partial<HttpEvent>).requestContext?.requestId;
-    logger.info('request done', { correlationId, route: routeKey, ...(apiRequestId ? { apiRequestId } : {}), status, latencyMs });
+    logger.info('request done', {
+      correlationId,
+      route: routeKey,
+      ...(apiRequestId ? { apiRequestId } : {}),
+      ...idsOf(event.pathParameters),
+      status,
+      latencyMs,
+    });
     recordRoute(routeKey, status, latencyMs);
     publishMetrics();
     return { ...response, headers: { ...response.headers, 'x-correlation-id': correlationId } };

@@ -83,7 +83,11 @@ describe('correlation id (SPEC §1)', () => {
     // The request's own log lines (the wrapper logs the request with its route and API request id).
     const request = linesOf(correlationId).filter((l) => l.route === 'POST /workspaces/{workspaceId}/partnerships');
     expect(request.length).toBeGreaterThan(0);
-    expect(request.find((l) => l.message === 'request done')).toMatchObject({ status: 201, apiRequestId: expect.any(String) });
+    expect(request.find((l) => l.message === 'request done')).toMatchObject({
+      status: 201,
+      apiRequestId: expect.any(String),
+      workspaceId: w.host.workspaceId,
+    });
 
     // The notification the request caused (the host's Admins are asked to approve) carries it.
     const notification = await firstNotification(w.host.admin.email, 'partnership.requested');
