@@ -152,7 +152,8 @@ function routesSection(report: BenchReport, tally: Tally): string {
     '',
     raw
       ? `Raw GetItem on the same DynamoDB Local (bare client, ${raw.samples} sequential calls): **p50 ${formatMs(raw.p50)} ms, p99 ${formatMs(raw.p99)} ms**. ` +
-        'For each read route a raw GetItem is also timed before each request, and its p50 is the one the route is compared with (the machine is shared: both see the same load).' +
+        "Before each request of a read route, a raw GetItem (shown for information) and the route's own DynamoDB calls replayed raw with a DocumentClient (the same inputs, in the same turns: parallel within a turn) are timed; the route's p50 is compared with the p50 of that replay (target ≤ 1.15×; the machine is shared: both see the same load). " +
+        'Request units: ReturnConsumedCapacity (TOTAL) of every command, turned on for the bench only; a read route may use at most 1 RRU per item returned + 1.' +
         (report.readFloor
           ? ` Floor of a read route that needs the caller's record and a list page: a raw GetItem and a raw Query of 25 items sent in parallel, p50 ${formatMs(report.readFloor.p50)} ms = ` +
             `**${(report.readFloor.p50 / raw.p50).toFixed(2)}× the raw GetItem** (DynamoDB Local and the client share the machine's CPUs, so parallel calls overlap only partly, and a Query of 25 costs more than a GetItem).`
