@@ -15,6 +15,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export interface CommandRecord {
   name: string;
   itemsRead: number;
+  /** Capacity units it consumed (ReturnConsumedCapacity=TOTAL, which the bench turns on); 0 when not returned. */
+  capacity: number;
+  /** Reads bill read request units, writes write request units (on-demand). */
+  capacityKind: 'read' | 'write';
+  /** The command's input as the service sent it (document-client form), for the raw replay. */
+  input: Record<string, unknown>;
+  /** When it was sent and answered (performance.now()): commands in flight together form one turn. */
+  startedAt: number;
+  endedAt: number;
   /** Query/Scan: the index read, and the page size asked for. */
   index?: string;
   limit?: number;
@@ -45,6 +54,16 @@ function itemsRead(name: string, output: any): number {
   }
 }
 
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
+
+/** Capacity units of a response: ConsumedCapacity is one object (single-table commands) or a list (batch, transact). */
+function capacityOf(output: any): number {
+  const consumed = output?.ConsumedCapacity;
+  if (!consumed) return 0;
+  const list: Array<{ CapacityUnits?: number }> = Array.isArray(consumed) ? consumed : [consumed];
+  return list.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
+}
+
 /** Adds the counting middleware to the client's stack (once). */
 export function installCounter(client: DynamoDBClient): void {
   if (installed.has(client.middlewareStack)) return;
@@ -53,10 +72,25 @@ export function installCounter(client: DynamoDBClient): void {
     (next, context) => async (args) => {
       const tally = storage.getStore();
       const name = (context as { commandName?: string }).commandName ?? 'UnknownCommand';
+      const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown> & {
+        IndexName?: string;
+        Limit?: number;
+      };
+      const sent = tally?.open ? structuredClone(input) : {};
+      const startedAt = performance.now();
       const result = await next(args);
       if (tally?.open) {
-        const input = (args as { input?: { IndexName?: string; Limit?: number } }).input ?? {};
-        tally.commands.push({ name, itemsRead: itemsRead(name, result.output), index: input.IndexName, limit: input.Limit });
+        tally.commands.push({
+          name,
+          itemsRead: itemsRead(name, result.output),
+          capacity: capacityOf(result.output),
+          capacityKind: READS.has(name) ? 'read' : 'write',
+          input: sent,
+          startedAt,
+          endedAt: performance.now(),
+          index: input.IndexName,
+          limit: input.Limit,
+        });
       }
       return result;
     },
@@ -69,7 +103,43 @@ export interface Measured<T> {
   commands: CommandRecord[];
   roundTrips: number;
   itemsRead: number;
+  /** Read and write request units consumed (on-demand billing units). */
+  rru: number;
+  wru: number;
   ms: number;
+}
+
+/** Request units of a list of commands. */
+export function unitsOf(commands: readonly CommandRecord[]): { rru: number; wru: number } {
+  let rru = 0;
+  let wru = 0;
+  for (const c of commands) {
+    if (c.capacityKind === 'read') rru += c.capacity;
+    else wru += c.capacity;
+  }
+  return { rru, wru };
+}
+
+/**
+ * The turns of a request: commands grouped as they were in flight together (a command that started
+ * before every command of the current turn had answered joins it). The raw replay sends each turn's
+ * commands in parallel and the turns one after the other: the route's own DynamoDB pattern.
+ */
+export function turnsOf(commands: readonly CommandRecord[]): CommandRecord[][] {
+  const turns: CommandRecord[][] = [];
+  let current: CommandRecord[] = [];
+  let firstEnd = Infinity;
+  for (const c of [...commands].sort((a, b) => a.startedAt - b.startedAt)) {
+    if (current.length > 0 && c.startedAt >= firstEnd) {
+      turns.push(current);
+      current = [];
+      firstEnd = Infinity;
+    }
+    current.push(c);
+    firstEnd = Math.min(firstEnd, c.endedAt);
+  }
+  if (current.length) turns.push(current);
+  return turns;
 }
 
 /** Runs fn, counting the DynamoDB commands its own async work sends until it settles. */
@@ -84,6 +154,7 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
       commands: tally.commands,
       roundTrips: tally.commands.length,
       itemsRead: tally.commands.reduce((n, c) => n + c.itemsRead, 0),
+      ...unitsOf(tally.commands),
       ms,
     };
   } finally {

@@ -19,10 +19,12 @@ import { measureBundles } from './bundles';
 import { startEnvironment, type BenchEnvironment } from './environment';
 import { World } from '../test/support/world';
 import { measureJob } from './job';
-import { renderReport, type BenchReport } from './report';
-import { measureRoutes, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
+import { renderReport, table, type BenchReport } from './report';
+import { computeCosts, renderCost, type CostInputs } from './cost';
+import { DEFAULT_MEMORY_MB } from '../infra/constructs/service-function';
+import { measureRoutes, patternReplay, rawGetItem, rawGetItemBaseline, rawGetItemBesideQuery } from './routes';
 import { fillLists } from './seed';
-import { readSettings } from './settings';
+import { readSettings, SECTIONS } from './settings';
 import { measureLifecycles, startRunner, type RunnerHandle } from './workflow';
 
 const log = (line: string) => console.error(line);
@@ -85,7 +87,7 @@ async function main() {
           log(`raw GetItem ∥ Query of 25 p50 ${report.readFloor.p50.toFixed(2)} ms`);
         }
         log('routes:');
-        report.routes = await measureRoutes(selected, { small, large }, settings, log, timedGetItem);
+        report.routes = await measureRoutes(selected, { small, large }, settings, log, timedGetItem, patternReplay(env));
       }
       if (settings.sections.has('workflow')) {
         log('workflow lifecycles...');
@@ -101,12 +103,33 @@ async function main() {
     await env?.stop();
   }
 
+  // The cost model (docs/COST.md) from the routes and lifecycles just measured.
+  let costMarkdown: string | undefined;
+  if (report.routes) {
+    const inputs: CostInputs = {
+      routes: report.routes,
+      lifecycles: report.lifecycles,
+      memoryMb: DEFAULT_MEMORY_MB,
+      generatedAt: report.startedAt,
+      quick: settings.quick,
+    };
+    const { lifecycle } = computeCosts(inputs);
+    report.lifecycleUsd = lifecycle.total;
+    report.lifecycleMissing = lifecycle.missing;
+    costMarkdown = renderCost(inputs, table);
+  }
+
   report.durationMs = Date.now() - started;
   const markdown = renderReport(report);
   console.log(markdown);
+  if (costMarkdown) console.log(costMarkdown);
   if (settings.writeReport) {
     writeFileSync(resolve(REPO_ROOT, 'docs/PERFORMANCE.md'), markdown);
     log('wrote docs/PERFORMANCE.md');
+    if (costMarkdown && settings.sections.size === SECTIONS.length && settings.routeIds.size === 0) {
+      writeFileSync(resolve(REPO_ROOT, 'docs/COST.md'), costMarkdown);
+      log('wrote docs/COST.md');
+    }
   } else {
     log('quick mode: docs/PERFORMANCE.md not written (BENCH_WRITE=1 to write it)');
   }

@@ -20,6 +20,7 @@ try {
   console.log(`  outbox:  GET  ${service.url}/local/outbox?to=<email>`);
   console.log(`  events:  GET  ${service.url}/local/events?workspaceId=<id>[&type=<event type>]`);
   console.log(`  job:     POST ${service.url}/local/jobs/reminders {"now"?}`);
+  console.log(`  metrics: GET  ${service.url}/local/metrics (EMF lines are printed on stdout too)`);
   console.log(
     `  workflow: GET ${service.url}/local/workflow?execution=<partnershipId>` +
       ` (state machine synthesized in ${service.timings.workflowSynthMs} ms, ready in ${service.timings.workflowReadyMs} ms)`,

@@ -20,6 +20,9 @@ import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
 import { createEventDispatcher, localEventsConsumer, localEventsEndpoint, type EventDispatcher } from './event-dispatcher';
 import { registerEventConsumer } from '../shared/events/consumers';
+import { newCorrelationId } from '../shared/context';
+import { METRICS_NAMESPACE } from '../shared/observability/metric-names';
+import { localMetrics, publishMetrics, recordWorkflowResumesReconciled, resetLocalMetrics } from '../shared/observability/metrics';
 
 export interface LocalServiceOptions {
   port?: number;
@@ -123,9 +126,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     // SPEC §7, §9: what each e-mail said (rendered as delivery renders it), not how the outbox stores it.
     const appUrl = configuredAppUrl();
     const items = page.items.map((item) => {
-      const { to, template, subject, data, at } = item;
+      const { to, template, subject, data, at, correlationId } = item;
       const { text, html } = renderEmail(item, { appUrl });
-      return { id: outboxId(item), to, template, subject, data, at, text, html };
+      return { id: outboxId(item), to, template, subject, data, at, correlationId: correlationId ?? null, text, html };
     });
     return json(200, { items, nextCursor: page.nextCursor });
   });
@@ -150,8 +153,18 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   endpoints.set('POST /local/jobs/reminders', async ({ body }) => {
     const parsed = jobRequest.safeParse(body ?? {});
     if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
-    const result = await runReminderJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() });
-    return json(200, result);
+    const correlationId = newCorrelationId();
+    const result = await runReminderJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date(), correlationId });
+    recordWorkflowResumesReconciled(result.resumed);
+    publishMetrics();
+    return json(200, { ...result, correlationId });
+  });
+  // Every metric recorded in this process (EMF lines are also printed on stdout), aggregated per name
+  // and dimensions; `?reset=true` clears them after reading.
+  endpoints.set('GET /local/metrics', ({ query }) => {
+    const body = { namespace: METRICS_NAMESPACE, metrics: localMetrics() };
+    if (query.get('reset') === 'true') resetLocalMetrics();
+    return Promise.resolve(json(200, body));
   });
   endpoints.set('GET /local/workflow', ({ query }) => {
     const name = query.get('execution') ?? '';

@@ -192,7 +192,11 @@ export class WorkflowRunner implements WorkflowPort {
     const run = this.machine.run(toJson(input), {
       overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides },
       context: {
-        Execution: { Id: `arn:aws:states:local:000000000000:execution:ApprovalWorkflow:${executionName}`, Name: executionName },
+        Execution: {
+          Id: `arn:aws:states:local:000000000000:execution:ApprovalWorkflow:${executionName}`,
+          Name: executionName,
+          Input: toJson(input),
+        },
         StateMachine: { Id: 'arn:aws:states:local:000000000000:stateMachine:ApprovalWorkflow', Name: 'ApprovalWorkflow' },
         Task: { Token: TOKEN_PLACEHOLDER },
       },

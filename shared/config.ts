@@ -125,6 +125,22 @@ export function checkAtInit(env: NodeJS.ProcessEnv = process.env, log: InitLog =
 
 checkAtInit();
 
+/**
+ * In a Lambda runtime outside local mode, `requireSettings(names)`; elsewhere nothing (scripts, the
+ * bench, the local server). For module scope of handlers whose extra settings depend on what they do:
+ * the HTTP wrapper requires STATE_MACHINE_ARN of every route that declares workflow access, the job
+ * requires it too. Returns whether it checked.
+ */
+export function requireSettingsAtInit(
+  names: readonly SettingName[],
+  env: NodeJS.ProcessEnv = process.env,
+  log: InitLog = stderrLog,
+): boolean {
+  if (!present(env.AWS_LAMBDA_FUNCTION_NAME) || isLocal(env)) return false;
+  requireSettings(names, env, log);
+  return true;
+}
+
 let cached: ServiceConfig | undefined;
 /** Config is read lazily so that tests and the local server can set the environment first. */
 export function config(): ServiceConfig {

@@ -42,6 +42,7 @@ export class UseCaseContext {
         if (!this.verified) throw new Error('a use case tried to write before verifying its caller with ctx.me()');
       },
       callerIdentity?.userId ?? systemActor ?? 'system',
+      correlationId,
     );
   }
 

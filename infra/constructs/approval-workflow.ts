@@ -74,6 +74,13 @@ export function grantTaskResponses(grantee: IGrantable): void {
 }
 
 /** Transient errors of the functions themselves (not task failures sent by the service). */
+/**
+ * Every task payload carries the execution's input (SPEC §1: the correlation id of the request that
+ * started it, and the workspace ids for the log lines). The Context Object path exists for every
+ * execution, including those started before the input had a correlation id.
+ */
+const EXECUTION_INPUT = '$$.Execution.Input';
+
 const TRANSIENT_HANDLER_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Lambda.Unknown',
@@ -135,6 +142,7 @@ export class ApprovalWorkflow extends Construct {
       payload: TaskInput.fromObject({
         partnershipId: JsonPath.stringAt('$.partnershipId'),
         error: JsonPath.objectAt('$.error'),
+        execution: JsonPath.objectAt(EXECUTION_INPUT),
       }),
       resultPath: '$.expiry',
       taskTimeout: Timeout.duration(Duration.seconds(60)),
@@ -154,6 +162,7 @@ export class ApprovalWorkflow extends Construct {
           partnershipId: JsonPath.stringAt('$.partnershipId'),
           stage,
           taskToken: JsonPath.taskToken,
+          execution: JsonPath.objectAt(EXECUTION_INPUT),
         }),
         resultPath: '$.decision',
         taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
@@ -194,6 +203,7 @@ export class ApprovalWorkflow extends Construct {
       payload: TaskInput.fromObject({
         partnershipId: JsonPath.stringAt('$.partnershipId'),
         error: JsonPath.objectAt('$.error'),
+        execution: JsonPath.objectAt(EXECUTION_INPUT),
       }),
       resultPath: '$.lapse',
       taskTimeout: Timeout.duration(Duration.seconds(60)),

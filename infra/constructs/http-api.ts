@@ -31,9 +31,16 @@ export interface ServiceHttpApiProps {
   throttle: { rateLimit: number; burstLimit: number };
 }
 
-/** One field per $context variable (HTTP API access-log variables). */
-const ACCESS_LOG_FIELDS: Record<string, string> = {
+/**
+ * One field per $context variable (HTTP API access-log variables). Joining with the function logs
+ * (SPEC §1, §12): `requestId` is the `apiRequestId` key of every function log line of the request
+ * (shared/http/handler.ts), and `integrationRequestId` is the Lambda request id (Powertools'
+ * `function_request_id`); those lines carry the `correlationId` (HTTP API access logs cannot read a
+ * request header, so the id is joined through them).
+ */
+export const ACCESS_LOG_FIELDS: Record<string, string> = {
   requestId: '$context.requestId',
+  integrationRequestId: '$context.integration.requestId',
   requestTime: '$context.requestTime',
   ip: '$context.identity.sourceIp',
   userAgent: '$context.identity.userAgent',

@@ -51,6 +51,9 @@ export interface ServiceFunctionProps {
 /** Roles already carrying the X-Ray acknowledgement (route functions share roles). */
 const acknowledgedRoles = new WeakSet<IRole>();
 
+/** Memory of every function that does not set its own (the bench's cost model bills Lambda at it). */
+export const DEFAULT_MEMORY_MB = 512;
+
 export class ServiceFunction extends NodejsFunction {
   /** The execution role (`role` of a Function is optional only for imported functions). */
   readonly executionRole: IRole;
@@ -73,7 +76,7 @@ export class ServiceFunction extends NodejsFunction {
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       role,
       logGroup,

@@ -12,6 +12,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { requireSettingsAtInit } from '../config';
 import { CORRELATION_ID_PATTERN, UseCaseContext, newCorrelationId, type Caller } from '../context';
 import { unauthenticated, validationFailed } from '../errors';
 import { JSON_HEADERS, mapError } from './errors';
@@ -19,6 +20,7 @@ import { idempotency } from './idempotency';
 import { logger } from './logger';
 import type { RouteSpec } from './route';
 import { MAX_BODY_BYTES } from './schemas';
+import { publishMetrics, recordRoute } from '../observability/metrics';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -189,6 +191,17 @@ function toResponse(route: RouteSpec, result: unknown): HttpResponse {
 export type WrappedHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
 /**
+ * The ids in the path (workspaceId, teamId, partnershipId, ...) for the log lines (SPEC §12: the
+ * workspace ids involved). Ids only, at most 128 characters each: never a body or a query value.
+ */
+function idsOf(params: Record<string, string | undefined> | undefined): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params ?? {}))
+    if (name.endsWith('Id') && value !== undefined && value.length <= 128) ids[name] = value;
+  return ids;
+}
+
+/**
  * Runs after the logger middleware's `before` (which resets the keys of the previous request): the
  * correlation id goes on every log line of this request and into its use-case context.
  */
@@ -196,7 +209,14 @@ const correlation: middy.MiddlewareObj<HttpEvent, HttpResponse, Error, ContextWi
   before: (request) => {
     const correlationId = request.context[CORRELATION] ?? correlationIdOf(request.event);
     request.context[CORRELATION] = correlationId;
-    logger.appendKeys({ correlationId, route: request.event.routeKey });
+    // The API request id joins these lines with the HTTP API's access log ($context.requestId).
+    const apiRequestId = (request.event as Partial<HttpEvent>).requestContext?.requestId;
+    logger.appendKeys({
+      correlationId,
+      route: request.event.routeKey,
+      ...(apiRequestId ? { apiRequestId } : {}),
+      ...idsOf(request.event.pathParameters),
+    });
   },
 };
 
@@ -221,10 +241,27 @@ function wrap<P, Q, B>(
     .use(idempotency(route));
   // Outside middy: an idempotent replay answers early from a `before` (skipping every `after`), and the
   // header must be on that answer as on errors and successes.
+  // Route metrics are recorded here too, for the same reason: replays and errors count.
+  const routeKey = `${route.method} ${route.path}`;
   return async (event, context) => {
+    const started = performance.now();
     const correlationId = correlationIdOf(event);
     const withId: ContextWithRequest = Object.assign(context, { [CORRELATION]: correlationId });
     const response = await handler(event, withId);
+    const status = response.statusCode ?? 200;
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    // One line per request; the middleware's keys are reset when middy finishes, so named again here.
+    const apiRequestId = (event as Partial<HttpEvent>).requestContext?.requestId;
+    logger.info('request done', {
+      correlationId,
+      route: routeKey,
+      ...(apiRequestId ? { apiRequestId } : {}),
+      ...idsOf(event.pathParameters),
+      status,
+      latencyMs,
+    });
+    recordRoute(routeKey, status, latencyMs);
+    publishMetrics();
     return { ...response, headers: { ...response.headers, 'x-correlation-id': correlationId } };
   };
 }
@@ -239,5 +276,7 @@ export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B 
   route: RouteSpec<P, Q, B>,
   fn: RouteFn<z.output<P>, z.output<Q>, z.output<B>>,
 ): WrappedHandler {
+  // Fail closed at init: a route that starts or resumes executions stops without its state machine.
+  if ((route.access.workflow ?? []).length > 0) requireSettingsAtInit(['STATE_MACHINE_ARN']);
   return wrap(route, buildRequestMiddleware(route), fn);
 }

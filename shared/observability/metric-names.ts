@@ -26,6 +26,39 @@ export const MetricNames = {
    * Unit Count. Alarm: any in the last hour.
    */
   webhookEndpointsDisabled: 'WebhookEndpointsDisabled',
+
+  // ---- per route (dimension `route` = the API route key, e.g. "GET /partnerships/{partnershipId}") ----
+  /** One per request, replays and errors included. Unit Count. */
+  routeRequests: 'RouteRequests',
+  /** Time in the handler (milliseconds), replays and errors included. */
+  routeLatency: 'RouteLatency',
+  /** 1 when the answer was a 4xx (client error), else 0. Unit Count. */
+  routeClientErrors: 'RouteClientErrors',
+  /** 1 when the answer was a 5xx (server error), else 0. Unit Count. */
+  routeServerErrors: 'RouteServerErrors',
+
+  // ---- partnerships (SPEC §5), emitted when the change's transaction committed ----
+  partnershipsRequested: 'PartnershipsRequested',
+  partnershipsApproved: 'PartnershipsApproved',
+  partnershipsAccepted: 'PartnershipsAccepted',
+  /** Declined by the host or by the guest. */
+  partnershipsDeclined: 'PartnershipsDeclined',
+  partnershipsExpired: 'PartnershipsExpired',
+  /** Cancelled, removed, or a term that lapsed. */
+  partnershipsEnded: 'PartnershipsEnded',
+  /** Time a partnership spent in a waiting stage when it left it (seconds; dimension `stage`). */
+  partnershipStageTime: 'PartnershipStageTime',
+
+  // ---- notifications (SPEC §7), emitted by the delivery function ----
+  notificationsSent: 'NotificationsSent',
+  notificationsFailed: 'NotificationsFailed',
+
+  // ---- webhook deliveries (SPEC §11), emitted by the webhook delivery code (recordWebhookDelivery) ----
+  webhookDeliveriesDelivered: 'WebhookDeliveriesDelivered',
+  /** A failed attempt that will be tried again. */
+  webhookDeliveriesRetried: 'WebhookDeliveriesRetried',
+  /** A delivery given up after its last attempt. */
+  webhookDeliveriesFailed: 'WebhookDeliveriesFailed',
 } as const;
 
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];

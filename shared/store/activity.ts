@@ -65,6 +65,8 @@ const notificationEntity = defineEntity(
     data: z.record(z.string(), z.unknown()),
     at: z.string(),
     deliveryStatus: z.enum(['pending', 'delivered']),
+    /** The correlation id of the change that caused it (SPEC §1); absent on items older than it. */
+    correlationId: z.optional(z.string()),
   }),
 );
 export type NotificationRecord = ReturnType<typeof notificationEntity.parse>;
@@ -109,6 +111,7 @@ export function recordNotification(tx: Transaction, notification: NotificationIn
         data: notification.data,
         at: notification.at,
         deliveryStatus: 'pending',
+        ...(tx.correlationId ? { correlationId: tx.correlationId } : {}),
       }),
     );
   }
@@ -124,6 +127,21 @@ export async function listNotifications(email: string, page: PageRequest): Promi
 export async function getNotification(email: string, at: string, id: string): Promise<NotificationRecord | undefined> {
   const item = await new Loader().load(keys.notification(email, at, id));
   return item ? notificationEntity.parse(item) : undefined;
+}
+
+/**
+ * A notification item as stored (what the table stream carries), by the key the delivery function
+ * logged (scripts/ops/redeliver-notifications.ts); undefined when gone or not a notification.
+ */
+export async function notificationItem(key: Key): Promise<Item | undefined> {
+  const item = await new Loader().load({ pk: key.pk, sk: key.sk });
+  return item && item.type === ENTITY.notification ? item : undefined;
+}
+
+/** What the redelivery does with a logged key: send it again only while it is still pending. */
+export function redeliveryOf(item: Item | undefined): 'redeliver' | 'already-delivered' | 'gone' {
+  if (!item) return 'gone';
+  return item.deliveryStatus === 'delivered' ? 'already-delivered' : 'redeliver';
 }
 
 /** A notification item from the table stream (the delivery function), or undefined when the item is something else. */

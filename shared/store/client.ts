@@ -7,6 +7,35 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 
 let rawClient: DynamoDBClient | undefined;
+
+/**
+ * The bench's cost model (bench/cost.ts) reads the capacity each command consumes: with
+ * DYNAMODB_RETURN_CONSUMED_CAPACITY=TOTAL (set only by `npm run bench`, before the client is made)
+ * every command that accepts it asks for ReturnConsumedCapacity. Unset (deployed, local, tests): the
+ * client is built without this middleware and production calls are unchanged.
+ */
+const CAPACITY_COMMANDS = new Set([
+  'GetItemCommand',
+  'BatchGetItemCommand',
+  'QueryCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactGetItemsCommand',
+  'TransactWriteItemsCommand',
+]);
+function returnConsumedCapacity(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      if (CAPACITY_COMMANDS.has(String((context as { commandName?: string }).commandName)) && !input.ReturnConsumedCapacity)
+        input.ReturnConsumedCapacity = 'TOTAL';
+      return next(args);
+    },
+    { step: 'initialize', name: 'returnConsumedCapacity', priority: 'low' },
+  );
+}
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
@@ -16,6 +45,7 @@ export function dynamoClient(): DynamoDBClient {
       region: cfg.region,
       ...(cfg.dynamoEndpoint ? { endpoint: cfg.dynamoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     });
+    if (process.env.DYNAMODB_RETURN_CONSUMED_CAPACITY === 'TOTAL') returnConsumedCapacity(rawClient);
   }
   return rawClient;
 }

@@ -35,16 +35,18 @@ export class Store {
   /**
    * @param beforeCommit run before every commit (the context's check that the caller was verified).
    * @param viewer who the request acts for: the cursors of its lists are bound to them.
+   * @param correlationId the request's correlation id (SPEC §1), carried by every transaction it opens.
    */
   constructor(
     private readonly beforeCommit: () => void = () => undefined,
     viewer = '',
+    private readonly correlationId?: string,
   ) {
     this.loader.viewer = viewer;
   }
 
   transaction(): Transaction {
-    return new Transaction(this.beforeCommit);
+    return new Transaction(this.beforeCommit, this.correlationId);
   }
 
   /** Forgets every read of this request (optimistic retries read again). */

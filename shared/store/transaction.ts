@@ -49,9 +49,23 @@ export class Transaction {
   private readonly items: TransactItem[] = [];
   private readonly conditionNames: Array<string | undefined> = [];
   private readonly keys = new Set<string>();
+  private readonly committed: Array<() => void> = [];
 
-  /** @param beforeCommit a check run before anything is written (the store's caller verification). */
-  constructor(private readonly beforeCommit: () => void = () => undefined) {}
+  /**
+   * @param beforeCommit a check run before anything is written (the store's caller verification).
+   * @param correlationId the id of the request (or job run, or workflow task) that writes: what the
+   *   outbox items of this transaction carry (SPEC §1).
+   */
+  constructor(
+    private readonly beforeCommit: () => void = () => undefined,
+    readonly correlationId?: string,
+  ) {}
+
+  /** Runs `fn` once this transaction has committed (e.g. a metric of the change; never on a failed commit). */
+  afterCommit(fn: () => void): this {
+    this.committed.push(fn);
+    return this;
+  }
 
   get size(): number {
     return this.items.length;
@@ -114,6 +128,7 @@ export class Transaction {
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new ConcurrentChange();
       throw error;
     }
+    for (const fn of this.committed) fn();
   }
 }
 

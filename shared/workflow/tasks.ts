@@ -116,21 +116,30 @@ export function taskForState(stateName: string): WorkflowTask | undefined {
   return WORKFLOW_TASKS.find((task) => task.states.includes(stateName));
 }
 
+/**
+ * What every task payload carries besides its own fields: the execution's input (`$$.Execution.Input`),
+ * so a task logs and acts with the correlation id of the request that started the execution (SPEC §1).
+ * Optional: executions started before the id was in the input have none (the task then makes one).
+ */
+export interface TaskEnvelope {
+  execution?: Partial<WorkflowInput>;
+}
+
 /** Payload of the wait tasks (AwaitHostApproval, AwaitGuestAcceptance, AwaitResend, AwaitRound, AwaitRecertification). */
-export interface AwaitDecisionEvent {
+export interface AwaitDecisionEvent extends TaskEnvelope {
   partnershipId: string;
   stage: WaitStage;
   taskToken: string;
 }
 
 /** Payload of RecordLapse: `error` is the caught error ({Error: 'Lapsed' | 'States.Timeout', Cause}). */
-export interface RecordLapseEvent {
+export interface RecordLapseEvent extends TaskEnvelope {
   partnershipId: string;
   error: { Error: string; Cause?: string };
 }
 
 /** Payload of RecordExpiry: `error` is the caught error ({Error: 'Expired' | 'States.Timeout', Cause}). */
-export interface RecordExpiryEvent {
+export interface RecordExpiryEvent extends TaskEnvelope {
   partnershipId: string;
   error: { Error: string; Cause?: string };
 }
@@ -145,4 +154,9 @@ export interface DecisionOutput {
 export interface WorkflowInput {
   partnershipId: string;
   hostApprovalRequired: boolean;
+  /** The correlation id of the request (or job run) that started the execution (SPEC §1). */
+  correlationId: string;
+  /** For the tasks' log lines (SPEC §12: the workspace ids involved). */
+  hostWorkspaceId: string;
+  guestWorkspaceId: string;
 }

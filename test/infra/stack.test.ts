@@ -118,7 +118,11 @@ describe('HTTP API routes', () => {
     expect(stage).toMatchObject({ StageName: '$default', AutoDeploy: true });
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
     expect(stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
-    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      integrationRequestId: '$context.integration.requestId',
+      status: '$context.status',
+    });
   });
 });
 

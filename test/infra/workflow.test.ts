@@ -90,7 +90,12 @@ describe('approval state machine', () => {
       expect(state.Resource, name).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
       expect(state.TimeoutSeconds, name).toBeGreaterThan(THIRTY_DAYS);
       expect(state.ResultPath).toBe('$.decision');
-      expect(state.Parameters.Payload).toEqual({ 'partnershipId.$': '$.partnershipId', stage, 'taskToken.$': '$$.Task.Token' });
+      expect(state.Parameters.Payload).toEqual({
+        'partnershipId.$': '$.partnershipId',
+        stage,
+        'taskToken.$': '$$.Task.Token',
+        'execution.$': '$$.Execution.Input',
+      });
       expect(state.Catch).toEqual([
         { ErrorEquals: ['Expired', 'States.Timeout'], ResultPath: '$.error', Next: 'RecordExpiry' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
@@ -110,7 +115,7 @@ describe('approval state machine', () => {
   it('records expiry with a plain Lambda task, then ends in Expired', () => {
     const state = definition.States.RecordExpiry;
     expect(state.Resource).toMatch(/^arn:aws:lambda:/);
-    expect(state.Parameters).toEqual({ 'partnershipId.$': '$.partnershipId', 'error.$': '$.error' });
+    expect(state.Parameters).toEqual({ 'partnershipId.$': '$.partnershipId', 'error.$': '$.error', 'execution.$': '$$.Execution.Input' });
     expect(state.Next).toBe('Expired');
     expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
   });
@@ -143,7 +148,12 @@ describe('the term life (SPEC §10)', () => {
       const state = raw.States[name];
       expect(state.Resource, name).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
       expect(state.ResultPath).toBe('$.decision');
-      expect(state.Parameters.Payload).toEqual({ 'partnershipId.$': '$.partnershipId', stage, 'taskToken.$': '$$.Task.Token' });
+      expect(state.Parameters.Payload).toEqual({
+        'partnershipId.$': '$.partnershipId',
+        stage,
+        'taskToken.$': '$$.Task.Token',
+        'execution.$': '$$.Execution.Input',
+      });
       for (const retry of state.Retry) {
         for (const never of ['States.ALL', 'States.TaskFailed', 'Lapsed', 'ContinuedAsNew']) expect(retry.ErrorEquals).not.toContain(never);
       }
@@ -163,7 +173,7 @@ describe('the term life (SPEC §10)', () => {
     expect(routesOf('RecertificationDecision')).toEqual({ renewed: 'AwaitRound', removed: 'Removed' });
     expect(definition.States.RecordLapse).toMatchObject({
       Next: 'Ended',
-      Parameters: { 'partnershipId.$': '$.partnershipId', 'error.$': '$.error' },
+      Parameters: { 'partnershipId.$': '$.partnershipId', 'error.$': '$.error', 'execution.$': '$$.Execution.Input' },
     });
   });
 

@@ -15,6 +15,7 @@ import {
   readConfig,
   requireSetting,
   requireSettings,
+  requireSettingsAtInit,
   resetConfigForTests,
 } from '../../shared/config';
 
@@ -127,12 +128,49 @@ describe('the check at init', () => {
     expect(lines).toHaveLength(1);
   });
 
-  const importConfig = (env: Record<string, string>) =>
+  const importModule = (module: string, env: Record<string, string>) =>
     spawnSync(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(resolve('shared/config.ts')).href)});`],
+      ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(resolve(module)).href)});`],
       { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000 },
     );
+  const importConfig = (env: Record<string, string>) => importModule('shared/config.ts', env);
+
+  it('requireSettingsAtInit checks only in a Lambda runtime outside local mode', () => {
+    const { lines, log } = capture();
+    expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws }, log)).toBe(false);
+    expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { AWS_LAMBDA_FUNCTION_NAME: 'fn', SERVICE_MODE: 'local' }, log)).toBe(false);
+    expect(requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn', STATE_MACHINE_ARN: 'arn:sm' }, log)).toBe(
+      true,
+    );
+    expect(() => requireSettingsAtInit(['STATE_MACHINE_ARN'], { ...aws, AWS_LAMBDA_FUNCTION_NAME: 'fn' }, log)).toThrow(
+      /STATE_MACHINE_ARN/,
+    );
+    expect(lines).toHaveLength(1);
+  });
+
+  // The functions that start or resume executions: a route declaring workflow access, and the job.
+  it.each(['functions/partnerships/create-partnership.ts', 'functions/partnerships/approve-partnership.ts', 'functions/jobs/reminders.ts'])(
+    '%s stops at init without STATE_MACHINE_ARN, with one log line',
+    (module) => {
+      const env = { AWS_LAMBDA_FUNCTION_NAME: 'fn-wf', TABLE_NAME: 'prod-table', CURSOR_SECRET: SECRET };
+      const run = importModule(module, env);
+      expect(run.status).not.toBe(0);
+      const ours = run.stderr.split('\n').filter((l) => l.startsWith('{"level":"ERROR"'));
+      expect(ours).toHaveLength(1);
+      expect(JSON.parse(ours[0]!)).toMatchObject({ missingSettings: ['STATE_MACHINE_ARN'], function: 'fn-wf' });
+      expect(importModule(module, { ...env, STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:x' }).status).toBe(0);
+    },
+  );
+
+  it('a route without workflow access loads without STATE_MACHINE_ARN', () => {
+    const run = importModule('functions/partnerships/get-partnership.ts', {
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      TABLE_NAME: 't',
+      CURSOR_SECRET: SECRET,
+    });
+    expect(run.status).toBe(0);
+  });
 
   it('stops a function missing CURSOR_SECRET when its module loads, with one log line', () => {
     const run = importConfig({

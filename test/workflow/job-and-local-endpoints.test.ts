@@ -80,12 +80,12 @@ describe('local endpoints', () => {
 
   it('GET /local/outbox lists the durable notifications of a recipient, newest first', async () => {
     const to = `Outbox.${Date.now()}@Example.com`;
-    const record = async (notification: Notification) => {
-      const tx = new Transaction();
+    const record = async (notification: Notification, correlationId?: string) => {
+      const tx = new Transaction(undefined, correlationId);
       notify(tx, notification);
       await tx.commit();
     };
-    await record({ template: 'test.first', to: [to], data: { n: 1 }, at: '2031-01-01T00:00:00.000Z' });
+    await record({ template: 'test.first', to: [to], data: { n: 1 }, at: '2031-01-01T00:00:00.000Z' }, 'corr-outbox-1');
     await record({ template: 'test.second', to: [to, 'other@example.com'], data: { n: 2 }, at: '2031-01-02T00:00:00.000Z' });
     const response = await fetch(`${service.url}/local/outbox?to=${encodeURIComponent(to.toLowerCase())}`);
     expect(response.status).toBe(200);
@@ -99,6 +99,7 @@ describe('local endpoints', () => {
         subject: expect.any(String),
         data: { n: 2 },
         at: '2031-01-02T00:00:00.000Z',
+        correlationId: null,
         ...rendered,
       },
       {
@@ -107,6 +108,8 @@ describe('local endpoints', () => {
         subject: expect.any(String),
         data: { n: 1 },
         at: '2031-01-01T00:00:00.000Z',
+        // SPEC §1: the correlation id of the change that recorded it.
+        correlationId: 'corr-outbox-1',
         ...rendered,
       },
     ]);

@@ -92,6 +92,8 @@ describe('local workflow runner (synthesized definition)', () => {
     expect(expiries.find((e) => e.partnershipId === id)).toEqual({
       partnershipId: id,
       error: { Error: 'Expired', Cause: 'undecided for 30 days' },
+      // Every task gets the execution's input (its correlation id, SPEC §1).
+      execution: { partnershipId: id, hostApprovalRequired: true },
     });
     await expect(workflow.sendTaskFailure(token, 'Expired', 'again')).rejects.toBeInstanceOf(TaskClosedError);
   });

@@ -7,7 +7,7 @@
  * continuations; docs/WORKFLOW.md), pending team partner invitations, and member departures whose
  * owner succession and invitation withdrawals the membership change left to the job.
  */
-import { UseCaseContext } from '../../context';
+import { CORRELATION_ID_PATTERN, UseCaseContext, newCorrelationId } from '../../context';
 import { processDuePartnership } from '../partnerships/due';
 import { duePage, type DueItem } from '../../store/due';
 import { ENTITY } from '../../store/keys';
@@ -59,6 +59,12 @@ export interface ReminderJobOptions {
   /** Items processed at once within a page (default 8). */
   concurrency?: number;
   log?: (message: string, detail: Record<string, unknown>) => void;
+  /**
+   * The run's correlation id (SPEC §1; default a new one). Each due item's work gets
+   * `<run id>:<item id>`, so one item's lines, executions and notifications are found by it, and all of
+   * a run's by its prefix.
+   */
+  correlationId?: string;
 }
 
 /** Runs the job once. `runReminderJob(date)` is short for `runReminderJob({ now: date })`. */
@@ -67,6 +73,11 @@ export async function runReminderJob(input: ReminderJobOptions | Date = {}): Pro
   const now = options.now ?? new Date();
   const pageSize = options.pageSize ?? 100;
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const runId = options.correlationId ?? newCorrelationId();
+  const itemCorrelationId = (due: DueItem) => {
+    const id = `${runId}:${due.id}`;
+    return CORRELATION_ID_PATTERN.test(id) ? id : runId;
+  };
   const result: ReminderJobResult = {
     reminded: 0,
     expired: 0,
@@ -89,10 +100,15 @@ export async function runReminderJob(input: ReminderJobOptions | Date = {}): Pro
       return;
     }
     try {
-      result[await processor(due, UseCaseContext.forSystem(JOB_ACTOR, now))] += 1;
+      result[await processor(due, UseCaseContext.forSystem(JOB_ACTOR, now, itemCorrelationId(due)))] += 1;
     } catch (error) {
       result.failed += 1;
-      options.log?.('due item failed', { type: due.type, pk: due.pk, error: error instanceof Error ? error.message : String(error) });
+      options.log?.('due item failed', {
+        type: due.type,
+        pk: due.pk,
+        correlationId: itemCorrelationId(due),
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 

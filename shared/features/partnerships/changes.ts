@@ -4,8 +4,9 @@
  * logs, and the notification it causes, all in the caller's one transaction.
  */
 import type { UseCaseContext } from '../../context';
-import type { PartnershipRecord, Recipients } from '../../domain/partnership';
+import { stageOf, type PartnershipRecord, type PartnershipStatus, type Recipients } from '../../domain/partnership';
 import { notify } from '../../notify/notify';
+import { recordPartnershipMilestone, recordStageTime, type PartnershipMilestone } from '../../observability/metrics';
 import { appendActivity, type ActivityScope } from '../../store/activity';
 import { normalizeEmail } from '../../store/keys';
 import type { Transaction } from '../../store/transaction';
@@ -86,6 +87,7 @@ export function writeChange(
 ): void {
   if (prev) ctx.store.partnerships.change(tx, prev, next);
   else ctx.store.partnerships.create(tx, next);
+  tx.afterCommit(() => recordTransition(ctx, prev, next));
   appendActivity(tx, activityScopes(next), {
     actorId: ctx.actorId,
     action: entry.action,
@@ -208,4 +210,24 @@ export function recordAllSharesRevoked(
     correlationId: ctx.correlationId,
     at: ctx.at,
   });
+}
+
+/** The §12 milestone a status change reaches, if any. */
+export function milestoneOf(from: PartnershipStatus | undefined, to: PartnershipStatus): PartnershipMilestone | undefined {
+  if (from === to) return undefined;
+  if (from === undefined) return 'requested';
+  if (from === 'awaiting_host_approval' && to === 'awaiting_guest_acceptance') return 'approved';
+  if (to === 'active' && from !== 'active') return 'accepted';
+  if (to === 'declined_by_host' || to === 'declined_by_guest') return 'declined';
+  if (to === 'expired') return 'expired';
+  if (to === 'cancelled' || to === 'removed' || to === 'ended') return 'ended';
+  return undefined;
+}
+
+/** Metrics of a committed change (SPEC §12): the milestone reached and the time spent in the stage it left. */
+function recordTransition(ctx: UseCaseContext, prev: PartnershipRecord | undefined, next: PartnershipRecord): void {
+  const milestone = milestoneOf(prev?.status, next.status);
+  if (milestone) recordPartnershipMilestone(milestone);
+  const left = prev && prev.status !== next.status ? stageOf(prev.status) : undefined;
+  if (left && prev?.stageEnteredAt) recordStageTime(left, Math.max(0, (ctx.now.getTime() - Date.parse(prev.stageEnteredAt)) / 1000));
 }

@@ -83,8 +83,11 @@ export async function processDuePartnership(ctx: UseCaseContext, due: { partners
   }
 }
 
-/** A new execution for a stage whose wait task never registered (recorded first: two runs never start two). */
-async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord): Promise<PartnershipRecord> {
+/**
+ * A new execution for a stage whose wait task never registered, or whose execution was lost (recorded
+ * first: two runs never start two). The job calls it; so does scripts/ops/resume-partnership.ts.
+ */
+export async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord): Promise<PartnershipRecord> {
   const next = decideRestart(record, ctx.now);
   const tx = ctx.store.transaction();
   writeChange(ctx, tx, record, next, {
@@ -97,7 +100,7 @@ async function restartExecution(ctx: UseCaseContext, record: PartnershipRecord):
     executionName: next.executionName,
     status: record.status,
   });
-  await startExecution(next);
+  await startExecution(ctx, next);
   return next;
 }
 
@@ -159,7 +162,7 @@ async function continueExecution(ctx: UseCaseContext, record: PartnershipRecord)
     from: record.executionName,
     executionName: next.executionName,
   });
-  await startExecution(next);
+  await startExecution(ctx, next);
   await deliverResume(ctx, next, { fromJob: true });
   return next;
 }

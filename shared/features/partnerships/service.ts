@@ -104,7 +104,7 @@ export async function requestPartnership(ctx: UseCaseContext, hostId: string, in
     });
     return requested;
   });
-  await startExecution(record);
+  await startExecution(ctx, record);
   return partnershipView(record);
 }
 

@@ -24,7 +24,7 @@ import { optimistic } from '../../store';
 import { PARTNERSHIP_CONDITIONS, partnershipFromItem } from '../../store/partnerships';
 import type { Transaction } from '../../store/transaction';
 import { TaskClosedError, workflow } from '../../workflow/port';
-import { CONTINUED_ERROR, EXPIRED_ERROR, LAPSED_ERROR } from '../../workflow/tasks';
+import { CONTINUED_ERROR, EXPIRED_ERROR, LAPSED_ERROR, type WorkflowInput } from '../../workflow/tasks';
 import { recipientsOf, recordAllSharesRevoked, writeChange } from './changes';
 
 const isClosed = (error: unknown) =>
@@ -40,13 +40,20 @@ class MovedOn extends Error {
 
 // ---- start ------------------------------------------------------------------------------------------
 
-/** Starts (or, after a loss, restarts) the partnership's execution. Never throws: the job reconciles. */
-export async function startExecution(record: PartnershipRecord): Promise<boolean> {
+/**
+ * Starts (or, after a loss, restarts) the partnership's execution, with the context's correlation id
+ * in its input (every task of the execution logs with it). Never throws: the job reconciles.
+ */
+export async function startExecution(ctx: UseCaseContext, record: PartnershipRecord): Promise<boolean> {
   try {
-    await workflow().start(record.executionName, {
+    const input: WorkflowInput = {
       partnershipId: record.partnershipId,
       hostApprovalRequired: record.status === 'awaiting_host_approval',
-    });
+      correlationId: ctx.correlationId,
+      hostWorkspaceId: record.hostWorkspaceId,
+      guestWorkspaceId: record.guestWorkspaceId,
+    };
+    await workflow().start(record.executionName, { ...input });
     return true;
   } catch (error) {
     logger.warn('could not start the partnership workflow; the scheduled job will retry', {
