@@ -25,16 +25,34 @@ export interface ServiceConfig {
   senderEmail?: string;
   /** Base URL of the client application that e-mails link to (no trailing slash). */
   appUrl?: string;
+  /** KMS key that seals webhook secrets (deployed; the route functions may only encrypt, the deliverer decrypt). */
+  webhookKeyId?: string;
+  /** Local mode only: the AES-256-GCM key material that seals webhook secrets in place of KMS. */
+  webhookLocalKey?: string;
+  /** SQS queue of webhook delivery attempts (deployed). */
+  webhookQueueUrl?: string;
 }
 
 /** Settings a function may require (names of environment variables). */
-export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL';
+export type SettingName =
+  | 'TABLE_NAME'
+  | 'CURSOR_SECRET'
+  | 'STATE_MACHINE_ARN'
+  | 'SENDER_EMAIL'
+  | 'APP_URL'
+  | 'WEBHOOK_KEY_ID'
+  | 'WEBHOOK_QUEUE_URL';
 
 /** Required by every function that reads its configuration, outside local mode. */
 export const ALWAYS_REQUIRED: readonly SettingName[] = ['TABLE_NAME', 'CURSOR_SECRET'];
 
 /** Local mode only: nothing deployed ever uses these. */
-const LOCAL_DEFAULTS = { tableName: 'partnerships', cursorSecret: 'local-cursor-secret', appUrl: 'http://localhost:5173' } as const;
+const LOCAL_DEFAULTS = {
+  tableName: 'partnerships',
+  cursorSecret: 'local-cursor-secret',
+  appUrl: 'http://localhost:5173',
+  webhookLocalKey: 'local-webhook-secret-key',
+} as const;
 
 /** A required setting is missing or empty; the message names the settings, never a value. */
 export class MissingSettingsError extends Error {
@@ -71,6 +89,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     mode: local ? 'local' : 'aws',
     senderEmail: env.SENDER_EMAIL || undefined,
     appUrl: (present(env.APP_URL) ?? (local ? LOCAL_DEFAULTS.appUrl : undefined))?.replace(/\/+$/, ''),
+    webhookKeyId: present(env.WEBHOOK_KEY_ID),
+    webhookLocalKey: local ? (present(env.WEBHOOK_LOCAL_KEY) ?? LOCAL_DEFAULTS.webhookLocalKey) : undefined,
+    webhookQueueUrl: present(env.WEBHOOK_QUEUE_URL),
   };
 }
 

@@ -32,13 +32,15 @@ export const LATER_RETRY_DELAY_MS = 12 * HOUR;
 
 /**
  * When the next attempt is due after `attemptsMade` failed attempts, the first at `firstAttemptAt`
- * (epoch ms), the last at `lastAttemptAt`; undefined when the retry window is over (the delivery is failed).
+ * (epoch ms), the last at `lastAttemptAt`: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then every 12 h, and a last
+ * one exactly 3 days after the first; undefined once that one failed (the delivery is failed).
  */
 export function nextAttemptTime(firstAttemptAt: number, lastAttemptAt: number, attemptsMade: number): number | undefined {
   if (attemptsMade < 1) return firstAttemptAt;
   const delay = RETRY_DELAYS_MS[attemptsMade - 1] ?? LATER_RETRY_DELAY_MS;
-  const next = lastAttemptAt + delay;
-  return next <= firstAttemptAt + RETRY_WINDOW_MS ? next : undefined;
+  const end = firstAttemptAt + RETRY_WINDOW_MS;
+  // The last attempt is at the end of the window (an endpoint failing since the first attempt is then disabled).
+  return lastAttemptAt >= end ? undefined : Math.min(lastAttemptAt + delay, end);
 }
 
 /** Whether an endpoint failing since `failingSince` (epoch ms; undefined: not failing) is disabled at `now`. */

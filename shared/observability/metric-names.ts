@@ -26,6 +26,12 @@ export const MetricNames = {
    * Unit Count. Alarm: any in the last hour.
    */
   webhookEndpointsDisabled: 'WebhookEndpointsDisabled',
+  /** Webhook delivery attempts answered 2xx (shared/features/webhooks/metrics.ts). Unit Count. */
+  webhookDeliveriesDelivered: 'WebhookDeliveriesDelivered',
+  /** Webhook delivery attempts that failed and will be retried. Unit Count. */
+  webhookDeliveriesRetried: 'WebhookDeliveriesRetried',
+  /** Webhook deliveries that failed for good (their 3 days are over, or the endpoint is gone). Unit Count. */
+  webhookDeliveriesFailed: 'WebhookDeliveriesFailed',
 } as const;
 
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];

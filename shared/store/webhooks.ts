@@ -9,14 +9,14 @@
  *   deliveries of a webhook           Query gsi1          WH#<webhookId>#DLV / <createdAt>#<deliveryId>   newest first
  *   deliveries due at a time          Query gsi2          DUE#WEBHOOK / <= "<now>~"             oldest first (local job, sweep)
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { MAX_WEBHOOKS_PER_WORKSPACE } from '../domain/webhooks';
 import type { CloudEvent } from '../events/types';
 import { db, tableName } from './client';
 import { nextVersion, versionIs } from './concurrency';
 import { defineEntity, isoTime } from './entity';
-import { compile, increment, itemExists, itemIsNew, keyCondition, lt, notExists, or, prefixRange } from './expressions';
+import { and, compile, eq, increment, isNull, itemExists, itemIsNew, keyCondition, lt, notExists, or, prefixRange, type Condition, type Update } from './expressions';
 import { ENTITY, keys } from './keys';
 import type { Loader } from './loader';
 import { mapPage, queryPage, type Page, type PageRequest } from './query';
@@ -28,6 +28,8 @@ export const WEBHOOK_CONDITIONS = {
   belowLimit: 'webhook.below_limit',
   /** The endpoint is still the version that was read. */
   unchanged: 'webhook.unchanged',
+  /** The endpoint is still enabled (disabling it once). */
+  stillEnabled: 'webhook.still_enabled',
   /** The delivery is still the version that was read. */
   deliveryUnchanged: 'webhook.delivery_unchanged',
 } as const;
@@ -106,7 +108,7 @@ export type StoredDelivery = ReturnType<typeof deliveryEntity.parse>;
 const counterEntity = defineEntity(ENTITY.webhookCounter, z.object({ workspaceId: z.string(), count: z.number() }));
 
 export type NewWebhook = Omit<StoredWebhook, 'version'>;
-export type NewDelivery = Omit<StoredDelivery, 'version' | 'attempts' | 'status' | 'firstAttemptAt'>;
+export type NewDelivery = Omit<StoredDelivery, 'version' | 'attempts' | 'status' | 'firstAttemptAt' | 'nextAttemptAt'>;
 
 /** What the deliverer writes after one attempt. */
 export interface AttemptOutcome {
@@ -164,6 +166,39 @@ export class WebhooksRepository {
   remove(tx: Transaction, seen: StoredWebhook): void {
     tx.delete(keys.webhook(seen.webhookId), { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.unchanged });
     tx.update(keys.webhookCounter(seen.workspaceId), { set: { count: increment(-1) } }, { condition: itemExists(), name: WEBHOOK_CONDITIONS.unchanged });
+  }
+
+  /** A delivered attempt: the endpoint is not failing (any more). */
+  async markDelivering(webhookId: string, at: string): Promise<void> {
+    await this.updateIfExists(webhookId, { set: { lastDeliveredAt: at, failingSince: null, version: nextVersion() } });
+  }
+
+  /** The first failed attempt since the last delivered one (only when not failing already). */
+  async markFailing(webhookId: string, at: string): Promise<void> {
+    await this.updateIfExists(webhookId, { set: { failingSince: at, version: nextVersion() } }, isNull('failingSince'));
+  }
+
+  /** Disables the endpoint if it is still enabled (WEBHOOK_CONDITIONS.stillEnabled). */
+  disable(tx: Transaction, webhookId: string, at: string): void {
+    tx.update(
+      keys.webhook(webhookId),
+      { set: { status: 'disabled', disabledAt: at, updatedAt: at, version: nextVersion() } },
+      { condition: eq('status', 'enabled'), name: WEBHOOK_CONDITIONS.stillEnabled },
+    );
+  }
+
+  private async updateIfExists(webhookId: string, update: Update, condition?: Condition): Promise<void> {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.webhook(webhookId),
+          ...compile({ update, condition: condition ? and(itemExists(), condition) : itemExists() }),
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   /** How many endpoints the workspace has (the counter). */
