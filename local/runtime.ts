@@ -16,6 +16,9 @@ import { registerLocalWorkflow } from '../shared/workflow/port';
 import { getNotification, listNotifications, type NotificationRecord } from '../shared/store/activity';
 import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
+import { attemptDelivery } from '../shared/features/webhooks/deliver';
+import { runWebhookJob } from '../shared/features/webhooks/job';
+import { registerLocalDeliveryQueue } from '../shared/features/webhooks/queue';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
 
@@ -148,6 +151,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const result = await runReminderJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() });
     return json(200, result);
   });
+  endpoints.set('POST /local/jobs/webhooks', async ({ body }) => {
+    const parsed = jobRequest.safeParse(body ?? {});
+    if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
+    return json(200, await runWebhookJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() }));
+  });
   endpoints.set('GET /local/workflow', ({ query }) => {
     const name = query.get('execution') ?? '';
     const runner = workflowRunner;
@@ -175,6 +183,24 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   }
   workflowRunner = built.runner;
   registerLocalWorkflow(workflowRunner);
+  // Webhook attempts due within a minute run on their own (first attempts at once); later ones by POST /local/jobs/webhooks.
+  const deliveryTimers = new Set<NodeJS.Timeout>();
+  registerLocalDeliveryQueue((attempts) => {
+    for (const attempt of attempts) {
+      const wait = Date.parse(attempt.dueAt) - Date.now();
+      if (wait > 60_000) continue;
+      const timer = setTimeout(
+        () => {
+          deliveryTimers.delete(timer);
+          attemptDelivery(attempt.webhookId, attempt.deliveryId, { now: new Date() }).catch((error: unknown) =>
+            console.error('local webhook delivery failed', error),
+          );
+        },
+        Math.max(0, wait),
+      );
+      deliveryTimers.add(timer);
+    }
+  });
   ready = true;
 
   return {
@@ -190,6 +216,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     stop: async () => {
       ready = false;
       registerLocalWorkflow(undefined);
+      registerLocalDeliveryQueue(undefined);
+      for (const timer of deliveryTimers) clearTimeout(timer);
       await built.runner.stop();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();

@@ -33,6 +33,7 @@ import { logger } from '../../http/logger';
 import type { DeliveryAttempt, DeliveryStatus, StoredDelivery, StoredWebhook } from '../../store/webhooks';
 import { disableWebhook } from './disable';
 import { countDelivery } from './metrics';
+import { enqueueAttempts } from './queue';
 import { openSecret } from './secrets';
 
 export type Resolver = (host: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;
@@ -110,6 +111,7 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
     log.warn('delivery attempt not recorded: the delivery changed meanwhile', { error: (error as Error).name });
     return 'skipped';
   }
+  if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   log.info('webhook delivery attempt', { outcome: status, statusCode: sent.statusCode, error: sent.error, attempt: made, nextAttemptAt });
 
   if (webhook && !endpointGone) {
