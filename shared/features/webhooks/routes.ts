@@ -39,27 +39,26 @@ const eventTypes = () =>
     )
     .register(z.globalRegistry, { uniqueItems: true });
 
-const webhookResponse = s.named(
-  'Webhook',
-  z.object({
-    webhookId: z.string(),
-    workspaceId: z.string(),
-    url: z.string(),
-    description: z.nullable(z.string()),
-    eventTypes: z.array(z.string()),
-    status: z.enum(['enabled', 'disabled']),
-    failingSince: z.nullable(s.time()),
-    lastDeliveredAt: z.nullable(s.time()),
-    disabledAt: z.nullable(s.time()),
-    previousSecretExpiresAt: z.nullable(s.time()),
-    createdAt: s.time(),
-    updatedAt: s.time(),
-  }),
-);
+const webhookShape = {
+  webhookId: z.string(),
+  workspaceId: z.string(),
+  url: z.string(),
+  description: z.nullable(z.string()),
+  eventTypes: z.array(z.string()),
+  status: z.enum(['enabled', 'disabled']),
+  failingSince: z.nullable(s.time()),
+  lastDeliveredAt: z.nullable(s.time()),
+  disabledAt: z.nullable(s.time()),
+  previousSecretExpiresAt: z.nullable(s.time()),
+  createdAt: s.time(),
+  updatedAt: s.time(),
+};
+const webhookResponse = s.named('Webhook', z.object(webhookShape));
 
 const createdWebhookResponse = s.named(
   'CreatedWebhook',
-  z.extend(webhookResponse, {
+  z.object({
+    ...webhookShape,
     /** `whsec_…`: shown only here and on rotation; null on an idempotent replay (never stored in the clear). */
     secret: z.nullable(z.string()),
   }),
@@ -167,10 +166,7 @@ export const rotateWebhookSecret = defineRoute({
   entry: 'functions/webhooks/rotate-secret.ts',
   summary: 'Owner/Admin: a new signing secret (shown only here); the previous one also signs for 24 h.',
   params: webhookParams,
-  response: s.named(
-    'RotatedWebhookSecret',
-    z.object({ webhookId: z.string(), secret: z.string(), previousSecretExpiresAt: s.time() }),
-  ),
+  response: s.named('RotatedWebhookSecret', z.object({ webhookId: z.string(), secret: z.string(), previousSecretExpiresAt: s.time() })),
   errors: { 403: ['forbidden'], 404: ['not_found'] },
   access: { table: 'readWrite', webhooks: ['seal'] },
 });
