@@ -30,6 +30,7 @@ import { Monitoring } from './constructs/monitoring';
 import { NotificationDelivery } from './constructs/notification-delivery';
 import { ReminderSchedule } from './constructs/reminder-schedule';
 import { RouteFunctions } from './constructs/route-functions';
+import { WebhookDelivery } from './constructs/webhook-delivery';
 import { ServiceFunction } from './constructs/service-function';
 
 export const NOT_FOUND_ENTRY = 'functions/system/not-found.ts';
@@ -43,6 +44,7 @@ export class PartnershipsStack extends Stack {
   readonly reminderSchedule: ReminderSchedule;
   readonly notificationDelivery: NotificationDelivery;
   readonly monitoring: Monitoring;
+  readonly webhookDelivery: WebhookDelivery;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -76,11 +78,14 @@ export class PartnershipsStack extends Stack {
         .filter(Boolean),
     });
 
+    this.webhookDelivery = new WebhookDelivery(this, 'WebhookDelivery', { table: this.table, environment });
+
     this.routeFunctions = new RouteFunctions(this, 'RouteFunctions', {
       routes,
       table: this.table,
       stateMachine: this.workflow.stateMachine,
       environment,
+      webhooks: { key: this.webhookDelivery.key, queue: this.webhookDelivery.queue },
     });
 
     const notFound = new ServiceFunction(this, 'NotFound', {
@@ -137,6 +142,18 @@ export class PartnershipsStack extends Stack {
           id: 'ScheduledJobFailed',
           summary: 'A run of the hourly job failed after its retries, or its schedule could not invoke it (job failures queue)',
           runbook: 'scheduled-job-failed',
+        },
+        {
+          queue: this.webhookDelivery.deadLetterQueue,
+          id: 'WebhookDeliveryDeadLetters',
+          summary: 'Webhook delivery attempts that crashed 5 times (webhook delivery dead-letter queue)',
+          runbook: 'webhook-dead-letters',
+        },
+        {
+          queue: this.webhookDelivery.fanOutDeadLetterQueue,
+          id: 'WebhookFanOutDeadLetters',
+          summary: 'Events the webhook fan-out could not process 5 times (webhook fan-out dead-letter queue)',
+          runbook: 'webhook-dead-letters',
         },
       ],
     });

@@ -35,13 +35,7 @@ export interface ServiceConfig {
 
 /** Settings a function may require (names of environment variables). */
 export type SettingName =
-  | 'TABLE_NAME'
-  | 'CURSOR_SECRET'
-  | 'STATE_MACHINE_ARN'
-  | 'SENDER_EMAIL'
-  | 'APP_URL'
-  | 'WEBHOOK_KEY_ID'
-  | 'WEBHOOK_QUEUE_URL';
+  'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL' | 'WEBHOOK_KEY_ID' | 'WEBHOOK_QUEUE_URL';
 
 /** Required by every function that reads its configuration, outside local mode. */
 export const ALWAYS_REQUIRED: readonly SettingName[] = ['TABLE_NAME', 'CURSOR_SECRET'];

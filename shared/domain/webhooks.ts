@@ -86,9 +86,13 @@ export function checkWebhookUrl(raw: string, mode: UrlMode): UrlVerdict {
   const host = bareHost(url);
   if (mode === 'local' && url.protocol === 'http:' && LOCAL_HTTP_HOSTS.has(host) && url.port !== '') return { allowed: true, url, host };
   if (url.protocol !== 'https:') {
-    return { allowed: false, reason: mode === 'local' ? 'https only (or http://127.0.0.1:<port> / http://localhost:<port> locally)' : 'https only' };
+    return {
+      allowed: false,
+      reason: mode === 'local' ? 'https only (or http://127.0.0.1:<port> / http://localhost:<port> locally)' : 'https only',
+    };
   }
-  if (isIP(host)) return addressAllowed(host) ? { allowed: true, url, host } : { allowed: false, reason: `${host} is not a public address` };
+  if (isIP(host))
+    return addressAllowed(host) ? { allowed: true, url, host } : { allowed: false, reason: `${host} is not a public address` };
   if (host === 'localhost' || /\.(localhost|local|internal|localdomain|home\.arpa)\.?$/.test(host) || !host.includes('.')) {
     return { allowed: false, reason: `${host} is not a public host name` };
   }

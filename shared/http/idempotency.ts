@@ -116,7 +116,11 @@ export function idempotency(route: RouteSpec): middy.MiddlewareObj<Event, Respon
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
       try {
-        await completeIdempotency(lock, { status: response.statusCode ?? 200, headers, body: withoutSecrets(route, response.body ?? '') }, Date.now());
+        await completeIdempotency(
+          lock,
+          { status: response.statusCode ?? 200, headers, body: withoutSecrets(route, response.body ?? '') },
+          Date.now(),
+        );
       } catch (error) {
         // The change is made: answer it. A retry after the lock's time runs again (logged for that case).
         logger.error('idempotency record not stored', { error: error as Error, route: route.id });

@@ -733,11 +733,7 @@ const templates = {
             : p`Every delivery to ${strong(url)} has failed for 3 days, so we stopped sending events of ${strong(workspace)} to it.`,
           p`Check that the endpoint answers with a 2xx status within 10 seconds, then enable it again and redeliver the events you missed from its delivery log.`,
         ],
-        facts: [
-          ['Endpoint', url],
-          ['Workspace', workspace],
-          ...(since ? [['Failing since', since] as const] : []),
-        ],
+        facts: [['Endpoint', url], ['Workspace', workspace], ...(since ? [['Failing since', since] as const] : [])],
         action: { label: 'Open the webhook', path: path('webhooks', d.optional('webhookId')) },
         why: `You are an Owner or Admin of ${workspace}, which sends events to this webhook endpoint.`,
       };

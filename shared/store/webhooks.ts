@@ -16,7 +16,22 @@ import type { CloudEvent } from '../events/types';
 import { db, tableName } from './client';
 import { nextVersion, versionIs } from './concurrency';
 import { defineEntity, isoTime } from './entity';
-import { and, compile, eq, increment, isNull, itemExists, itemIsNew, keyCondition, lt, notExists, or, prefixRange, type Condition, type Update } from './expressions';
+import {
+  and,
+  compile,
+  eq,
+  increment,
+  isNull,
+  itemExists,
+  itemIsNew,
+  keyCondition,
+  lt,
+  notExists,
+  or,
+  prefixRange,
+  type Condition,
+  type Update,
+} from './expressions';
 import { ENTITY, keys } from './keys';
 import type { Loader } from './loader';
 import { mapPage, queryPage, type Page, type PageRequest } from './query';
@@ -165,7 +180,11 @@ export class WebhooksRepository {
   /** Deletes the endpoint read at `seen.version` and uncounts it (its deliveries stay until their TTL-less history is read no more). */
   remove(tx: Transaction, seen: StoredWebhook): void {
     tx.delete(keys.webhook(seen.webhookId), { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.unchanged });
-    tx.update(keys.webhookCounter(seen.workspaceId), { set: { count: increment(-1) } }, { condition: itemExists(), name: WEBHOOK_CONDITIONS.unchanged });
+    tx.update(
+      keys.webhookCounter(seen.workspaceId),
+      { set: { count: increment(-1) } },
+      { condition: itemExists(), name: WEBHOOK_CONDITIONS.unchanged },
+    );
   }
 
   /** A delivered attempt: the endpoint is not failing (any more). */
@@ -283,7 +302,10 @@ export class WebhooksRepository {
   }
 
   /** Deliveries due at `at` (ISO), oldest first: the local job, and the deployed sweep of what a lost message left behind. */
-  async duePage(at: string, page: PageRequest): Promise<{ items: Array<{ webhookId: string; deliveryId: string; dueAt: string }>; nextCursor: string | null }> {
+  async duePage(
+    at: string,
+    page: PageRequest,
+  ): Promise<{ items: Array<{ webhookId: string; deliveryId: string; dueAt: string }>; nextCursor: string | null }> {
     const due = TABLE.indexes.due;
     const upTo = keys.dueUpTo(at);
     const result = await queryPage(
@@ -303,7 +325,6 @@ export class WebhooksRepository {
     return { items, nextCursor: result.nextCursor };
   }
 }
-
 
 /**
  * THE call site that records a webhook's state change as a domain event (SPEC §11: webhook.created,

@@ -89,7 +89,12 @@ function acceptedEvent(w: HostAndGuest, correlationId = newId()): RecordedEvent 
 const deliveriesOf = async (by: Client, webhookId: string) => {
   const list = await by.get(`/webhooks/${webhookId}/deliveries`);
   expect(list.status).toBe(200);
-  return list.body.items as Array<{ deliveryId: string; status: string; attempts: Array<Record<string, unknown>>; nextAttemptAt: string | null }>;
+  return list.body.items as Array<{
+    deliveryId: string;
+    status: string;
+    attempts: Array<Record<string, unknown>>;
+    nextAttemptAt: string | null;
+  }>;
 };
 
 describe('webhooks', () => {
@@ -276,7 +281,10 @@ describe('webhooks', () => {
       const outcome = await attemptDelivery(created.body.webhookId, test.body.deliveryId, {
         now: new Date(Date.now() + 10 * 24 * 3600 * 1000),
         mode: 'aws',
-        resolve: async () => [{ address: '93.184.216.34', family: 4 }, { address, family: address.includes(':') ? 6 : 4 }],
+        resolve: async () => [
+          { address: '93.184.216.34', family: 4 },
+          { address, family: address.includes(':') ? 6 : 4 },
+        ],
       });
       expect(outcome).not.toBe('delivered');
       const [d] = await deliveriesOf(w.owner, created.body.webhookId);

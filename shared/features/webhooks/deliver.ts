@@ -29,12 +29,14 @@ import {
   shouldDisable,
   type UrlMode,
 } from '../../domain/webhooks';
-import { logger } from '../../http/logger';
 import type { DeliveryAttempt, DeliveryStatus, StoredDelivery, StoredWebhook } from '../../store/webhooks';
 import { disableWebhook } from './disable';
 import { countDelivery } from './metrics';
 import { enqueueAttempts } from './queue';
 import { openSecret } from './secrets';
+import { Logger } from '@aws-lambda-powertools/logger';
+
+const logger = new Logger({ serviceName: 'partnerships' });
 
 export type Resolver = (host: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;
 

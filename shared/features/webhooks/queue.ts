@@ -29,7 +29,8 @@ export function registerLocalDeliveryQueue(queue: LocalDeliveryQueue | undefined
 let sqs: SQSClient | undefined;
 
 /** The message delay of an attempt due at `dueAt` (seconds, 0..900). */
-export const delaySeconds = (dueAt: string, now: number) => Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(dueAt) - now) / 1000)));
+export const delaySeconds = (dueAt: string, now: number) =>
+  Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(dueAt) - now) / 1000)));
 
 export async function enqueueAttempts(attempts: readonly DueAttempt[], now: number = Date.now()): Promise<void> {
   if (attempts.length === 0) return;

@@ -48,7 +48,9 @@ export async function openSecret(sealed: string, webhookId: string): Promise<str
     return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
   }
   if (scheme === 'kms1') {
-    const out = await kmsClient().send(new DecryptCommand({ CiphertextBlob: Buffer.from(payload, 'base64'), EncryptionContext: context(webhookId) }));
+    const out = await kmsClient().send(
+      new DecryptCommand({ CiphertextBlob: Buffer.from(payload, 'base64'), EncryptionContext: context(webhookId) }),
+    );
     if (!out.Plaintext) throw new Error('webhook secrets: KMS returned no plaintext');
     return Buffer.from(out.Plaintext).toString('utf8');
   }

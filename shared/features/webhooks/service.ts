@@ -7,13 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { UseCaseContext } from '../../context';
 import { requireWorkspaceAdmin } from '../../domain/identity';
-import {
-  MAX_WEBHOOKS_PER_WORKSPACE,
-  ROTATION_GRACE_MS,
-  checkWebhookUrl,
-  newWebhookSecret,
-  type UrlMode,
-} from '../../domain/webhooks';
+import { MAX_WEBHOOKS_PER_WORKSPACE, ROTATION_GRACE_MS, checkWebhookUrl, newWebhookSecret, type UrlMode } from '../../domain/webhooks';
 import { businessRule, notFound } from '../../errors';
 import type { CloudEvent } from '../../events/types';
 import { newId } from '../../ids';
@@ -261,7 +255,11 @@ export function rotateSecret(ctx: UseCaseContext, webhookId: string) {
       data: { previousSecretExpiresAt: expiresAt },
       at,
     });
-    recordWebhookEvent(tx, webhookEvent(ctx, 'webhook.secret_rotated.v1', next, { previousSecretExpiresAt: expiresAt }), webhook.workspaceId);
+    recordWebhookEvent(
+      tx,
+      webhookEvent(ctx, 'webhook.secret_rotated.v1', next, { previousSecretExpiresAt: expiresAt }),
+      webhook.workspaceId,
+    );
     await tx.commit();
     return { webhookId, secret, previousSecretExpiresAt: expiresAt };
   });
