@@ -117,8 +117,11 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
   log.info('webhook delivery attempt', { outcome: status, statusCode: sent.statusCode, error: sent.error, attempt: made, nextAttemptAt });
 
   if (webhook && !endpointGone) {
-    if (ok) await webhooks.markDelivering(webhookId, at);
-    else {
+    // Written only when it changes something worth a write: not failing any more, or an hour since it last said so.
+    if (ok) {
+      const stale = !webhook.lastDeliveredAt || Date.parse(at) - Date.parse(webhook.lastDeliveredAt) > 3_600_000;
+      if (webhook.failingSince !== null || stale) await webhooks.markDelivering(webhookId, at);
+    } else {
       const failingSince = webhook.failingSince ?? at;
       if (!webhook.failingSince) await webhooks.markFailing(webhookId, at);
       if (shouldDisable(Date.parse(failingSince), options.now.getTime())) await disableWebhook(ctx, webhook, delivery.correlationId);
