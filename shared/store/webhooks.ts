@@ -12,7 +12,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { MAX_WEBHOOKS_PER_WORKSPACE } from '../domain/webhooks';
-import type { CloudEvent } from '../events/types';
+import type { CloudEvent, RecordedEvent } from '../events/types';
 import { db, tableName } from './client';
 import { nextVersion, versionIs } from './concurrency';
 import { defineEntity, isoTime } from './entity';
@@ -326,14 +326,23 @@ export class WebhooksRepository {
   }
 }
 
+/** How a recorded webhook event is written with its change (the outbox's `appendEvent` once it exists). */
+export type WebhookEventAppender = (tx: Transaction, recorded: RecordedEvent) => void;
+let appender: WebhookEventAppender | undefined;
+
+/** Wires the event outbox in (at merge: `setWebhookEventAppender(appendEvent)`); undefined: events are built, not written. */
+export function setWebhookEventAppender(append: WebhookEventAppender | undefined): void {
+  appender = append;
+}
+
 /**
  * THE call site that records a webhook's state change as a domain event (SPEC §11: webhook.created,
- * updated, deleted, secret_rotated, disabled), in the transaction of the change. The event outbox
- * (shared/store/events.ts `appendEvent`, branch `events`) is wired in here at merge; until then the
- * event is built (so its shape is fixed and tested by the build) and not written.
+ * updated, deleted, secret_rotated, disabled), in the transaction of the change; the audience is the
+ * endpoint's workspace. Until the event outbox (shared/store/events.ts `appendEvent`, branch `events`)
+ * is wired in with setWebhookEventAppender, the event is built (its shape fixed by the build) and not written.
  */
-export function recordWebhookEvent(tx: Transaction, event: CloudEvent<Record<string, unknown>>, workspaceId: string): void {
-  void tx;
-  void event;
-  void workspaceId;
+export function recordWebhookEvent(tx: Transaction, event: CloudEvent<Record<string, unknown>>, workspaceId: string): RecordedEvent {
+  const recorded: RecordedEvent = { event, audience: [workspaceId] };
+  appender?.(tx, recorded);
+  return recorded;
 }

@@ -5,7 +5,7 @@
  * event at its one call site (store/webhooks.ts `recordWebhookEvent`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { UseCaseContext } from '../../context';
+import { early, type UseCaseContext } from '../../context';
 import { requireWorkspaceAdmin } from '../../domain/identity';
 import { MAX_WEBHOOKS_PER_WORKSPACE, ROTATION_GRACE_MS, checkWebhookUrl, newWebhookSecret, type UrlMode } from '../../domain/webhooks';
 import { businessRule, notFound } from '../../errors';
@@ -161,8 +161,9 @@ export async function createWebhook(ctx: UseCaseContext, workspaceId: string, in
 }
 
 export async function listWebhooks(ctx: UseCaseContext, workspaceId: string, page: PageRequest) {
-  const [me, result] = await Promise.all([ctx.me(), ctx.store.webhooks.page(workspaceId, page)]);
-  requireWorkspaceAdmin(me, workspaceId);
+  const pending = early(ctx.store.webhooks.page(workspaceId, page));
+  requireWorkspaceAdmin(await ctx.me(), workspaceId);
+  const result = await pending;
   return { items: result.items.map(webhookView), nextCursor: result.nextCursor };
 }
 
@@ -290,8 +291,9 @@ export async function sendTestEvent(ctx: UseCaseContext, webhookId: string) {
 }
 
 export async function listDeliveries(ctx: UseCaseContext, webhookId: string, page: PageRequest) {
-  const [webhook, result] = await Promise.all([adminWebhook(ctx, webhookId), ctx.store.webhooks.deliveriesPage(webhookId, page)]);
-  void webhook;
+  const pending = early(ctx.store.webhooks.deliveriesPage(webhookId, page));
+  await adminWebhook(ctx, webhookId);
+  const result = await pending;
   return { items: result.items.map(deliveryView), nextCursor: result.nextCursor };
 }
 
