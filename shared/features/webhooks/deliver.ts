@@ -29,6 +29,7 @@ import {
   shouldDisable,
   type UrlMode,
 } from '../../domain/webhooks';
+import { ConcurrentChange } from '../../store/transaction';
 import type { DeliveryAttempt, DeliveryStatus, StoredDelivery, StoredWebhook } from '../../store/webhooks';
 import { disableWebhook } from './disable';
 import { countDelivery } from './metrics';
@@ -104,14 +105,22 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
   const status: DeliveryStatus = ok ? 'delivered' : next === undefined ? 'failed' : 'pending';
   const nextAttemptAt = next === undefined ? null : new Date(next).toISOString();
 
-  const tx = ctx.store.transaction();
-  webhooks.recordAttempt(tx, delivery, { attempt, status, nextAttemptAt, firstAttemptAt }, MAX_STORED_ATTEMPTS);
-  try {
-    await tx.commit();
-  } catch (error) {
-    // Another attempt of the same delivery recorded first (at least once): its record stands.
-    log.warn('delivery attempt not recorded: the delivery changed meanwhile', { error: (error as Error).name });
-    return 'skipped';
+  for (let n = 1; ; n++) {
+    const tx = ctx.store.transaction();
+    webhooks.recordAttempt(tx, delivery, { attempt, status, nextAttemptAt, firstAttemptAt }, MAX_STORED_ATTEMPTS);
+    try {
+      await tx.commit();
+      break;
+    } catch (error) {
+      // A conflict with another transaction (no condition failed): the same write again.
+      if (error instanceof ConcurrentChange && error.condition === undefined && n < 4) {
+        await new Promise((r) => setTimeout(r, 10 * n));
+        continue;
+      }
+      // Another attempt of the same delivery recorded first (at least once): its record stands.
+      log.warn('delivery attempt not recorded: the delivery changed meanwhile', { error: (error as Error).name });
+      return 'skipped';
+    }
   }
   if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   log.info('webhook delivery attempt', { outcome: status, statusCode: sent.statusCode, error: sent.error, attempt: made, nextAttemptAt });

@@ -24,7 +24,8 @@ export const webhookMetricCounts: Record<WebhookMetric, number> = { delivered: 0
 
 export function countDelivery(what: WebhookMetric): void {
   webhookMetricCounts[what] += 1;
-  metrics.addMetric(NAMES[what], MetricUnit.Count, 1);
+  // Locally only counted: Powertools flushes on its own at 100 stored values, which would print EMF lines.
+  if (config().mode !== 'local') metrics.addMetric(NAMES[what], MetricUnit.Count, 1);
 }
 
 /** Publishes what was counted (deployed), or forgets it (local mode). */
