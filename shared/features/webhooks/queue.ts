@@ -49,7 +49,7 @@ export async function enqueueAttempts(attempts: readonly DueAttempt[], now: numb
         Entries: batch.map((a, n) => ({ Id: String(n), MessageBody: JSON.stringify(a), DelaySeconds: delaySeconds(a.dueAt, now) })),
       }),
     );
-    // A partial failure: the due index still holds those deliveries (the sweep re-enqueues them); say so loudly.
+    // A partial failure: the due index still holds those deliveries (pending, with their due time); say so loudly.
     if (out.Failed?.length) throw new Error(`webhook deliveries: ${out.Failed.length} of ${batch.length} messages not queued`);
   }
 }
