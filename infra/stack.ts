@@ -18,8 +18,11 @@
  * throttleRateLimit, throttleBurstLimit, alarmEmail.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { BUS_SOURCE } from '../shared/events/publish';
 import { routes } from '../shared/routes';
 import { TABLE } from '../shared/store/table';
 import { ApiIdentity } from './constructs/api-identity';
@@ -32,6 +35,7 @@ import { Monitoring } from './constructs/monitoring';
 import { NotificationDelivery } from './constructs/notification-delivery';
 import { ReminderSchedule } from './constructs/reminder-schedule';
 import { RouteFunctions } from './constructs/route-functions';
+import { WebhookDelivery } from './constructs/webhook-delivery';
 import { ServiceFunction } from './constructs/service-function';
 
 export const NOT_FOUND_ENTRY = 'functions/system/not-found.ts';
@@ -46,6 +50,7 @@ export class PartnershipsStack extends Stack {
   readonly notificationDelivery: NotificationDelivery;
   readonly events: DomainEventBus;
   readonly monitoring: Monitoring;
+  readonly webhookDelivery: WebhookDelivery;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -79,11 +84,14 @@ export class PartnershipsStack extends Stack {
         .filter(Boolean),
     });
 
+    this.webhookDelivery = new WebhookDelivery(this, 'WebhookDelivery', { table: this.table, environment });
+
     this.routeFunctions = new RouteFunctions(this, 'RouteFunctions', {
       routes,
       table: this.table,
       stateMachine: this.workflow.stateMachine,
       environment,
+      webhooks: { key: this.webhookDelivery.key, queue: this.webhookDelivery.queue },
     });
 
     const notFound = new ServiceFunction(this, 'NotFound', {
@@ -123,6 +131,13 @@ export class PartnershipsStack extends Stack {
 
     this.events = new DomainEventBus(this, 'Events', { table: this.table, environment });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'EventBridge bus of the domain events' });
+    // Every domain event reaches the webhook fan-out through its own rule and queue (its own retries and DLQ).
+    new Rule(this, 'WebhookFanOutRule', {
+      eventBus: this.events.bus,
+      description: 'Domain events to the webhook fan-out queue',
+      eventPattern: { source: [BUS_SOURCE] },
+      targets: [new SqsQueue(this.webhookDelivery.fanOutQueue)],
+    });
 
     // Last: it alarms on every function and queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -149,6 +164,18 @@ export class PartnershipsStack extends Stack {
           id: 'ScheduledJobFailed',
           summary: 'A run of the hourly job failed after its retries, or its schedule could not invoke it (job failures queue)',
           runbook: 'scheduled-job-failed',
+        },
+        {
+          queue: this.webhookDelivery.deadLetterQueue,
+          id: 'WebhookDeliveryDeadLetters',
+          summary: 'Webhook delivery attempts that crashed 5 times (webhook delivery dead-letter queue)',
+          runbook: 'webhook-dead-letters',
+        },
+        {
+          queue: this.webhookDelivery.fanOutDeadLetterQueue,
+          id: 'WebhookFanOutDeadLetters',
+          summary: 'Events the webhook fan-out could not process 5 times (webhook fan-out dead-letter queue)',
+          runbook: 'webhook-dead-letters',
         },
       ],
     });

@@ -16,10 +16,14 @@ import { registerLocalWorkflow } from '../shared/workflow/port';
 import { getNotification, listNotifications, type NotificationRecord } from '../shared/store/activity';
 import { configuredAppUrl, renderEmail } from '../shared/notify/email';
 import { runReminderJob } from '../shared/features/jobs/reminder-job';
+import { attemptDelivery } from '../shared/features/webhooks/deliver';
+import { runWebhookJob } from '../shared/features/webhooks/job';
+import { registerLocalDeliveryQueue } from '../shared/features/webhooks/queue';
 import { createWorkflowRunner, type WorkflowRunner } from './workflow-runner';
 import { docsPage, docsScript } from './docs';
 import { createEventDispatcher, localEventsConsumer, localEventsEndpoint, type EventDispatcher } from './event-dispatcher';
 import { registerEventConsumer } from '../shared/events/consumers';
+import { fanOutToWebhooks } from '../shared/features/webhooks/fan-out';
 import { newCorrelationId } from '../shared/context';
 import { METRICS_NAMESPACE } from '../shared/observability/metric-names';
 import { localMetrics, publishMetrics, recordWorkflowResumesReconciled, resetLocalMetrics } from '../shared/observability/metrics';
@@ -166,6 +170,11 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     if (query.get('reset') === 'true') resetLocalMetrics();
     return Promise.resolve(json(200, body));
   });
+  endpoints.set('POST /local/jobs/webhooks', async ({ body }) => {
+    const parsed = jobRequest.safeParse(body ?? {});
+    if (!parsed.success) return errorResponse(400, 'validation_failed', 'Give {now?: ISO-8601 time}.', issuesOf(parsed.error));
+    return json(200, await runWebhookJob({ now: parsed.data.now ? new Date(parsed.data.now) : new Date() }));
+  });
   endpoints.set('GET /local/workflow', ({ query }) => {
     const name = query.get('execution') ?? '';
     const runner = workflowRunner;
@@ -195,8 +204,28 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   registerLocalWorkflow(workflowRunner);
   // Domain events: committed events reach the consumers within a second (the local one keeps them for GET /local/events).
   const unregisterLocalEvents = registerEventConsumer('local-events', localEventsConsumer);
+  // ...and the webhook fan-out, as the bus rule feeds it deployed.
+  const unregisterWebhookFanOut = registerEventConsumer('webhook-fan-out', fanOutToWebhooks);
   const events = createEventDispatcher();
   events.start();
+  // Webhook attempts due within a minute run on their own (first attempts at once); later ones by POST /local/jobs/webhooks.
+  const deliveryTimers = new Set<NodeJS.Timeout>();
+  registerLocalDeliveryQueue((attempts) => {
+    for (const attempt of attempts) {
+      const wait = Date.parse(attempt.dueAt) - Date.now();
+      if (wait > 60_000) continue;
+      const timer = setTimeout(
+        () => {
+          deliveryTimers.delete(timer);
+          attemptDelivery(attempt.webhookId, attempt.deliveryId, { now: new Date() }).catch((error: unknown) =>
+            console.error('local webhook delivery failed', error),
+          );
+        },
+        Math.max(0, wait),
+      );
+      deliveryTimers.add(timer);
+    }
+  });
   ready = true;
 
   return {
@@ -215,6 +244,9 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       registerLocalWorkflow(undefined);
       await events.stop();
       unregisterLocalEvents();
+      unregisterWebhookFanOut();
+      registerLocalDeliveryQueue(undefined);
+      for (const timer of deliveryTimers) clearTimeout(timer);
       await built.runner.stop();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();

@@ -27,16 +27,35 @@ export interface ServiceConfig {
   appUrl?: string;
   /** The EventBridge bus domain events are put on (the event publisher). */
   eventBusName?: string;
+  /** KMS key that seals webhook secrets (deployed; the route functions may only encrypt, the deliverer decrypt). */
+  webhookKeyId?: string;
+  /** Local mode only: the AES-256-GCM key material that seals webhook secrets in place of KMS. */
+  webhookLocalKey?: string;
+  /** SQS queue of webhook delivery attempts (deployed). */
+  webhookQueueUrl?: string;
 }
 
 /** Settings a function may require (names of environment variables). */
-export type SettingName = 'TABLE_NAME' | 'CURSOR_SECRET' | 'STATE_MACHINE_ARN' | 'SENDER_EMAIL' | 'APP_URL' | 'EVENT_BUS_NAME';
+export type SettingName =
+  | 'TABLE_NAME'
+  | 'CURSOR_SECRET'
+  | 'STATE_MACHINE_ARN'
+  | 'SENDER_EMAIL'
+  | 'APP_URL'
+  | 'EVENT_BUS_NAME'
+  | 'WEBHOOK_KEY_ID'
+  | 'WEBHOOK_QUEUE_URL';
 
 /** Required by every function that reads its configuration, outside local mode. */
 export const ALWAYS_REQUIRED: readonly SettingName[] = ['TABLE_NAME', 'CURSOR_SECRET'];
 
 /** Local mode only: nothing deployed ever uses these. */
-const LOCAL_DEFAULTS = { tableName: 'partnerships', cursorSecret: 'local-cursor-secret', appUrl: 'http://localhost:5173' } as const;
+const LOCAL_DEFAULTS = {
+  tableName: 'partnerships',
+  cursorSecret: 'local-cursor-secret',
+  appUrl: 'http://localhost:5173',
+  webhookLocalKey: 'local-webhook-secret-key',
+} as const;
 
 /** A required setting is missing or empty; the message names the settings, never a value. */
 export class MissingSettingsError extends Error {
@@ -74,6 +93,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     senderEmail: env.SENDER_EMAIL || undefined,
     eventBusName: present(env.EVENT_BUS_NAME),
     appUrl: (present(env.APP_URL) ?? (local ? LOCAL_DEFAULTS.appUrl : undefined))?.replace(/\/+$/, ''),
+    webhookKeyId: present(env.WEBHOOK_KEY_ID),
+    webhookLocalKey: local ? (present(env.WEBHOOK_LOCAL_KEY) ?? LOCAL_DEFAULTS.webhookLocalKey) : undefined,
+    webhookQueueUrl: present(env.WEBHOOK_QUEUE_URL),
   };
 }
 

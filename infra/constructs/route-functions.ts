@@ -19,6 +19,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RouteAccess, RouteSpec } from '../../shared/http/route';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { grantTableAccess } from './data-table';
 import { pascal } from './http-api';
 import { ServiceFunction } from './service-function';
@@ -34,12 +36,15 @@ export interface RouteFunctionsProps {
   stateMachine: IStateMachine;
   /** Environment every function gets (TABLE_NAME, CURSOR_SECRET, POWERTOOLS_LOG_LEVEL...). */
   environment: Record<string, string>;
+  /** The webhook secrets key (routes with access `webhooks: seal` may Encrypt, never Decrypt) and delivery queue. */
+  webhooks?: { key: IKey; queue: IQueue };
 }
 
 /** Stable name of an access profile, e.g. Read, ReadWrite, ReadWriteRespond, ReadWriteStartRespond. */
 export function accessProfile(access: RouteAccess): string {
   const workflow = [...new Set(access.workflow ?? [])].sort().map(pascal);
-  return [pascal(access.table), ...workflow].join('');
+  const webhooks = [...new Set(access.webhooks ?? [])].sort().map(pascal);
+  return [pascal(access.table), ...workflow, ...webhooks].join('');
 }
 
 /** Fails the synth on a route table the infrastructure cannot honour. */
@@ -79,6 +84,8 @@ export class RouteFunctions extends Construct {
         environment: {
           ...props.environment,
           ...(workflow.length > 0 ? { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn } : {}),
+          ...(route.access.webhooks?.includes('seal') ? { WEBHOOK_KEY_ID: props.webhooks?.key.keyArn ?? '' } : {}),
+          ...(route.access.webhooks?.includes('enqueue') ? { WEBHOOK_QUEUE_URL: props.webhooks?.queue.queueUrl ?? '' } : {}),
         },
       });
       this.functions.set(route.id, fn);
@@ -117,6 +124,12 @@ export class RouteFunctions extends Construct {
           'task token is an unguessable capability bound to one execution of this service.',
       });
     }
+    const webhooks = new Set(access.webhooks ?? []);
+    if (webhooks.size > 0 && !this.props.webhooks) throw new Error(`access profile ${profile} needs the webhook key and queue`);
+    // Encrypt only: reading a secret back is the deliverer's alone (infra/constructs/webhook-delivery.ts).
+    if (webhooks.has('seal') && this.props.webhooks)
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:Encrypt'], resources: [this.props.webhooks.key.keyArn] }));
+    if (webhooks.has('enqueue')) this.props.webhooks?.queue.grantSendMessages(role);
     this.roles.set(profile, role);
     return role;
   }

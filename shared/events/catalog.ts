@@ -72,6 +72,8 @@ const shareMember = z.strictObject({ userId: id(), role: shareRole });
 const webhook = { webhookId: id(), workspaceId: id() };
 const url = () => z.string().check(z.maxLength(2048));
 const eventTypes = () => z.array(z.string().check(z.maxLength(100))).check(z.maxLength(100));
+/** What every webhook event says of its endpoint, as it is after the change (never its secret). */
+const endpoint = { ...webhook, url: url(), eventTypes: eventTypes(), status: z.enum(['enabled', 'disabled']) };
 
 /**
  * The catalog: each event type's `data` schema. What each type means, who receives it and its private
@@ -190,34 +192,12 @@ export const EVENT_CATALOG = {
     reason: z.optional(reason()),
   }),
   // webhooks (SPEC §11; recorded by the webhooks feature)
-  'webhook.created.v1': z.strictObject({
-    ...webhook,
-    url: url(),
-    eventTypes: eventTypes(),
-    description: z.optional(z.string().check(z.maxLength(500))),
-  }),
-  'webhook.updated.v1': z.strictObject({
-    ...webhook,
-    url: z.optional(url()),
-    eventTypes: z.optional(eventTypes()),
-    description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
-    enabled: z.optional(z.boolean()),
-  }),
-  'webhook.deleted.v1': z.strictObject(webhook),
-  'webhook.secret_rotated.v1': z.strictObject({
-    ...webhook,
-    previousSecretExpiresAt: z.optional(time()),
-  }),
-  'webhook.disabled.v1': z.strictObject({
-    ...webhook,
-    url: z.optional(url()),
-    reason: z.optional(z.string().check(z.maxLength(500))),
-    failingSince: z.optional(time()),
-  }),
-  'webhook.test.v1': z.strictObject({
-    ...webhook,
-    message: z.optional(z.string().check(z.maxLength(500))),
-  }),
+  'webhook.created.v1': z.strictObject(endpoint),
+  'webhook.updated.v1': z.strictObject(endpoint),
+  'webhook.deleted.v1': z.strictObject(endpoint),
+  'webhook.secret_rotated.v1': z.strictObject({ ...endpoint, previousSecretExpiresAt: time() }),
+  'webhook.disabled.v1': z.strictObject({ ...endpoint, failingSince: z.nullable(time()), disabledAt: time() }),
+  'webhook.test.v1': z.strictObject({ ...endpoint, message: z.string().check(z.maxLength(500)) }),
 } satisfies Record<string, z.ZodMiniObject>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -31,6 +31,21 @@ const MAX_KEY_LENGTH = 255;
 /** How long a lock holds when the Lambda context does not say how much time is left (locally). */
 const DEFAULT_LOCK_MS = 30_000;
 
+/**
+ * The body to keep for replays: a route's `replayRedacts` fields (a webhook's signing secret) are stored
+ * as null, so no secret rests in an idempotency record; a replay answers them null.
+ */
+function withoutSecrets(route: RouteSpec, body: string): string {
+  if (!route.replayRedacts?.length || !body) return body;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    for (const field of route.replayRedacts) if (field in parsed) parsed[field] = null;
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /** JSON with sorted keys: the same body sent with its fields in another order is the same body. */
@@ -101,7 +116,11 @@ export function idempotency(route: RouteSpec): middy.MiddlewareObj<Event, Respon
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
       try {
-        await completeIdempotency(lock, { status: response.statusCode ?? 200, headers, body: response.body ?? '' }, Date.now());
+        await completeIdempotency(
+          lock,
+          { status: response.statusCode ?? 200, headers, body: withoutSecrets(route, response.body ?? '') },
+          Date.now(),
+        );
       } catch (error) {
         // The change is made: answer it. A retry after the lock's time runs again (logged for that case).
         logger.error('idempotency record not stored', { error: error as Error, route: route.id });

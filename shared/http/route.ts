@@ -18,6 +18,11 @@ export interface RouteAccess {
   table: 'read' | 'readWrite';
   /** start: states:StartExecution; respond: SendTaskSuccess/Failure on this state machine. */
   workflow?: ReadonlyArray<'start' | 'respond'>;
+  /**
+   * Webhooks: seal = kms:Encrypt on the webhook key (create, rotate); enqueue = sqs:SendMessage on the
+   * delivery queue (test, redeliver). Only the deliverer may decrypt (infra/constructs/webhook-delivery.ts).
+   */
+  webhooks?: ReadonlyArray<'seal' | 'enqueue'>;
 }
 
 export interface RouteSpec<
@@ -52,6 +57,8 @@ export interface RouteSpec<
   successes?: Partial<Record<SuccessStatus, string>>;
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
+  /** Top-level response fields an idempotent replay answers as null (never stored: a webhook's secret). */
+  replayRedacts?: readonly string[];
   /**
    * The route's own error answers: for each status, the `error.code` values it can carry (SPEC §1), e.g.
    * `{ 403: ['forbidden'], 404: ['not_found'], 409: ['invalid_state'] }`. The answers every route shares are

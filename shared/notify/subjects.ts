@@ -47,6 +47,7 @@ export const SUBJECTS = {
     `Access request approved: ${d.text('email', 'a guest member')} for the account ${d.text('accountName', 'a shared account')}`,
   'access_request.declined': (d) =>
     `Access request declined: ${d.text('email', 'a guest member')} for the account ${d.text('accountName', 'a shared account')}`,
+  'webhook.disabled': (d) => `Webhook disabled: deliveries to ${d.text('host', 'your endpoint')} failed for 3 days`,
 } satisfies Record<string, (d: NotificationData) => string>;
 
 // A known name (editors complete it) or any other, which renders a fallback e-mail; `string & {}` keeps the

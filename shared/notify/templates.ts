@@ -718,6 +718,27 @@ const templates = {
       };
     },
   },
+  // ---- webhooks (SPEC §11) ----
+  'webhook.disabled': {
+    body: (d) => {
+      const workspace = d.text('workspaceName', 'your workspace');
+      const url = d.text('url', 'the endpoint');
+      const since = d.date('failingSince');
+      return {
+        heading: 'A webhook endpoint was disabled',
+        preview: `Events of ${workspace} are no longer sent to ${d.text('host', 'this endpoint')}.`,
+        paragraphs: [
+          since
+            ? p`Every delivery to ${strong(url)} has failed since ${strong(since)}, so we stopped sending events of ${strong(workspace)} to it.`
+            : p`Every delivery to ${strong(url)} has failed for 3 days, so we stopped sending events of ${strong(workspace)} to it.`,
+          p`Check that the endpoint answers with a 2xx status within 10 seconds, then enable it again and redeliver the events you missed from its delivery log.`,
+        ],
+        facts: [['Endpoint', url], ['Workspace', workspace], ...(since ? [['Failing since', since] as const] : [])],
+        action: { label: 'Open the webhook', path: path('webhooks', d.optional('webhookId')) },
+        why: `You are an Owner or Admin of ${workspace}, which sends events to this webhook endpoint.`,
+      };
+    },
+  },
 } satisfies Record<KnownTemplate, EmailTemplate>;
 
 export const TEMPLATES: Readonly<Record<KnownTemplate, EmailTemplate>> = templates;

@@ -61,6 +61,7 @@ const TAGS: Record<string, { name: string; description: string }> = {
   'partner-invitations': { name: 'Partner invitations', description: 'Users of other workspaces invited into a team (SPEC §4).' },
   partnerships: { name: 'Partnerships', description: 'Host-guest partnerships and their three-stage approval (SPEC §5).' },
   sharing: { name: 'Sharing', description: 'Accounts shared through active partnerships, logins, access requests, activity (SPEC §6).' },
+  webhooks: { name: 'Webhooks', description: 'Signed webhook endpoints of a workspace, their secrets and delivery log (SPEC §11).' },
 };
 
 export const tagOf = (route: Pick<RouteSpec, 'entry' | 'id'>) => {

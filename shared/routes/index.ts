@@ -7,6 +7,7 @@ import { partnershipRoutes } from '../features/partnerships/routes';
 import { sharingRoutes } from '../features/sharing/routes';
 import { teamPartnerRoutes } from '../features/team-partners/routes';
 import { teamRoutes } from '../features/teams/routes';
+import { webhookRoutes } from '../features/webhooks/routes';
 import { workspaceRoutes } from '../features/workspaces/routes';
 import type { RouteSpec } from '../http/route';
 
@@ -17,4 +18,5 @@ export const routes: ReadonlyArray<RouteSpec> = [
   ...teamPartnerRoutes,
   ...partnershipRoutes,
   ...sharingRoutes,
+  ...webhookRoutes,
 ];

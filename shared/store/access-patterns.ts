@@ -14,6 +14,7 @@ import { SHARING_CONDITIONS } from './sharing';
 import { TEAM_PARTNER_CONDITIONS } from './team-partners';
 import { TEAM_CONDITIONS } from './teams';
 import { USER_CONDITIONS, WORKSPACE_CONDITIONS } from './users';
+import { WEBHOOK_CONDITIONS } from './webhooks';
 
 export interface ItemShape {
   /** The entity type the item carries (`type`). */
@@ -298,6 +299,46 @@ export const DATA_MODEL: readonly RepositoryDataModel[] = [
     items: [],
     queries: [{ name: 'everything due at a time, oldest first', method: 'duePage', index: 'gsi2', pk: 'DUE', sk: '<dueAt>#<type>#<id>' }],
     conditions: [],
+  },
+  {
+    repository: 'webhooks',
+    items: [
+      {
+        entity: 'WEBHOOK',
+        pk: 'WS#<ws>#WEBHOOKS',
+        sk: 'WEBHOOK#<webhookId>',
+        note: 'endpoint: URL, event types, sealed secrets, status; webhook ids are <ws>-<suffix>',
+      },
+      { entity: 'WEBHOOK_COUNTER', pk: 'WS#<ws>#WEBHOOKS', sk: 'COUNT', note: 'endpoints of the workspace (at most 10)' },
+      {
+        entity: 'WEBHOOK_DELIVERY',
+        pk: 'WH#<webhookId>',
+        sk: 'DLV#<deliveryId>',
+        indexes: [
+          'gsi1: WH#<webhookId>#DLV / <createdAt>#<deliveryId>',
+          'gsi2: DUE#WEBHOOK / <nextAttemptAt>#<webhookId>.<deliveryId> (while pending)',
+        ],
+        note: 'one per (event, endpoint): the id is a hash of the event id',
+      },
+    ],
+    queries: [
+      { name: 'webhooks of a workspace', method: 'page', index: 'table', pk: 'WS#<ws>#WEBHOOKS', sk: 'WEBHOOK#<webhookId>' },
+      {
+        name: 'deliveries of a webhook, newest first',
+        method: 'deliveriesPage',
+        index: 'gsi1',
+        pk: 'WH#<webhookId>#DLV',
+        sk: '<createdAt>#<deliveryId>',
+      },
+      {
+        name: 'webhook deliveries due at a time, oldest first',
+        method: 'duePage',
+        index: 'gsi2',
+        pk: 'DUE#WEBHOOK',
+        sk: '<nextAttemptAt>#<webhookId>.<deliveryId>',
+      },
+    ],
+    conditions: Object.values(WEBHOOK_CONDITIONS),
   },
   {
     repository: 'idempotency (store/idempotency.ts)',

@@ -16,7 +16,7 @@
  *   local published events of a ws   Query (local mode)         LEVT#<ws> / <time>#<eventId>   (newest first)
  */
 import * as z from 'zod/mini';
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { dataSchemaOf } from '../events/catalog';
 import type { CloudEvent, RecordedEvent } from '../events/types';
@@ -142,6 +142,15 @@ export function recordedEventFromItem(item: Item): RecordedEvent | undefined {
   if (item.type !== ENTITY.event) return undefined;
   const { event, audience, privateData } = eventEntity.parse(item);
   return { event: event, audience, ...(privateData ? { privateData } : {}) };
+}
+
+/**
+ * One recorded event by id, with its private views (the webhook fan-out: the bus carries no
+ * privateData). Undefined once its TTL removed it.
+ */
+export async function getRecordedEvent(eventId: string): Promise<RecordedEvent | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.event(eventId), ConsistentRead: true }));
+  return out.Item ? recordedEventFromItem(out.Item) : undefined;
 }
 
 // ---- local mode: the dispatcher and the published events ------------------------------------------------

@@ -73,6 +73,11 @@ export const notExists =
   (path: AttributePath): Condition =>
   (p) =>
     `attribute_not_exists(${p.name(path)})`;
+/** The attribute holds null (DynamoDB type NULL). */
+export const isNull =
+  (path: AttributePath): Condition =>
+  (p) =>
+    `attribute_type(${p.name(path)}, ${p.value('NULL')})`;
 export const isIn = (path: AttributePath, values: readonly unknown[]): Condition => {
   if (values.length === 0) throw new Error('isIn needs at least one value');
   return (p) => `${p.name(path)} IN (${values.map((v) => p.value(v)).join(', ')})`;

@@ -9,6 +9,7 @@
  *   sharing         accounts, sharing states, shares, access requests, login grants  (store/sharing.ts)
  *   policies        partner policies of workspaces                                  (store/policies.ts)
  *   departures      member departures the job finishes (owner succession)           (store/departures.ts)
+ *   webhooks        webhook endpoints, their counter and deliveries                  (store/webhooks.ts)
  *   due index: the scheduled job's Query of what is due                             (store/due.ts)
  *   activity log and notification outbox: plain functions over a Transaction        (store/activity.ts)
  */
@@ -21,6 +22,7 @@ import { SharingRepository } from './sharing';
 import { UsersRepository } from './users';
 import { PoliciesRepository } from './policies';
 import { DeparturesRepository } from './departures';
+import { WebhooksRepository } from './webhooks';
 
 export class Store {
   readonly loader = new Loader();
@@ -31,6 +33,7 @@ export class Store {
   readonly sharing = new SharingRepository(this.loader);
   readonly policies = new PoliciesRepository(this.loader);
   readonly departures = new DeparturesRepository(this.loader);
+  readonly webhooks = new WebhooksRepository(this.loader);
 
   /**
    * @param beforeCommit run before every commit (the context's check that the caller was verified).

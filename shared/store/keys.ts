@@ -40,6 +40,9 @@ export const ENTITY = {
   idempotency: 'IDEMPOTENCY',
   event: 'EVENT',
   localEvent: 'LOCAL_EVENT',
+  webhook: 'WEBHOOK',
+  webhookCounter: 'WEBHOOK_COUNTER',
+  webhookDelivery: 'WEBHOOK_DELIVERY',
 } as const;
 export type EntityType = (typeof ENTITY)[keyof typeof ENTITY];
 
@@ -223,6 +226,35 @@ export const keys = {
   }),
   localEventsPartition: (workspaceId: string) => `LEVT#${workspaceId}`,
   localEvent: (workspaceId: string, time: string, eventId: string): Key => ({ pk: `LEVT#${workspaceId}`, sk: `${time}#${eventId}` }),
+  // ---- webhooks (issue 16) -----------------------------------------------------------------------
+  //   WS#<ws>#WEBHOOKS / WEBHOOK#<webhookId>   endpoint: url, event types, sealed secrets, status, failingSince
+  //   WS#<ws>#WEBHOOKS / COUNT                 how many endpoints the workspace has (conditioned < 10 on create)
+  //   WH#<webhookId>   / DLV#<deliveryId>      delivery of one event to one endpoint (deliveryId from the event id:
+  //                  gsi1: WH#<webhookId>#DLV / <createdAt>#<deliveryId>        one per (event, endpoint))
+  //                  gsi2 (while pending): DUE#WEBHOOK / <nextAttemptAt>#<webhookId>.<deliveryId>
+  // Webhook ids are "<workspaceId>-<suffix>" (scopedId): GET /webhooks/{id} finds the workspace from the id.
+  // The due entries have their own gsi2 partition: the reminder job's DUE partition never sees them.
+  webhook: (webhookId: string): Key => ({ pk: keys.webhooksPartition(scopeOf(webhookId) ?? '-'), sk: `WEBHOOK#${webhookId}` }),
+  webhooksPartition: (workspaceId: string) => `WS#${workspaceId}#WEBHOOKS`,
+  webhookPrefix: 'WEBHOOK#',
+  webhookCounter: (workspaceId: string): Key => ({ pk: keys.webhooksPartition(workspaceId), sk: 'COUNT' }),
+  webhookDelivery: (webhookId: string, deliveryId: string): Key => ({ pk: `WH#${webhookId}`, sk: `DLV#${deliveryId}` }),
+  webhookDeliveriesPartition: (webhookId: string) => `WH#${webhookId}#DLV`,
+  webhookDeliveryIndex: (webhookId: string, createdAt: string, deliveryId: string) => ({
+    [TABLE.indexes.byOwner.partitionKey]: `WH#${webhookId}#DLV`,
+    [TABLE.indexes.byOwner.sortKey]: `${createdAt}#${deliveryId}`,
+  }),
+  webhookDuePartition: 'DUE#WEBHOOK',
+  /** Due index attributes (gsi2) of a pending delivery; undefined values remove them (delivered or failed). */
+  webhookDeliveryDue: (nextAttemptAt: string | undefined, webhookId: string, deliveryId: string) => ({
+    [TABLE.indexes.due.partitionKey]: nextAttemptAt ? 'DUE#WEBHOOK' : undefined,
+    [TABLE.indexes.due.sortKey]: nextAttemptAt ? `${nextAttemptAt}#${webhookId}.${deliveryId}` : undefined,
+  }),
+  /** The webhook and delivery ids of a due sort key "<at>#<webhookId>.<deliveryId>". */
+  webhookDueParts: (dueKey: string): { webhookId: string; deliveryId: string } | undefined => {
+    const [, webhookId, deliveryId] = /^[^#]+#([^.#]+)\.([^.#]+)$/.exec(dueKey) ?? [];
+    return webhookId && deliveryId ? { webhookId, deliveryId } : undefined;
+  },
 
   // ---- idempotency records (store/idempotency.ts): one partition per scoped key, so none is hot
   idempotency: (scopedKeyHash: string): Key => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),

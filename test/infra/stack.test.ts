@@ -184,7 +184,13 @@ describe('IAM', () => {
     expect(actions.has('states:StartExecution')).toBe(workflow.includes('start'));
     for (const action of TASK_RESPONSE.slice(0, 2)) expect(actions.has(action)).toBe(workflow.includes('respond'));
     expect(actions.has('states:SendTaskHeartbeat')).toBe(false);
+    const webhooks = route.access.webhooks ?? [];
+    expect(actions.has('kms:Encrypt')).toBe(webhooks.includes('seal'));
+    expect(actions.has('kms:Decrypt')).toBe(false);
+    expect(actions.has('sqs:SendMessage')).toBe(webhooks.includes('enqueue'));
     const allowed = new Set([
+      ...(webhooks.includes('seal') ? ['kms:Encrypt'] : []),
+      ...(webhooks.includes('enqueue') ? ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'] : []),
       ...TABLE_READ_ACTIONS,
       ...TABLE_WRITE_ACTIONS,
       'states:StartExecution',

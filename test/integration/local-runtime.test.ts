@@ -360,3 +360,50 @@ describe('npm start', () => {
     await expect(fetch(`http://127.0.0.1:${port}/local/health`)).rejects.toThrow();
   }, 60_000);
 });
+
+describe('webhooks locally (SPEC §9)', () => {
+  it('delivers a test event within a second, and POST /local/jobs/webhooks runs what is due', async () => {
+    const { createServer } = await import('node:http');
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume();
+      res.writeHead(received.length === 1 ? 200 : 500).end();
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      const token = (await http('POST', '/local/tokens', { body: person() })).body.token as string;
+      expect((await http('PUT', '/me', { token, body: { name: 'Hook Owner' } })).status).toBeLessThan(300);
+      const workspace = await http('POST', '/workspaces', { token, body: { name: 'Hooks' } });
+      const created = await http('POST', `/workspaces/${workspace.body.workspaceId}/webhooks`, {
+        token,
+        body: { url: `http://localhost:${port}/in`, eventTypes: ['*'] },
+      });
+      expect(created.status).toBe(201);
+      const sent = await http('POST', `/webhooks/${created.body.webhookId}/test`, { token });
+      expect(sent.status).toBe(202);
+      const deadline = Date.now() + 1000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(received).toEqual([sent.body.eventId]);
+
+      // A second test event fails (500); its retry is due 5 s later: the job at that time sends it again.
+      await http('POST', `/webhooks/${created.body.webhookId}/test`, { token });
+      const failedOnce = Date.now() + 1000;
+      while (received.length < 2 && Date.now() < failedOnce) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      const job = await http('POST', '/local/jobs/webhooks', { body: { now: new Date(Date.now() + 60_000).toISOString() } });
+      expect(job.status).toBe(200);
+      expect(job.body).toEqual({ delivered: 0, failed: 0, pending: 1 });
+      expect(received).toHaveLength(3);
+      expectBadJob(await http('POST', '/local/jobs/webhooks', { body: { now: 'yesterday' } }));
+    } finally {
+      await new Promise<void>((done) => receiver.close(() => done()));
+    }
+  });
+});
+
+function expectBadJob(response: ApiResponse) {
+  expect(response.status).toBe(400);
+  expect(response.body.error.code).toBe('validation_failed');
+}

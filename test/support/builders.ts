@@ -327,6 +327,65 @@ export const builders: Record<string, Builder> = {
     path: `/partnerships/${await w.partnership()}/activity`,
   }),
   'GET /workspaces/{}/activity': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/activity` }),
+
+  // ---- §11 webhooks ---------------------------------------------------------------------------
+  // A created endpoint is deleted again after the request: a world keeps below the 10 per workspace.
+  'POST /workspaces/{}/webhooks': async (w, i) => {
+    const owner = await w.owner();
+    return {
+      actor: owner,
+      method: 'POST',
+      path: `/workspaces/${await ws(w)}/webhooks`,
+      body: { url: `https://hooks-${i}.example.com/in`, eventTypes: ['partnership.accepted.v1'], description: 'CRM sync' },
+      cleanup: async () => {
+        const list = await must<{ items: Array<{ webhookId: string; url: string }> }>(
+          { actor: owner, method: 'GET', path: `/workspaces/${await ws(w)}/webhooks?limit=100` },
+          'list webhooks',
+        );
+        for (const hook of list.items.filter((h) => h.url === `https://hooks-${i}.example.com/in`))
+          await must({ actor: owner, method: 'DELETE', path: `/webhooks/${hook.webhookId}` }, 'delete a webhook');
+      },
+    };
+  },
+  'GET /workspaces/{}/webhooks': async (w) => {
+    await w.webhook();
+    return { actor: await w.owner(), method: 'GET', path: `/workspaces/${await ws(w)}/webhooks` };
+  },
+  'GET /webhooks/{}': async (w) => ({ actor: await w.owner(), method: 'GET', path: `/webhooks/${await w.webhook()}` }),
+  'PATCH /webhooks/{}': async (w, i) => ({
+    actor: await w.owner(),
+    method: 'PATCH',
+    path: `/webhooks/${await w.webhook()}`,
+    body: { description: `Endpoint ${i}` },
+  }),
+  'DELETE /webhooks/{}': async (w, i) => {
+    const owner = await w.owner();
+    const created = await must<{ webhookId: string }>(
+      {
+        actor: owner,
+        method: 'POST',
+        path: `/workspaces/${await ws(w)}/webhooks`,
+        body: { url: `https://gone-${i}.example.com/in`, eventTypes: ['*'] },
+      },
+      'create a webhook to delete',
+    );
+    return { actor: owner, method: 'DELETE', path: `/webhooks/${created.webhookId}` };
+  },
+  'POST /webhooks/{}/rotate-secret': async (w) => ({
+    actor: await w.owner(),
+    method: 'POST',
+    path: `/webhooks/${await w.webhook()}/rotate-secret`,
+  }),
+  'POST /webhooks/{}/test': async (w) => ({ actor: await w.owner(), method: 'POST', path: `/webhooks/${await w.webhook()}/test` }),
+  'GET /webhooks/{}/deliveries': async (w) => ({
+    actor: await w.owner(),
+    method: 'GET',
+    path: `/webhooks/${(await w.webhookDelivery()).webhookId}/deliveries`,
+  }),
+  'POST /webhooks/{}/deliveries/{}/redeliver': async (w) => {
+    const { webhookId, deliveryId } = await w.webhookDelivery();
+    return { actor: await w.owner(), method: 'POST', path: `/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver` };
+  },
 };
 
 export function builderFor(route: { id: string; method: string; path: string }): Builder | undefined {

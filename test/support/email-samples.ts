@@ -461,4 +461,20 @@ export const EMAIL_SAMPLES: EmailSample[] = [
     link: ['partnerships', ids.partnership, 'access-requests'],
     says: ['declined your request for gia@globex.example', 'Reason given: “Collaborators only”'],
   },
+  {
+    name: 'webhook disabled',
+    template: 'webhook.disabled',
+    to: 'alice@acme.example',
+    at: AT,
+    data: {
+      webhookId: 'ws0001host-wh00000001',
+      workspaceId: ids.ws,
+      workspaceName: 'Acme Host',
+      url: 'https://hooks.acme.example/partnerships',
+      host: 'hooks.acme.example',
+      failingSince: '2031-11-27T13:00:00.000Z',
+    },
+    link: ['webhooks', 'ws0001host-wh00000001'],
+    says: ['https://hooks.acme.example/partnerships', 'Acme Host', 'enable it again', '27 November 2031'],
+  },
 ];

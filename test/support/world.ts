@@ -374,6 +374,33 @@ export class World {
   }
 
   /** An account shared through the partnership with guestMember as manager. */
+  // ---- webhooks (SPEC §11) ---------------------------------------------------------------------
+  /** A webhook endpoint of the host workspace (its URL is never called: nothing is fanned out to it in these worlds). */
+  webhook = () =>
+    this.step('webhook', async () => {
+      const created = await must<{ webhookId: Id }>(
+        {
+          actor: await this.owner(),
+          method: 'POST',
+          path: `/workspaces/${await this.workspaceId()}/webhooks`,
+          body: { url: 'https://hooks.example.com/partnerships', eventTypes: ['*'] },
+        },
+        'create a webhook',
+      );
+      return created.webhookId;
+    });
+
+  /** A delivery of the world's webhook (a test event; its attempt waits for a job that is never run). */
+  webhookDelivery = () =>
+    this.step('webhookDelivery', async () => {
+      const webhookId = await this.webhook();
+      const sent = await must<{ deliveryId: Id }>(
+        { actor: await this.owner(), method: 'POST', path: `/webhooks/${webhookId}/test` },
+        'send a test event',
+      );
+      return { webhookId, deliveryId: sent.deliveryId };
+    });
+
   sharedAccount = () =>
     this.step('sharedAccount', async () => {
       const accountId = await this.newAccount('Shared account');

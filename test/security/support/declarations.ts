@@ -210,6 +210,17 @@ export const declarations: Record<string, Declaration> = {
   declineAccessRequest: tenant('a pending access request of the victim'),
   listPartnershipActivity: tenant("an active victim partnership's activity"),
   listWorkspaceActivity: tenant("the victim workspace's activity"),
+
+  // ---- §11 webhooks -----------------------------------------------------------------------------------
+  createWebhook: tenant('the victim workspace (adding a webhook endpoint)'),
+  listWebhooks: tenant("the victim workspace's webhook endpoints"),
+  getWebhook: tenant('a webhook endpoint of the victim'),
+  updateWebhook: tenant('a webhook endpoint of the victim'),
+  deleteWebhook: tenant('a webhook endpoint of the victim'),
+  rotateWebhookSecret: tenant("a victim webhook endpoint's secret"),
+  testWebhook: tenant('a webhook endpoint of the victim (sending it a test event)'),
+  listWebhookDeliveries: tenant("a victim webhook endpoint's deliveries"),
+  redeliverWebhookDelivery: tenant('a delivery of a victim webhook endpoint'),
 };
 
 /** The route ids without a declaration (must be empty). */
