@@ -10,17 +10,31 @@ import { allStatements, logicalId, ofType, type Resources } from './template-hel
 
 let resources: Resources;
 let keyId = '';
+let fanOutQueueId = '';
+let busId = '';
 
 beforeAll(() => {
   const { stack } = buildStack();
   resources = Template.fromStack(stack).toJSON().Resources as Resources;
   keyId = logicalId(stack, stack.webhookDelivery.key);
+  fanOutQueueId = logicalId(stack, stack.webhookDelivery.fanOutQueue);
+  busId = logicalId(stack, stack.events.bus);
 });
 
 const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat();
 const onKey = (statement: { Resource?: unknown }) => JSON.stringify(statement.Resource ?? '').includes(keyId);
 
 describe('webhook delivery (CDK)', () => {
+  it('a rule on the domain-event bus feeds every event of the service to the fan-out queue', () => {
+    const rules = ofType(resources, 'AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties?.EventBusName ?? '').includes(busId),
+    );
+    expect(rules).toHaveLength(1);
+    const [[, rule]] = rules as [[string, { Properties: { EventPattern: unknown; Targets: unknown[] } }]];
+    expect(rule.Properties.EventPattern).toEqual({ source: ['partnerships'] });
+    expect(JSON.stringify(rule.Properties.Targets)).toContain(fanOutQueueId);
+  });
+
   it('only the deliverer can decrypt webhook secrets; create/rotate routes only encrypt', () => {
     const kms = allStatements(resources).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('kms:')));
     const decrypting = new Set(kms.filter(({ statement }) => actionsOf(statement).includes('kms:Decrypt')).map((k) => k.owner));

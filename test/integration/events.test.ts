@@ -194,7 +194,14 @@ describe('the outbox', () => {
     const recorded = appendEvent(tx, {
       type: 'webhook.test.v1',
       subject: 'webhooks/wh1',
-      data: { webhookId: 'wh1', workspaceId: w.host.workspaceId },
+      data: {
+        webhookId: 'wh1',
+        workspaceId: w.host.workspaceId,
+        url: 'https://example.com/hook',
+        eventTypes: ['*'],
+        status: 'enabled',
+        message: 'test',
+      },
       audience: [w.host.workspaceId],
       correlationId: 'cancelled',
       at: ctx.at,
@@ -259,7 +266,18 @@ describe('the outbox', () => {
     expect(() => appendEvent(tx, { ...input, type: 'partnership.accepted.v1', data: { partnershipId: 'p' } })).toThrow(InvalidEvent);
     expect(() => appendEvent(tx, { ...input, type: 'nothing.happened.v1', data: {} })).toThrow(InvalidEvent);
     expect(() =>
-      appendEvent(tx, { ...input, type: 'webhook.deleted.v1', data: { webhookId: 'x', workspaceId: 'w', secret: 'whsec_x' } }),
+      appendEvent(tx, {
+        ...input,
+        type: 'webhook.deleted.v1',
+        data: {
+          webhookId: 'x',
+          workspaceId: 'w',
+          url: 'https://example.com/hook',
+          eventTypes: ['*'],
+          status: 'enabled',
+          secret: 'whsec_x',
+        },
+      }),
     ).toThrow(InvalidEvent);
     expect(tx.size).toBe(0);
   });

@@ -12,13 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRY_DELAYS_MS } from '../../shared/domain/webhooks';
 import type { RecordedEvent } from '../../shared/events/types';
 import { attemptDelivery } from '../../shared/features/webhooks/deliver';
-import { fanOut } from '../../shared/features/webhooks/fan-out';
+import { fanOut, fanOutToWebhooks } from '../../shared/features/webhooks/fan-out';
+import { createEventDispatcher } from '../../local/event-dispatcher';
 import { runWebhookJob } from '../../shared/features/webhooks/job';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
 import { expectError } from '../support/errors';
 import { notificationsOf } from '../support/table';
-import { hostAndGuest, newWorkspace, type HostAndGuest } from '../support/world';
+import { activePartnership, hostAndGuest, newWorkspace, type HostAndGuest } from '../support/world';
+import { useLocalWorkflow } from '../support/workflow';
+
+const workflow = useLocalWorkflow({ retryIntervalMs: 10 });
 
 interface Received {
   path: string;
@@ -336,5 +340,37 @@ describe('webhooks', () => {
       expectError(await send({ actor: w.host.member, method, path, body }), 403, 'forbidden', `${method} ${path} by a member`);
     }
     expect((await w.host.owner.get(`/webhooks/${hook.webhookId}`)).body.url).toBe(`${base}/private`);
+  });
+});
+
+// Last in the file: its dispatcher hands over every event the tests above recorded too.
+describe('webhooks on the events the service records', () => {
+  it('a partnership lifecycle reaches both sides signed, through the outbox, the dispatcher and the fan-out', async () => {
+    const w = await hostAndGuest();
+    const lifecycle = ['partnership.requested.v1', 'partnership.approved.v1', 'partnership.accepted.v1'];
+    const host = await newWebhook(w.host.owner, w.host.workspaceId, '/life-host', lifecycle);
+    const guest = await newWebhook(w.guest.owner, w.guest.workspaceId, '/life-guest', ['partnership.accepted.v1']);
+    const partnershipId = await activePartnership(w, workflow);
+
+    // As the local server does: committed events to the fan-out consumer (deployed: the bus rule and queue).
+    const dispatcher = createEventDispatcher({ consumers: () => [['webhook-fan-out', fanOutToWebhooks]] });
+    while ((await dispatcher.tick()) > 0);
+    await job(new Date(Date.now() + 1000));
+
+    type Seen = { type: string; data: Record<string, unknown>; correlationid: string };
+    const ofThis = (secret: string, path: string) =>
+      receivedAt(path)
+        .map((r) => verify(secret, r) as Seen)
+        .filter((e) => e.data.partnershipId === partnershipId);
+    const toHost = ofThis(host.secret, '/life-host');
+    const toGuest = ofThis(guest.secret, '/life-guest');
+    expect(toHost.map((e) => e.type).sort()).toEqual([...lifecycle].sort());
+    expect(toGuest.map((e) => e.type)).toEqual(['partnership.accepted.v1']);
+    expect(toGuest[0]?.data).toMatchObject({
+      hostWorkspaceId: w.host.workspaceId,
+      guestWorkspaceId: w.guest.workspaceId,
+      status: 'active',
+    });
+    for (const e of [...toHost, ...toGuest]) expect(e.correlationid).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
   });
 });

@@ -16,7 +16,7 @@ function recorded(i: number): RecordedEvent {
   return buildEvent({
     type: 'webhook.deleted.v1',
     subject: `webhooks/wh${i}`,
-    data: { webhookId: `wh${i}`, workspaceId: 'ws1' },
+    data: { webhookId: `wh${i}`, workspaceId: 'ws1', url: 'https://example.com/hook', eventTypes: ['*'], status: 'enabled' },
     audience: ['ws1'],
     privateData: { ws1: { note: 'only ws1' } },
     correlationId: `c${i}`,
