@@ -229,6 +229,8 @@ export interface CostInputs {
   lifecycles?: LifecycleResult[];
   memoryMb: number;
   webhookInputs?: WebhookDeliveryInputs;
+  /** What bench/webhooks.ts printed (latency and cost per 1,000 events), run by `npm run bench`. */
+  webhookMarkdown?: string;
   generatedAt: Date;
   quick: boolean;
 }
@@ -328,7 +330,9 @@ export function renderCost(inputs: CostInputs, table: (header: string[], rows: s
     '',
     `**${usd(workspaceMonth, 4)} per active workspace-month.**`,
     '',
-    ...webhookSection(inputs.webhookInputs),
+    ...(inputs.webhookMarkdown
+      ? ['## Webhook delivery per 1,000 events', '', ...inputs.webhookMarkdown.trim().split('\n').slice(1)]
+      : webhookSection(inputs.webhookInputs)),
     '',
   ].join('\n');
 }

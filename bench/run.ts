@@ -9,6 +9,7 @@
  *   BENCH_WRITE=1                            write docs/PERFORMANCE.md in quick mode too
  */
 import './preamble';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -103,6 +104,21 @@ async function main() {
     await env?.stop();
   }
 
+  // Webhook delivery (SPEC §11): its own process and DynamoDB Local, after this one's stopped, so the two
+  // loads do not share the machine. Its table (latency, cost per 1,000 events) goes into docs/COST.md.
+  let webhookMarkdown: string | undefined;
+  if (settings.sections.size === SECTIONS.length && settings.routeIds.size === 0) {
+    log(`webhooks: ${settings.quick ? 100 : 1000} events to a local receiver...`);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/webhooks.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...(settings.quick ? { BENCH_WEBHOOK_EVENTS: '100' } : {}) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (run.status === 0) webhookMarkdown = run.stdout;
+    else log(`webhooks: the bench failed (exit ${String(run.status)}); see its output above`);
+  }
+
   // The cost model (docs/COST.md) from the routes and lifecycles just measured.
   let costMarkdown: string | undefined;
   if (report.routes) {
@@ -110,6 +126,7 @@ async function main() {
       routes: report.routes,
       lifecycles: report.lifecycles,
       memoryMb: DEFAULT_MEMORY_MB,
+      webhookMarkdown,
       generatedAt: report.startedAt,
       quick: settings.quick,
     };
