@@ -15,6 +15,7 @@ import { attemptDelivery } from '../../shared/features/webhooks/deliver';
 import { fanOut, fanOutToWebhooks } from '../../shared/features/webhooks/fan-out';
 import { createEventDispatcher } from '../../local/event-dispatcher';
 import { runWebhookJob } from '../../shared/features/webhooks/job';
+import { registerLocalDeliveryQueue, type DueAttempt } from '../../shared/features/webhooks/queue';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
 import { expectError } from '../support/errors';
@@ -108,10 +109,12 @@ describe('webhooks', () => {
     const guest = await newWebhook(w.guest.admin, w.guest.workspaceId, '/guest');
     await newWebhook(w.guest.owner, w.guest.workspaceId, '/guest-other', ['share.revoked.v1']);
     const recorded = acceptedEvent(w, 'corr-lifecycle-1');
-    expect(await fanOut([recorded])).toEqual({ created: 2 });
-    expect(await fanOut([recorded])).toEqual({ created: 0 });
+    expect(await fanOut([recorded])).toEqual({ created: 2, requeued: 0 });
+    // Redelivered before any attempt (its first run's enqueue may have failed): enqueued again, nothing created.
+    expect(await fanOut([recorded])).toEqual({ created: 0, requeued: 2 });
 
     expect(await job(new Date())).toMatchObject({ delivered: 2, failed: 0, pending: 0 });
+    expect(await fanOut([recorded])).toEqual({ created: 0, requeued: 0 });
     const [toHost] = receivedAt('/host');
     const [toGuest] = receivedAt('/guest');
     expect(receivedAt('/guest-other')).toEqual([]);
@@ -173,6 +176,25 @@ describe('webhooks', () => {
     expect(await job(new Date(now + 1000))).toMatchObject({ delivered: 1 });
     expect(receivedAt('/flaky')).toHaveLength(5);
     expectError(await w.owner.post(`/webhooks/${hook.webhookId}/deliveries/nosuchdelivery/redeliver`), 404, 'not_found');
+  });
+
+  it('sends a message that arrives before its delivery is due back with the delivery due time (deployed deliverer)', async () => {
+    const w = await newWorkspace('early-owner', 'Early Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/early');
+    const test = await w.owner.post(`/webhooks/${hook.webhookId}/test`);
+    const [pending] = await deliveriesOf(w.owner, hook.webhookId);
+    const queued: DueAttempt[] = [];
+    registerLocalDeliveryQueue((attempts) => queued.push(...attempts));
+    try {
+      const before = new Date(Date.parse(pending?.nextAttemptAt ?? '') - 60_000);
+      expect(await attemptDelivery(hook.webhookId, test.body.deliveryId, { now: before, resolve, requeueEarly: true })).toBe('early');
+      expect(queued).toEqual([{ webhookId: hook.webhookId, deliveryId: test.body.deliveryId, dueAt: pending?.nextAttemptAt }]);
+      expect(await attemptDelivery(hook.webhookId, test.body.deliveryId, { now: before, resolve })).toBe('early');
+      expect(queued).toHaveLength(1);
+    } finally {
+      registerLocalDeliveryQueue(undefined);
+    }
+    expect(receivedAt('/early')).toEqual([]);
   });
 
   it('counts a redirect as a failed attempt (never followed)', async () => {

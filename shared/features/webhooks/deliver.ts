@@ -50,6 +50,12 @@ export interface AttemptOptions {
   resolve?: Resolver;
   /** The URL rules to apply (default: the service's mode). */
   mode?: UrlMode;
+  /**
+   * Deployed (the deliverer, from SQS): a message that arrives before the delivery is due (an attempt
+   * enqueued before its record committed, then redelivered) goes back with the remaining delay instead
+   * of being acknowledged: the queue message is the delivery's only trigger besides the hourly sweep.
+   */
+  requeueEarly?: boolean;
 }
 
 export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'early';
@@ -79,7 +85,10 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
   const { webhooks } = ctx.store;
   const [webhook, delivery] = await Promise.all([webhooks.get(webhookId), webhooks.delivery(webhookId, deliveryId)]);
   if (!delivery || delivery.status !== 'pending') return 'skipped';
-  if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > options.now.getTime()) return 'early';
+  if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > options.now.getTime()) {
+    if (options.requeueEarly) await enqueueAttempts([{ webhookId, deliveryId, dueAt: delivery.nextAttemptAt }], options.now.getTime());
+    return 'early';
+  }
   const log = logger.createChild({
     persistentLogAttributes: { correlationId: delivery.correlationId, workspaceId: delivery.workspaceId, webhookId, deliveryId },
   });
@@ -105,6 +114,10 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
   const status: DeliveryStatus = ok ? 'delivered' : next === undefined ? 'failed' : 'pending';
   const nextAttemptAt = next === undefined ? null : new Date(next).toISOString();
 
+  // The next attempt is enqueued BEFORE its record commits: a crash between the two leaves the current
+  // message unacknowledged (it comes back and is attempted again), never a pending delivery without a
+  // message. A message that then arrives early is sent back with the remaining delay (requeueEarly).
+  if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   for (let n = 1; ; n++) {
     const tx = ctx.store.transaction();
     webhooks.recordAttempt(tx, delivery, { attempt, status, nextAttemptAt, firstAttemptAt }, MAX_STORED_ATTEMPTS);
@@ -122,7 +135,6 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
       return 'skipped';
     }
   }
-  if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   log.info('webhook delivery attempt', { outcome: status, statusCode: sent.statusCode, error: sent.error, attempt: made, nextAttemptAt });
 
   if (webhook && !endpointGone) {
