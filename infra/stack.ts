@@ -121,6 +121,7 @@ export class PartnershipsStack extends Stack {
       table: this.table,
       stateMachine: this.workflow.stateMachine,
       environment,
+      webhookQueue: this.webhookDelivery.queue,
     });
     this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
       table: this.table,

@@ -7,7 +7,7 @@
  *   count of a workspace's webhooks   item                WS#<ws>#WEBHOOKS / COUNT             (conditioned < 10 on create)
  *   delivery by id                    GetItem             WH#<webhookId> / DLV#<deliveryId>
  *   deliveries of a webhook           Query gsi1          WH#<webhookId>#DLV / <createdAt>#<deliveryId>   newest first
- *   deliveries due at a time          Query gsi2          DUE#WEBHOOK / <= "<now>~"             oldest first (local job, sweep)
+ *   deliveries due at a time          Query gsi2          DUE#WEBHOOK / <= "<now>~"             oldest first (local job, hourly sweep)
  */
 import { appendEvent } from './events';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -302,7 +302,7 @@ export class WebhooksRepository {
     );
   }
 
-  /** Deliveries due at `at` (ISO), oldest first: the local job, and the deployed sweep of what a lost message left behind. */
+  /** Deliveries due at `at` (ISO), oldest first: the local job, and the hourly job's sweep of what a lost message left behind (features/webhooks/job.ts). */
   async duePage(
     at: string,
     page: PageRequest,

@@ -14,7 +14,7 @@ import type { RecordedEvent } from '../../shared/events/types';
 import { attemptDelivery } from '../../shared/features/webhooks/deliver';
 import { fanOut, fanOutToWebhooks } from '../../shared/features/webhooks/fan-out';
 import { createEventDispatcher } from '../../local/event-dispatcher';
-import { runWebhookJob } from '../../shared/features/webhooks/job';
+import { runWebhookJob, sweepOverdueDeliveries } from '../../shared/features/webhooks/job';
 import { registerLocalDeliveryQueue, type DueAttempt } from '../../shared/features/webhooks/queue';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
@@ -195,6 +195,28 @@ describe('webhooks', () => {
       registerLocalDeliveryQueue(undefined);
     }
     expect(receivedAt('/early')).toEqual([]);
+  });
+
+  it('the hourly sweep enqueues again a delivery overdue by more than 15 minutes (its queue message lost)', async () => {
+    const w = await newWorkspace('sweep-owner', 'Sweep Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/swept');
+    const test = await w.owner.post(`/webhooks/${hook.webhookId}/test`);
+    const [pending] = await deliveriesOf(w.owner, hook.webhookId);
+    const dueAt = Date.parse(pending?.nextAttemptAt ?? '');
+    const queued: DueAttempt[] = [];
+    registerLocalDeliveryQueue((attempts) => queued.push(...attempts));
+    try {
+      await sweepOverdueDeliveries({ now: new Date(dueAt + 14 * 60_000) });
+      expect(queued.filter((q) => q.deliveryId === test.body.deliveryId)).toEqual([]);
+      const swept = await sweepOverdueDeliveries({ now: new Date(dueAt + 16 * 60_000), pageSize: 1000 });
+      expect(swept.requeued).toBeGreaterThanOrEqual(1);
+      expect(queued).toContainEqual({ webhookId: hook.webhookId, deliveryId: test.body.deliveryId, dueAt: pending?.nextAttemptAt });
+    } finally {
+      registerLocalDeliveryQueue(undefined);
+    }
+    // Attempted once it comes back: delivered.
+    expect(await job(new Date(dueAt + 16 * 60_000))).toMatchObject({ delivered: expect.any(Number) });
+    expect(receivedAt('/swept')).toHaveLength(1);
   });
 
   it('counts a redirect as a failed attempt (never followed)', async () => {
