@@ -99,6 +99,7 @@ const deliveriesOf = async (by: Client, webhookId: string) => {
     status: string;
     attempts: Array<Record<string, unknown>>;
     nextAttemptAt: string | null;
+    correlationId: string;
   }>;
 };
 
@@ -280,6 +281,9 @@ describe('webhooks', () => {
       expect(mail?.data).toMatchObject({ webhookId: hook.webhookId, url: `${base}/down` });
     }
     expect(await notificationsOf(w.host.member, 'webhook.disabled')).toEqual([]);
+    // The notification (like the activity entry and the event, in the same transaction) carries the delivery's correlation id.
+    const [mail] = await notificationsOf(w.host.owner, 'webhook.disabled');
+    expect(mail?.correlationId).toBe(d?.correlationId);
     // Disabled: no test events, no redelivery, nothing fanned out to it; enabling it again starts afresh.
     expectError(await w.host.admin.post(`/webhooks/${hook.webhookId}/test`), 422, 'webhook_disabled');
     const enabled = await w.host.admin.patch(`/webhooks/${hook.webhookId}`, { status: 'enabled' });

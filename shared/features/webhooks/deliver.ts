@@ -81,14 +81,16 @@ async function liveSecrets(webhook: StoredWebhook, now: Date): Promise<string[]>
 
 /** Attempts the delivery if it is pending and due at `options.now`. */
 export async function attemptDelivery(webhookId: string, deliveryId: string, options: AttemptOptions): Promise<AttemptResult> {
-  const ctx = UseCaseContext.forSystem('system:webhooks', options.now);
-  const { webhooks } = ctx.store;
-  const [webhook, delivery] = await Promise.all([webhooks.get(webhookId), webhooks.delivery(webhookId, deliveryId)]);
+  const { webhooks } = UseCaseContext.forSystem('system:webhooks', options.now).store;
+  const delivery = await webhooks.delivery(webhookId, deliveryId);
   if (!delivery || delivery.status !== 'pending') return 'skipped';
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > options.now.getTime()) {
     if (options.requeueEarly) await enqueueAttempts([{ webhookId, deliveryId, dueAt: delivery.nextAttemptAt }], options.now.getTime());
     return 'early';
   }
+  // The delivery's correlation id for everything this attempt causes (disabling: its notification, activity and event).
+  const ctx = UseCaseContext.forSystem('system:webhooks', options.now, delivery.correlationId);
+  const webhook = await ctx.store.webhooks.get(webhookId);
   const log = logger.createChild({
     persistentLogAttributes: { correlationId: delivery.correlationId, workspaceId: delivery.workspaceId, webhookId, deliveryId },
   });
@@ -170,12 +172,14 @@ async function send(webhook: StoredWebhook, delivery: StoredDelivery, options: A
   if (refused) return { error: `url not allowed: ${host} resolves to ${refused.address}, not a public address`, durationMs: 0 };
 
   const secrets = await liveSecrets(webhook, options.now);
+  // One timestamp for the header and the signature (a receiver verifies the one against the other).
+  const signedAt = new Date();
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'partnerships-webhooks/1',
     'webhook-id': delivery.eventId,
-    'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
-    'webhook-signature': signatures(secrets, delivery.eventId, new Date(), delivery.body),
+    'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+    'webhook-signature': signatures(secrets, delivery.eventId, signedAt, delivery.body),
   };
   return post(url, target, headers, delivery.body);
 }
