@@ -16,6 +16,7 @@ import { fanOut, fanOutToWebhooks } from '../../shared/features/webhooks/fan-out
 import { createEventDispatcher } from '../../local/event-dispatcher';
 import { runWebhookJob, sweepOverdueDeliveries } from '../../shared/features/webhooks/job';
 import { registerLocalDeliveryQueue, type DueAttempt } from '../../shared/features/webhooks/queue';
+import { setUrlResolver } from '../../shared/features/webhooks/resolve';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
 import { expectError } from '../support/errors';
@@ -51,8 +52,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // DNS at create/PATCH: names resolve to a public address unless a test says otherwise.
+  setUrlResolver(async () => [{ address: '93.184.216.34', family: 4 }]);
 });
 afterAll(async () => {
+  setUrlResolver(undefined);
   await new Promise<void>((done) => server.close(() => done()));
 });
 
@@ -295,6 +299,8 @@ describe('webhooks', () => {
     for (const url of [
       'http://hooks.example.com/in',
       'https://localhost/in',
+      'https://localhost./in',
+      'https://metadata.google.internal./in',
       'https://127.0.0.1/in',
       'https://10.1.2.3/in',
       'https://172.16.0.1/in',
@@ -319,6 +325,33 @@ describe('webhooks', () => {
     expect(listed.body.items).toEqual([]);
     const hook = await newWebhook(w.owner, w.workspaceId, '/ok');
     expectError(await w.owner.patch(`/webhooks/${hook.webhookId}`, { url: 'https://169.254.169.254/' }), 422, 'webhook_url_not_allowed');
+  });
+
+  it('refuses at create and update a host name that resolves to a private address (DNS checked, 422, nothing changed)', async () => {
+    const w = await newWorkspace('dns-create-owner', 'Dns Create Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/dns-ok');
+    const addresses: Record<string, string[]> = {
+      'inside.example.com': ['93.184.216.34', '10.0.0.8'],
+      'meta.example.com': ['169.254.169.254'],
+      'v6.example.com': ['2606:2800:220:1::1', '::1'],
+      'public.example.com': ['93.184.216.34', '2606:2800:220:1::1'],
+    };
+    setUrlResolver(async (host) => (addresses[host] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    try {
+      for (const host of ['inside.example.com', 'meta.example.com', 'v6.example.com']) {
+        const url = `https://${host}/in`;
+        const refused = await w.owner.post(`/workspaces/${w.workspaceId}/webhooks`, { url, eventTypes: ['*'] });
+        expectError(refused, 422, 'webhook_url_not_allowed', url);
+        expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'body.url' })]);
+        expectError(await w.owner.patch(`/webhooks/${hook.webhookId}`, { url }), 422, 'webhook_url_not_allowed', url);
+      }
+      expect((await w.owner.get(`/workspaces/${w.workspaceId}/webhooks`)).body.items).toHaveLength(1);
+      expect((await w.owner.get(`/webhooks/${hook.webhookId}`)).body.url).toBe(`${base}/dns-ok`);
+      const ok = await w.owner.patch(`/webhooks/${hook.webhookId}`, { url: 'https://public.example.com/in' });
+      expect(ok.status).toBe(200);
+    } finally {
+      setUrlResolver(async () => [{ address: '93.184.216.34', family: 4 }]);
+    }
   });
 
   it('refuses at delivery a host name that resolves to a private address (DNS checked, deployed rules)', async () => {

@@ -13,7 +13,6 @@
  *   5. record the attempt: delivered, or the next attempt of the schedule (shared/domain/webhooks.ts), or
  *      failed when the 3 days are over; an endpoint failing for 3 days is disabled, its Owner/Admins told.
  */
-import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
@@ -34,14 +33,13 @@ import type { DeliveryAttempt, DeliveryStatus, StoredDelivery, StoredWebhook } f
 import { disableWebhook } from './disable';
 import { countDelivery } from './metrics';
 import { enqueueAttempts } from './queue';
+import { systemResolver, type Resolver } from './resolve';
 import { openSecret } from './secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 const logger = new Logger({ serviceName: 'partnerships' });
 
-export type Resolver = (host: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;
-
-export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+export { systemResolver, type Resolver } from './resolve';
 
 export interface AttemptOptions {
   /** The logical clock: what is due, what the record says (tests and the local job move it). */
