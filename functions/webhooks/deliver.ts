@@ -33,7 +33,12 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
         if (Date.parse(parsed.data.dueAt) > now.getTime() + 1000) await enqueueAttempts([parsed.data], now.getTime());
         else await attemptDelivery(parsed.data.webhookId, parsed.data.deliveryId, { now, requeueEarly: true });
       } catch (error) {
-        logger.error('webhook delivery attempt failed to run', { error: error as Error, deliveryId: parsed.data.deliveryId });
+        logger.error('webhook delivery attempt failed to run', {
+          error: error as Error,
+          webhookId: parsed.data.webhookId,
+          deliveryId: parsed.data.deliveryId,
+          messageId: record.messageId,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }),
