@@ -39,6 +39,9 @@ import { mapPage, queryPage, type Page, type PageRequest } from './query';
 import { TABLE } from './table';
 import type { Transaction } from './transaction';
 
+/** A final delivery (delivered or failed) is kept 30 days for its log and redelivery, then expires (table TTL). */
+export const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
+
 export const WEBHOOK_CONDITIONS = {
   /** The workspace has fewer than MAX_WEBHOOKS_PER_WORKSPACE endpoints. */
   belowLimit: 'webhook.below_limit',
@@ -278,6 +281,9 @@ export class WebhooksRepository {
           firstAttemptAt: outcome.firstAttemptAt,
           version: nextVersion(),
           ...keys.webhookDeliveryDue(outcome.nextAttemptAt ?? undefined, seen.webhookId, seen.deliveryId),
+          // Final (delivered or failed): DynamoDB deletes it DELIVERY_TTL_SECONDS later; pending: kept.
+          [TABLE.ttlAttribute]:
+            outcome.status === 'pending' ? undefined : Math.floor(Date.parse(outcome.attempt.at) / 1000) + DELIVERY_TTL_SECONDS,
         },
       },
       { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.deliveryUnchanged },
@@ -296,6 +302,8 @@ export class WebhooksRepository {
           correlationId,
           version: nextVersion(),
           ...keys.webhookDeliveryDue(dueAt, seen.webhookId, seen.deliveryId),
+          // Pending again: no expiry.
+          [TABLE.ttlAttribute]: undefined,
         },
       },
       { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.deliveryUnchanged },

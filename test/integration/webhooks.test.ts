@@ -20,7 +20,9 @@ import { setUrlResolver } from '../../shared/features/webhooks/resolve';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
 import { expectError } from '../support/errors';
-import { notificationsOf } from '../support/table';
+import { notificationsOf, readItem } from '../support/table';
+import { keys } from '../../shared/store/keys';
+import { DELIVERY_TTL_SECONDS } from '../../shared/store/webhooks';
 import { activePartnership, hostAndGuest, newWorkspace, type HostAndGuest } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
 
@@ -134,6 +136,9 @@ describe('webhooks', () => {
     const [delivery] = await deliveriesOf(w.host.owner, host.webhookId);
     expect(delivery).toMatchObject({ status: 'delivered', nextAttemptAt: null, correlationId: 'corr-lifecycle-1' });
     expect(delivery?.attempts).toEqual([expect.objectContaining({ statusCode: 200, responseBody: 'ok' })]);
+    // Final: it expires 30 days after its last attempt (table TTL); pending ones never do.
+    const stored = await readItem(keys.webhookDelivery(host.webhookId, delivery?.deliveryId ?? ''));
+    expect(stored?.ttl).toBe(Math.floor(Date.parse(String(delivery?.attempts[0]?.at)) / 1000) + DELIVERY_TTL_SECONDS);
     // The list never shows a secret.
     const listed = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/webhooks`);
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');
@@ -150,6 +155,7 @@ describe('webhooks', () => {
     let [d] = await deliveriesOf(w.owner, hook.webhookId);
     expect(d?.status).toBe('pending');
     expect(Date.parse(d?.nextAttemptAt ?? '')).toBe(t0.getTime() + (RETRY_DELAYS_MS[0] ?? 0));
+    expect((await readItem(keys.webhookDelivery(hook.webhookId, d?.deliveryId ?? '')))?.ttl).toBeUndefined();
     expect(d?.attempts[0]).toMatchObject({ statusCode: 500 });
     expect(String(d?.attempts[0]?.responseBody).length).toBeLessThanOrEqual(1024);
 
@@ -178,6 +184,7 @@ describe('webhooks', () => {
     const again = await w.owner.post(`/webhooks/${hook.webhookId}/deliveries/${d?.deliveryId}/redeliver`);
     expect(again.status).toBe(202);
     expect(again.body.status).toBe('pending');
+    expect((await readItem(keys.webhookDelivery(hook.webhookId, d?.deliveryId ?? '')))?.ttl).toBeUndefined();
     expect(await job(new Date(now + 1000))).toMatchObject({ delivered: 1 });
     expect(receivedAt('/flaky')).toHaveLength(5);
     expectError(await w.owner.post(`/webhooks/${hook.webhookId}/deliveries/nosuchdelivery/redeliver`), 404, 'not_found');
