@@ -181,7 +181,7 @@ export class WebhooksRepository {
     });
   }
 
-  /** Deletes the endpoint read at `seen.version` and uncounts it (its deliveries stay until their TTL-less history is read no more). */
+  /** Deletes the endpoint read at `seen.version` and uncounts it (its final deliveries expire by TTL, DELIVERY_TTL_SECONDS). */
   remove(tx: Transaction, seen: StoredWebhook): void {
     tx.delete(keys.webhook(seen.webhookId), { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.unchanged });
     tx.update(
