@@ -121,6 +121,7 @@ export class PartnershipsStack extends Stack {
       table: this.table,
       stateMachine: this.workflow.stateMachine,
       environment,
+      webhookQueue: this.webhookDelivery.queue,
     });
     this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
       table: this.table,
@@ -136,7 +137,9 @@ export class PartnershipsStack extends Stack {
       eventBus: this.events.bus,
       description: 'Domain events to the webhook fan-out queue',
       eventPattern: { source: [BUS_SOURCE] },
-      targets: [new SqsQueue(this.webhookDelivery.fanOutQueue)],
+      // Events the rule cannot put on the queue go to the fan-out's DLQ (alarmed; the same bus-event shape,
+      // so one redrive to the fan-out queue serves both), as the hourly job's schedule shares its failures queue.
+      targets: [new SqsQueue(this.webhookDelivery.fanOutQueue, { deadLetterQueue: this.webhookDelivery.fanOutDeadLetterQueue })],
     });
 
     // Last: it alarms on every function and queue created above.
@@ -176,6 +179,21 @@ export class PartnershipsStack extends Stack {
           id: 'WebhookFanOutDeadLetters',
           summary: 'Events the webhook fan-out could not process 5 times (webhook fan-out dead-letter queue)',
           runbook: 'webhook-dead-letters',
+        },
+        // The two webhook work queues: messages are normal traffic (delayed up to a 900 s hop); late is the alarm.
+        {
+          queue: this.webhookDelivery.queue,
+          id: 'WebhookDeliveriesLate',
+          summary: 'Webhook delivery attempts are waiting in the delivery queue far beyond their 900 s hop',
+          runbook: 'webhook-queues-late',
+          maxAgeSeconds: 1800,
+        },
+        {
+          queue: this.webhookDelivery.fanOutQueue,
+          id: 'WebhookFanOutLate',
+          summary: 'Domain events are waiting in the webhook fan-out queue (the fan-out is not keeping up or failing)',
+          runbook: 'webhook-queues-late',
+          maxAgeSeconds: 1800,
         },
       ],
     });

@@ -1,7 +1,9 @@
 /**
  * The webhook deliverer (deployed): one SQS message per due attempt (shared/features/webhooks/queue.ts).
  * A message that is still early (a wait longer than SQS's 900 s delay) goes back with the remaining
- * delay; a due one is attempted (shared/features/webhooks/deliver.ts), which enqueues its retry itself.
+ * delay; a due one is attempted (shared/features/webhooks/deliver.ts), which enqueues its retry itself
+ * before recording the attempt. A message whose delivery turns out not yet due (its retry was enqueued,
+ * then the record's commit failed and this message came back) is re-enqueued with the remaining delay.
  * A crash leaves the message on the queue: it comes back after the visibility timeout, and after 5
  * receives lands in the DLQ (alarmed). The only function that may decrypt webhook secrets.
  */
@@ -29,9 +31,14 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       try {
         const now = new Date();
         if (Date.parse(parsed.data.dueAt) > now.getTime() + 1000) await enqueueAttempts([parsed.data], now.getTime());
-        else await attemptDelivery(parsed.data.webhookId, parsed.data.deliveryId, { now });
+        else await attemptDelivery(parsed.data.webhookId, parsed.data.deliveryId, { now, requeueEarly: true });
       } catch (error) {
-        logger.error('webhook delivery attempt failed to run', { error: error as Error, deliveryId: parsed.data.deliveryId });
+        logger.error('webhook delivery attempt failed to run', {
+          error: error as Error,
+          webhookId: parsed.data.webhookId,
+          deliveryId: parsed.data.deliveryId,
+          messageId: record.messageId,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }),

@@ -42,10 +42,17 @@ async function recordedEventOf(body: string): Promise<RecordedEvent> {
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
+    let recorded: RecordedEvent | undefined;
     try {
-      await fanOut([await recordedEventOf(record.body)]);
+      recorded = await recordedEventOf(record.body);
+      await fanOut([recorded]);
     } catch (error) {
-      logger.error('webhook fan-out failed', { error: error as Error, messageId: record.messageId });
+      // The event's correlation id and id (the webhook ids are per endpoint: the deliveries' lines carry them).
+      logger.error('webhook fan-out failed', {
+        error: error as Error,
+        messageId: record.messageId,
+        ...(recorded ? { correlationId: recorded.event.correlationid, eventId: recorded.event.id } : {}),
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -8,7 +8,8 @@
  *     metrics of up to FUNCTIONS_PER_ALARM functions (CloudWatch's hard limit is 10 metrics per
  *     alarm), so ~60 functions cost 14 alarms, not 120 (CloudFormation allows 500 resources a stack);
  *   - every AWS::SQS::Queue: "not empty" (a queue passed in `queues` gets its own name and runbook
- *     section, any other the generic one).
+ *     section, any other the generic one); a work queue passed with `maxAgeSeconds` (messages in it are
+ *     normal traffic) alarms on the age of its oldest message instead.
  * A validation fails the synth if a function or queue exists that no alarm covers (one created after
  * this construct), or a function is not traced.
  *
@@ -69,6 +70,11 @@ export interface NamedQueue {
   summary: string;
   /** Anchor of its section in docs/OPERATIONS.md. */
   runbook: string;
+  /**
+   * A work queue (messages in it are normal traffic): alarm when its oldest message is older than this
+   * (ApproximateAgeOfOldestMessage > N seconds) instead of "not empty".
+   */
+  maxAgeSeconds?: number;
 }
 
 export interface MonitoringProps {
@@ -168,6 +174,16 @@ export class Monitoring extends Construct {
     for (const queue of queues) {
       const known = named.get(queue);
       const id = known ? known.id : `QueueNotEmpty${pascalPath(queue)}`;
+      if (known?.maxAgeSeconds !== undefined) {
+        this.addAlarm(id, known.runbook, queueMetric(queue, 'ApproximateAgeOfOldestMessage', 'Maximum'), {
+          threshold: known.maxAgeSeconds,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          description: `${known.summary}: its oldest message is older than ${known.maxAgeSeconds} s.`,
+          covers: [queue],
+        });
+        this.coveredQueues.add(queue);
+        continue;
+      }
       this.addAlarm(id, known?.runbook ?? 'queue-not-empty', queueMetric(queue, 'ApproximateNumberOfMessagesVisible', 'Maximum'), {
         threshold: 1,
         description: `${known?.summary ?? `Queue ${label(queue)} is not empty`}: any message visible.`,

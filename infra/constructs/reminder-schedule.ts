@@ -16,7 +16,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantTableReadWrite, grantTaskResponses } from './approval-workflow';
@@ -33,6 +33,8 @@ export interface ReminderScheduleProps {
   table: ITable;
   stateMachine: IStateMachine;
   environment: Record<string, string>;
+  /** The webhook delivery queue: the job re-enqueues overdue deliveries (the backstop of a lost message). */
+  webhookQueue?: IQueue;
 }
 
 export class ReminderSchedule extends Construct {
@@ -45,13 +47,18 @@ export class ReminderSchedule extends Construct {
     super(scope, id);
     this.function = new ServiceFunction(this, 'Function', {
       entry: REMINDER_JOB_ENTRY,
-      environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      environment: {
+        ...props.environment,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        ...(props.webhookQueue ? { WEBHOOK_QUEUE_URL: props.webhookQueue.queueUrl } : {}),
+      },
       timeout: Duration.minutes(5),
       memorySize: 512,
     });
     grantTableReadWrite(props.table, this.function);
     grantTaskResponses(this.function);
     props.stateMachine.grantStartExecution(this.function);
+    props.webhookQueue?.grantSendMessages(this.function);
 
     this.failures = new Queue(this, 'Failures', {
       encryption: QueueEncryption.SQS_MANAGED,

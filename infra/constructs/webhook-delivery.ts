@@ -3,11 +3,15 @@
  *
  *   committed events --(fan-out queue)--> functions/webhooks/fan-out.ts --(delivery queue)--> functions/webhooks/deliver.ts
  *
- * - The fan-out queue takes RecordedEvent JSON: the event outbox's consumer (branch `events`) sends to
- *   it, or an EventBridge rule on the bus targets it (`fanOutQueue` is exposed for that wiring).
+ * - The fan-out queue takes EventBridge events from a rule on the domain-event bus (infra/stack.ts):
+ *   `detail` is the envelope plus its audience; the fan-out function reads the outbox item by id for the
+ *   private views. What the rule cannot deliver goes to the fan-out dead-letter queue.
  * - The delivery queue holds one message per due attempt, delayed up to 900 s; a longer wait (retries of
  *   30 min .. 12 h) goes back in hops by the deliverer. A crashed attempt returns after the visibility
- *   timeout; after 5 receives a message lands in the dead-letter queue (alarmed by Monitoring).
+ *   timeout; after 5 receives a message lands in the dead-letter queue (alarmed by Monitoring). The
+ *   deliverer enqueues the next attempt before recording the current one, and the hourly job re-enqueues
+ *   deliveries overdue by more than 15 minutes (infra/constructs/reminder-schedule.ts gets send rights).
+ * - Both work queues alarm on the age of their oldest message (> 1800 s), not on "not empty".
  * - Secrets: a customer-managed KMS key (rotated yearly). The route functions that create or rotate a
  *   secret get kms:Encrypt only (route access `webhooks: ['seal']`, granted in route-functions.ts); the
  *   deliverer is the only principal with kms:Decrypt.

@@ -83,7 +83,8 @@ export function checkWebhookUrl(raw: string, mode: UrlMode): UrlVerdict {
     return { allowed: false, reason: 'not a URL' };
   }
   if (url.username || url.password) return { allowed: false, reason: 'a URL with credentials is not allowed' };
-  const host = bareHost(url);
+  // A fully qualified name's trailing dot ("localhost.") names the same host: the rules see it without.
+  const host = bareHost(url).replace(/\.$/, '');
   if (mode === 'local' && url.protocol === 'http:' && LOCAL_HTTP_HOSTS.has(host) && url.port !== '') return { allowed: true, url, host };
   if (url.protocol !== 'https:') {
     return {

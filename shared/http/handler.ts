@@ -278,5 +278,12 @@ export function httpHandler<P extends z.ZodMiniType, Q extends z.ZodMiniType, B 
 ): WrappedHandler {
   // Fail closed at init: a route that starts or resumes executions stops without its state machine.
   if ((route.access.workflow ?? []).length > 0) requireSettingsAtInit(['STATE_MACHINE_ARN']);
+  // Likewise a webhook route that seals a secret (create, rotate) without its KMS key, or one that enqueues a
+  // delivery (test, redeliver) without the delivery queue.
+  const webhookSettings = [
+    ...(route.access.webhooks?.includes('seal') ? (['WEBHOOK_KEY_ID'] as const) : []),
+    ...(route.access.webhooks?.includes('enqueue') ? (['WEBHOOK_QUEUE_URL'] as const) : []),
+  ];
+  if (webhookSettings.length > 0) requireSettingsAtInit(webhookSettings);
   return wrap(route, buildRequestMiddleware(route), fn);
 }

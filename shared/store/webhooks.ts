@@ -7,7 +7,7 @@
  *   count of a workspace's webhooks   item                WS#<ws>#WEBHOOKS / COUNT             (conditioned < 10 on create)
  *   delivery by id                    GetItem             WH#<webhookId> / DLV#<deliveryId>
  *   deliveries of a webhook           Query gsi1          WH#<webhookId>#DLV / <createdAt>#<deliveryId>   newest first
- *   deliveries due at a time          Query gsi2          DUE#WEBHOOK / <= "<now>~"             oldest first (local job, sweep)
+ *   deliveries due at a time          Query gsi2          DUE#WEBHOOK / <= "<now>~"             oldest first (local job, hourly sweep)
  */
 import { appendEvent } from './events';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -38,6 +38,9 @@ import type { Loader } from './loader';
 import { mapPage, queryPage, type Page, type PageRequest } from './query';
 import { TABLE } from './table';
 import type { Transaction } from './transaction';
+
+/** A final delivery (delivered or failed) is kept 30 days for its log and redelivery, then expires (table TTL). */
+export const DELIVERY_TTL_SECONDS = 30 * 24 * 3600;
 
 export const WEBHOOK_CONDITIONS = {
   /** The workspace has fewer than MAX_WEBHOOKS_PER_WORKSPACE endpoints. */
@@ -178,7 +181,7 @@ export class WebhooksRepository {
     });
   }
 
-  /** Deletes the endpoint read at `seen.version` and uncounts it (its deliveries stay until their TTL-less history is read no more). */
+  /** Deletes the endpoint read at `seen.version` and uncounts it (its final deliveries expire by TTL, DELIVERY_TTL_SECONDS). */
   remove(tx: Transaction, seen: StoredWebhook): void {
     tx.delete(keys.webhook(seen.webhookId), { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.unchanged });
     tx.update(
@@ -278,6 +281,9 @@ export class WebhooksRepository {
           firstAttemptAt: outcome.firstAttemptAt,
           version: nextVersion(),
           ...keys.webhookDeliveryDue(outcome.nextAttemptAt ?? undefined, seen.webhookId, seen.deliveryId),
+          // Final (delivered or failed): DynamoDB deletes it DELIVERY_TTL_SECONDS later; pending: kept.
+          [TABLE.ttlAttribute]:
+            outcome.status === 'pending' ? undefined : Math.floor(Date.parse(outcome.attempt.at) / 1000) + DELIVERY_TTL_SECONDS,
         },
       },
       { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.deliveryUnchanged },
@@ -296,13 +302,15 @@ export class WebhooksRepository {
           correlationId,
           version: nextVersion(),
           ...keys.webhookDeliveryDue(dueAt, seen.webhookId, seen.deliveryId),
+          // Pending again: no expiry.
+          [TABLE.ttlAttribute]: undefined,
         },
       },
       { condition: versionIs(seen.version), name: WEBHOOK_CONDITIONS.deliveryUnchanged },
     );
   }
 
-  /** Deliveries due at `at` (ISO), oldest first: the local job, and the deployed sweep of what a lost message left behind. */
+  /** Deliveries due at `at` (ISO), oldest first: the local job, and the hourly job's sweep of what a lost message left behind (features/webhooks/job.ts). */
   async duePage(
     at: string,
     page: PageRequest,

@@ -118,10 +118,19 @@ describe('alarms', () => {
     for (const [, a] of covering) expect(a.Properties.Metrics.find((m: any) => m.ReturnData).Expression).toMatch(/^SUM\(\[m0(,m\d)*\]\)$/);
   });
 
-  it('has an alarm on every SQS queue not being empty', () => {
+  it('has an alarm on every SQS queue not being empty, but the webhook work queues, late beyond 1800 s', () => {
+    const workQueues = [stack.webhookDelivery.queue, stack.webhookDelivery.fanOutQueue].map((q) => logicalId(stack, q));
     const queues = ofType(resources, 'AWS::SQS::Queue');
     expect(queues.length).toBeGreaterThanOrEqual(2);
-    for (const [id] of queues) {
+    for (const id of workQueues) {
+      const covering = alarms().filter(([, a]) =>
+        alarmMetrics(a).some((m) => JSON.stringify(m.dimensions.QueueName) === JSON.stringify({ 'Fn::GetAtt': [id, 'QueueName'] })),
+      );
+      expect(covering, id).toHaveLength(1);
+      expect(alarmMetrics(covering[0]![1]).map((m) => m.name)).toEqual(['ApproximateAgeOfOldestMessage']);
+      expect(covering[0]![1].Properties).toMatchObject({ Threshold: 1800, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+    for (const [id] of queues.filter(([q]) => !workQueues.includes(q))) {
       const covering = alarms().filter(([, a]) =>
         alarmMetrics(a).some(
           (m) =>
@@ -201,7 +210,10 @@ describe('scheduled job failures', () => {
       DestinationConfig: { OnFailure: { Destination: queueArn } },
     });
     const send = roleStatements(resources, functionRoleId(resources, jobId)).filter((s) => s.Action.includes('sqs:SendMessage'));
-    expect(send.map((s) => s.Resource)).toEqual([[queueArn]]);
+    // Its failures queue, and the webhook delivery queue (the hourly backstop re-enqueues overdue deliveries).
+    const webhookQueueArn = { 'Fn::GetAtt': [logicalId(stack, stack.webhookDelivery.queue), 'Arn'] };
+    expect(send.map((s) => s.Resource)).toEqual(expect.arrayContaining([[queueArn], [webhookQueueArn]]));
+    expect(send).toHaveLength(2);
   });
 
   it('sends schedule events EventBridge cannot deliver to the same queue', () => {

@@ -12,6 +12,7 @@ let resources: Resources;
 let keyId = '';
 let fanOutQueueId = '';
 let busId = '';
+let fanOutDlqId = '';
 
 beforeAll(() => {
   const { stack } = buildStack();
@@ -19,6 +20,7 @@ beforeAll(() => {
   keyId = logicalId(stack, stack.webhookDelivery.key);
   fanOutQueueId = logicalId(stack, stack.webhookDelivery.fanOutQueue);
   busId = logicalId(stack, stack.events.bus);
+  fanOutDlqId = logicalId(stack, stack.webhookDelivery.fanOutDeadLetterQueue);
 });
 
 const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat();
@@ -33,6 +35,10 @@ describe('webhook delivery (CDK)', () => {
     const [[, rule]] = rules as [[string, { Properties: { EventPattern: unknown; Targets: unknown[] } }]];
     expect(rule.Properties.EventPattern).toEqual({ source: ['partnerships'] });
     expect(JSON.stringify(rule.Properties.Targets)).toContain(fanOutQueueId);
+    // What the rule cannot put on the queue goes to the fan-out's dead-letter queue (alarmed).
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [fanOutDlqId, 'Arn'] } } }),
+    ]);
   });
 
   it('only the deliverer can decrypt webhook secrets; create/rotate routes only encrypt', () => {

@@ -14,11 +14,15 @@ import type { RecordedEvent } from '../../shared/events/types';
 import { attemptDelivery } from '../../shared/features/webhooks/deliver';
 import { fanOut, fanOutToWebhooks } from '../../shared/features/webhooks/fan-out';
 import { createEventDispatcher } from '../../local/event-dispatcher';
-import { runWebhookJob } from '../../shared/features/webhooks/job';
+import { runWebhookJob, sweepOverdueDeliveries } from '../../shared/features/webhooks/job';
+import { registerLocalDeliveryQueue, type DueAttempt } from '../../shared/features/webhooks/queue';
+import { setUrlResolver } from '../../shared/features/webhooks/resolve';
 import { newId } from '../../shared/ids';
 import { send, type Client } from '../support/api';
 import { expectError } from '../support/errors';
-import { notificationsOf } from '../support/table';
+import { notificationsOf, readItem } from '../support/table';
+import { keys } from '../../shared/store/keys';
+import { DELIVERY_TTL_SECONDS } from '../../shared/store/webhooks';
 import { activePartnership, hostAndGuest, newWorkspace, type HostAndGuest } from '../support/world';
 import { useLocalWorkflow } from '../support/workflow';
 
@@ -50,8 +54,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // DNS at create/PATCH: names resolve to a public address unless a test says otherwise.
+  setUrlResolver(async () => [{ address: '93.184.216.34', family: 4 }]);
 });
 afterAll(async () => {
+  setUrlResolver(undefined);
   await new Promise<void>((done) => server.close(() => done()));
 });
 
@@ -98,6 +105,7 @@ const deliveriesOf = async (by: Client, webhookId: string) => {
     status: string;
     attempts: Array<Record<string, unknown>>;
     nextAttemptAt: string | null;
+    correlationId: string;
   }>;
 };
 
@@ -108,10 +116,12 @@ describe('webhooks', () => {
     const guest = await newWebhook(w.guest.admin, w.guest.workspaceId, '/guest');
     await newWebhook(w.guest.owner, w.guest.workspaceId, '/guest-other', ['share.revoked.v1']);
     const recorded = acceptedEvent(w, 'corr-lifecycle-1');
-    expect(await fanOut([recorded])).toEqual({ created: 2 });
-    expect(await fanOut([recorded])).toEqual({ created: 0 });
+    expect(await fanOut([recorded])).toEqual({ created: 2, requeued: 0 });
+    // Redelivered before any attempt (its first run's enqueue may have failed): enqueued again, nothing created.
+    expect(await fanOut([recorded])).toEqual({ created: 0, requeued: 2 });
 
     expect(await job(new Date())).toMatchObject({ delivered: 2, failed: 0, pending: 0 });
+    expect(await fanOut([recorded])).toEqual({ created: 0, requeued: 0 });
     const [toHost] = receivedAt('/host');
     const [toGuest] = receivedAt('/guest');
     expect(receivedAt('/guest-other')).toEqual([]);
@@ -126,6 +136,9 @@ describe('webhooks', () => {
     const [delivery] = await deliveriesOf(w.host.owner, host.webhookId);
     expect(delivery).toMatchObject({ status: 'delivered', nextAttemptAt: null, correlationId: 'corr-lifecycle-1' });
     expect(delivery?.attempts).toEqual([expect.objectContaining({ statusCode: 200, responseBody: 'ok' })]);
+    // Final: it expires 30 days after its last attempt (table TTL); pending ones never do.
+    const stored = await readItem(keys.webhookDelivery(host.webhookId, delivery?.deliveryId ?? ''));
+    expect(stored?.ttl).toBe(Math.floor(Date.parse(String(delivery?.attempts[0]?.at)) / 1000) + DELIVERY_TTL_SECONDS);
     // The list never shows a secret.
     const listed = await w.host.owner.get(`/workspaces/${w.host.workspaceId}/webhooks`);
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');
@@ -142,6 +155,7 @@ describe('webhooks', () => {
     let [d] = await deliveriesOf(w.owner, hook.webhookId);
     expect(d?.status).toBe('pending');
     expect(Date.parse(d?.nextAttemptAt ?? '')).toBe(t0.getTime() + (RETRY_DELAYS_MS[0] ?? 0));
+    expect((await readItem(keys.webhookDelivery(hook.webhookId, d?.deliveryId ?? '')))?.ttl).toBeUndefined();
     expect(d?.attempts[0]).toMatchObject({ statusCode: 500 });
     expect(String(d?.attempts[0]?.responseBody).length).toBeLessThanOrEqual(1024);
 
@@ -170,9 +184,51 @@ describe('webhooks', () => {
     const again = await w.owner.post(`/webhooks/${hook.webhookId}/deliveries/${d?.deliveryId}/redeliver`);
     expect(again.status).toBe(202);
     expect(again.body.status).toBe('pending');
+    expect((await readItem(keys.webhookDelivery(hook.webhookId, d?.deliveryId ?? '')))?.ttl).toBeUndefined();
     expect(await job(new Date(now + 1000))).toMatchObject({ delivered: 1 });
     expect(receivedAt('/flaky')).toHaveLength(5);
     expectError(await w.owner.post(`/webhooks/${hook.webhookId}/deliveries/nosuchdelivery/redeliver`), 404, 'not_found');
+  });
+
+  it('sends a message that arrives before its delivery is due back with the delivery due time (deployed deliverer)', async () => {
+    const w = await newWorkspace('early-owner', 'Early Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/early');
+    const test = await w.owner.post(`/webhooks/${hook.webhookId}/test`);
+    const [pending] = await deliveriesOf(w.owner, hook.webhookId);
+    const queued: DueAttempt[] = [];
+    registerLocalDeliveryQueue((attempts) => queued.push(...attempts));
+    try {
+      const before = new Date(Date.parse(pending?.nextAttemptAt ?? '') - 60_000);
+      expect(await attemptDelivery(hook.webhookId, test.body.deliveryId, { now: before, resolve, requeueEarly: true })).toBe('early');
+      expect(queued).toEqual([{ webhookId: hook.webhookId, deliveryId: test.body.deliveryId, dueAt: pending?.nextAttemptAt }]);
+      expect(await attemptDelivery(hook.webhookId, test.body.deliveryId, { now: before, resolve })).toBe('early');
+      expect(queued).toHaveLength(1);
+    } finally {
+      registerLocalDeliveryQueue(undefined);
+    }
+    expect(receivedAt('/early')).toEqual([]);
+  });
+
+  it('the hourly sweep enqueues again a delivery overdue by more than 15 minutes (its queue message lost)', async () => {
+    const w = await newWorkspace('sweep-owner', 'Sweep Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/swept');
+    const test = await w.owner.post(`/webhooks/${hook.webhookId}/test`);
+    const [pending] = await deliveriesOf(w.owner, hook.webhookId);
+    const dueAt = Date.parse(pending?.nextAttemptAt ?? '');
+    const queued: DueAttempt[] = [];
+    registerLocalDeliveryQueue((attempts) => queued.push(...attempts));
+    try {
+      await sweepOverdueDeliveries({ now: new Date(dueAt + 14 * 60_000) });
+      expect(queued.filter((q) => q.deliveryId === test.body.deliveryId)).toEqual([]);
+      const swept = await sweepOverdueDeliveries({ now: new Date(dueAt + 16 * 60_000), pageSize: 1000 });
+      expect(swept.requeued).toBeGreaterThanOrEqual(1);
+      expect(queued).toContainEqual({ webhookId: hook.webhookId, deliveryId: test.body.deliveryId, dueAt: pending?.nextAttemptAt });
+    } finally {
+      registerLocalDeliveryQueue(undefined);
+    }
+    // Attempted once it comes back: delivered.
+    expect(await job(new Date(dueAt + 16 * 60_000))).toMatchObject({ delivered: expect.any(Number) });
+    expect(receivedAt('/swept')).toHaveLength(1);
   });
 
   it('counts a redirect as a failed attempt (never followed)', async () => {
@@ -236,6 +292,9 @@ describe('webhooks', () => {
       expect(mail?.data).toMatchObject({ webhookId: hook.webhookId, url: `${base}/down` });
     }
     expect(await notificationsOf(w.host.member, 'webhook.disabled')).toEqual([]);
+    // The notification (like the activity entry and the event, in the same transaction) carries the delivery's correlation id.
+    const [mail] = await notificationsOf(w.host.owner, 'webhook.disabled');
+    expect(mail?.correlationId).toBe(d?.correlationId);
     // Disabled: no test events, no redelivery, nothing fanned out to it; enabling it again starts afresh.
     expectError(await w.host.admin.post(`/webhooks/${hook.webhookId}/test`), 422, 'webhook_disabled');
     const enabled = await w.host.admin.patch(`/webhooks/${hook.webhookId}`, { status: 'enabled' });
@@ -247,6 +306,8 @@ describe('webhooks', () => {
     for (const url of [
       'http://hooks.example.com/in',
       'https://localhost/in',
+      'https://localhost./in',
+      'https://metadata.google.internal./in',
       'https://127.0.0.1/in',
       'https://10.1.2.3/in',
       'https://172.16.0.1/in',
@@ -271,6 +332,33 @@ describe('webhooks', () => {
     expect(listed.body.items).toEqual([]);
     const hook = await newWebhook(w.owner, w.workspaceId, '/ok');
     expectError(await w.owner.patch(`/webhooks/${hook.webhookId}`, { url: 'https://169.254.169.254/' }), 422, 'webhook_url_not_allowed');
+  });
+
+  it('refuses at create and update a host name that resolves to a private address (DNS checked, 422, nothing changed)', async () => {
+    const w = await newWorkspace('dns-create-owner', 'Dns Create Inc');
+    const hook = await newWebhook(w.owner, w.workspaceId, '/dns-ok');
+    const addresses: Record<string, string[]> = {
+      'inside.example.com': ['93.184.216.34', '10.0.0.8'],
+      'meta.example.com': ['169.254.169.254'],
+      'v6.example.com': ['2606:2800:220:1::1', '::1'],
+      'public.example.com': ['93.184.216.34', '2606:2800:220:1::1'],
+    };
+    setUrlResolver(async (host) => (addresses[host] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    try {
+      for (const host of ['inside.example.com', 'meta.example.com', 'v6.example.com']) {
+        const url = `https://${host}/in`;
+        const refused = await w.owner.post(`/workspaces/${w.workspaceId}/webhooks`, { url, eventTypes: ['*'] });
+        expectError(refused, 422, 'webhook_url_not_allowed', url);
+        expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'body.url' })]);
+        expectError(await w.owner.patch(`/webhooks/${hook.webhookId}`, { url }), 422, 'webhook_url_not_allowed', url);
+      }
+      expect((await w.owner.get(`/workspaces/${w.workspaceId}/webhooks`)).body.items).toHaveLength(1);
+      expect((await w.owner.get(`/webhooks/${hook.webhookId}`)).body.url).toBe(`${base}/dns-ok`);
+      const ok = await w.owner.patch(`/webhooks/${hook.webhookId}`, { url: 'https://public.example.com/in' });
+      expect(ok.status).toBe(200);
+    } finally {
+      setUrlResolver(async () => [{ address: '93.184.216.34', family: 4 }]);
+    }
   });
 
   it('refuses at delivery a host name that resolves to a private address (DNS checked, deployed rules)', async () => {

@@ -13,7 +13,6 @@
  *   5. record the attempt: delivered, or the next attempt of the schedule (shared/domain/webhooks.ts), or
  *      failed when the 3 days are over; an endpoint failing for 3 days is disabled, its Owner/Admins told.
  */
-import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
@@ -34,14 +33,13 @@ import type { DeliveryAttempt, DeliveryStatus, StoredDelivery, StoredWebhook } f
 import { disableWebhook } from './disable';
 import { countDelivery } from './metrics';
 import { enqueueAttempts } from './queue';
+import { systemResolver, type Resolver } from './resolve';
 import { openSecret } from './secrets';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 const logger = new Logger({ serviceName: 'partnerships' });
 
-export type Resolver = (host: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;
-
-export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+export { systemResolver, type Resolver } from './resolve';
 
 export interface AttemptOptions {
   /** The logical clock: what is due, what the record says (tests and the local job move it). */
@@ -50,6 +48,12 @@ export interface AttemptOptions {
   resolve?: Resolver;
   /** The URL rules to apply (default: the service's mode). */
   mode?: UrlMode;
+  /**
+   * Deployed (the deliverer, from SQS): a message that arrives before the delivery is due (an attempt
+   * enqueued before its record committed, then redelivered) goes back with the remaining delay instead
+   * of being acknowledged: the queue message is the delivery's only trigger besides the hourly sweep.
+   */
+  requeueEarly?: boolean;
 }
 
 export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'early';
@@ -75,11 +79,16 @@ async function liveSecrets(webhook: StoredWebhook, now: Date): Promise<string[]>
 
 /** Attempts the delivery if it is pending and due at `options.now`. */
 export async function attemptDelivery(webhookId: string, deliveryId: string, options: AttemptOptions): Promise<AttemptResult> {
-  const ctx = UseCaseContext.forSystem('system:webhooks', options.now);
-  const { webhooks } = ctx.store;
-  const [webhook, delivery] = await Promise.all([webhooks.get(webhookId), webhooks.delivery(webhookId, deliveryId)]);
+  const { webhooks } = UseCaseContext.forSystem('system:webhooks', options.now).store;
+  const delivery = await webhooks.delivery(webhookId, deliveryId);
   if (!delivery || delivery.status !== 'pending') return 'skipped';
-  if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > options.now.getTime()) return 'early';
+  if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > options.now.getTime()) {
+    if (options.requeueEarly) await enqueueAttempts([{ webhookId, deliveryId, dueAt: delivery.nextAttemptAt }], options.now.getTime());
+    return 'early';
+  }
+  // The delivery's correlation id for everything this attempt causes (disabling: its notification, activity and event).
+  const ctx = UseCaseContext.forSystem('system:webhooks', options.now, delivery.correlationId);
+  const webhook = await ctx.store.webhooks.get(webhookId);
   const log = logger.createChild({
     persistentLogAttributes: { correlationId: delivery.correlationId, workspaceId: delivery.workspaceId, webhookId, deliveryId },
   });
@@ -105,6 +114,10 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
   const status: DeliveryStatus = ok ? 'delivered' : next === undefined ? 'failed' : 'pending';
   const nextAttemptAt = next === undefined ? null : new Date(next).toISOString();
 
+  // The next attempt is enqueued BEFORE its record commits: a crash between the two leaves the current
+  // message unacknowledged (it comes back and is attempted again), never a pending delivery without a
+  // message. A message that then arrives early is sent back with the remaining delay (requeueEarly).
+  if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   for (let n = 1; ; n++) {
     const tx = ctx.store.transaction();
     webhooks.recordAttempt(tx, delivery, { attempt, status, nextAttemptAt, firstAttemptAt }, MAX_STORED_ATTEMPTS);
@@ -122,7 +135,6 @@ export async function attemptDelivery(webhookId: string, deliveryId: string, opt
       return 'skipped';
     }
   }
-  if (nextAttemptAt) await enqueueAttempts([{ webhookId, deliveryId, dueAt: nextAttemptAt }], options.now.getTime());
   log.info('webhook delivery attempt', { outcome: status, statusCode: sent.statusCode, error: sent.error, attempt: made, nextAttemptAt });
 
   if (webhook && !endpointGone) {
@@ -158,12 +170,14 @@ async function send(webhook: StoredWebhook, delivery: StoredDelivery, options: A
   if (refused) return { error: `url not allowed: ${host} resolves to ${refused.address}, not a public address`, durationMs: 0 };
 
   const secrets = await liveSecrets(webhook, options.now);
+  // One timestamp for the header and the signature (a receiver verifies the one against the other).
+  const signedAt = new Date();
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'partnerships-webhooks/1',
     'webhook-id': delivery.eventId,
-    'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
-    'webhook-signature': signatures(secrets, delivery.eventId, new Date(), delivery.body),
+    'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+    'webhook-signature': signatures(secrets, delivery.eventId, signedAt, delivery.body),
   };
   return post(url, target, headers, delivery.body);
 }

@@ -3,8 +3,9 @@
  * workspace in its audience, one delivery per enabled endpoint of that workspace subscribed to the
  * event's type, holding the event as that workspace sees it (`eventForWorkspace`: another side's private
  * data never reaches it). Idempotent by (event id, endpoint): the delivery id comes from the event id,
- * so the same event consumed twice (at least once) creates nothing new. The first attempts are enqueued
- * at once (queue.ts).
+ * so the same event consumed twice (at least once) creates nothing new; a delivery it finds still pending
+ * with no attempt is enqueued again (its first run may have failed between the write and the send). The
+ * first attempts are enqueued at once (queue.ts).
  */
 import { UseCaseContext } from '../../context';
 import { subscribes } from '../../domain/webhooks';
@@ -15,6 +16,8 @@ import { deliveryIdOf } from './service';
 
 export interface FanOutResult {
   created: number;
+  /** Existing deliveries still pending with no attempt, enqueued again. */
+  requeued: number;
 }
 
 export async function fanOut(events: readonly RecordedEvent[], now: Date = new Date()): Promise<FanOutResult> {
@@ -27,6 +30,7 @@ export async function fanOut(events: readonly RecordedEvent[], now: Date = new D
     return found;
   };
   const due: DueAttempt[] = [];
+  let created = 0;
   await Promise.all(
     events.flatMap((recorded) =>
       [...new Set(recorded.audience)].map(async (workspaceId) => {
@@ -36,7 +40,7 @@ export async function fanOut(events: readonly RecordedEvent[], now: Date = new D
         const body = JSON.stringify(view);
         for (const webhook of subscribed) {
           const deliveryId = deliveryIdOf(view.id);
-          const created = await ctx.store.webhooks.createDelivery(
+          const isNew = await ctx.store.webhooks.createDelivery(
             {
               deliveryId,
               webhookId: webhook.webhookId,
@@ -49,13 +53,24 @@ export async function fanOut(events: readonly RecordedEvent[], now: Date = new D
             },
             at,
           );
-          if (created) due.push({ webhookId: webhook.webhookId, deliveryId, dueAt: at });
+          if (isNew) {
+            created += 1;
+            due.push({ webhookId: webhook.webhookId, deliveryId, dueAt: at });
+            continue;
+          }
+          // Already there: a redelivered event whose first run failed to enqueue (the delivery committed,
+          // the SQS send did not). Still pending with no attempt: enqueue it again (the deliverer skips a
+          // duplicate: it attempts a delivery only while pending and due, recorded under its version).
+          const existing = await ctx.store.webhooks.delivery(webhook.webhookId, deliveryId);
+          if (existing && existing.status === 'pending' && existing.attempts.length === 0) {
+            due.push({ webhookId: webhook.webhookId, deliveryId, dueAt: existing.nextAttemptAt ?? at });
+          }
         }
       }),
     ),
   );
   await enqueueAttempts(due);
-  return { created: due.length };
+  return { created, requeued: due.length - created };
 }
 
 /** The consumer the event dispatcher (locally) and the fan-out function (deployed) call. */

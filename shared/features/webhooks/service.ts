@@ -5,9 +5,17 @@
  * event at its one call site (store/webhooks.ts `recordWebhookEvent`).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { early, type UseCaseContext } from '../../context';
 import { requireWorkspaceAdmin } from '../../domain/identity';
-import { MAX_WEBHOOKS_PER_WORKSPACE, ROTATION_GRACE_MS, checkWebhookUrl, newWebhookSecret, type UrlMode } from '../../domain/webhooks';
+import {
+  MAX_WEBHOOKS_PER_WORKSPACE,
+  ROTATION_GRACE_MS,
+  addressAllowed,
+  checkWebhookUrl,
+  newWebhookSecret,
+  type UrlMode,
+} from '../../domain/webhooks';
 import { businessRule, notFound } from '../../errors';
 import type { CloudEvent } from '../../events/types';
 import { newId } from '../../ids';
@@ -17,6 +25,7 @@ import { appendActivity } from '../../store/activity';
 import { keys } from '../../store/keys';
 import { recordWebhookEvent, WEBHOOK_CONDITIONS, type StoredDelivery, type StoredWebhook } from '../../store/webhooks';
 import { enqueueAttempts } from './queue';
+import { resolveForCheck } from './resolve';
 import { sealSecret } from './secrets';
 
 export const EVENT_SOURCE = '/partnerships';
@@ -92,11 +101,22 @@ export function webhookEvent(
 
 const urlMode = (): UrlMode => config().mode;
 
-function requireAllowedUrl(url: string): void {
-  const verdict = checkWebhookUrl(url, urlMode());
-  if (!verdict.allowed) {
-    throw businessRule('webhook_url_not_allowed', 'This URL may not receive webhooks.', [{ field: 'body.url', issue: verdict.reason }]);
-  }
+const urlNotAllowed = (issue: string) =>
+  businessRule('webhook_url_not_allowed', 'This URL may not receive webhooks.', [{ field: 'body.url', issue }]);
+
+/**
+ * The pure rules, then DNS (SPEC §11: a host that "is or resolves to" a non-public address): every address
+ * must be allowed. Locally, http://localhost:<port> / http://127.0.0.1:<port> stay allowed as the pure rules
+ * say. A host that does not resolve (in time) is left to the deliverer, which checks again before every attempt.
+ */
+async function requireAllowedUrl(url: string): Promise<void> {
+  const mode = urlMode();
+  const verdict = checkWebhookUrl(url, mode);
+  if (!verdict.allowed) throw urlNotAllowed(verdict.reason);
+  if (mode === 'local' && verdict.url.protocol === 'http:') return;
+  if (isIP(verdict.host)) return;
+  const refused = (await resolveForCheck(verdict.host))?.find((a) => !addressAllowed(a.address));
+  if (refused) throw urlNotAllowed(`${verdict.host} resolves to ${refused.address}, not a public address`);
 }
 
 const limitReached = () =>
@@ -124,7 +144,7 @@ export async function createWebhook(ctx: UseCaseContext, workspaceId: string, in
   const { webhooks } = ctx.store;
   const [me, count] = await Promise.all([ctx.me(), webhooks.count(workspaceId)]);
   requireWorkspaceAdmin(me, workspaceId);
-  requireAllowedUrl(input.url);
+  await requireAllowedUrl(input.url);
   if (count >= MAX_WEBHOOKS_PER_WORKSPACE) throw limitReached();
   const webhookId = keys.scopedId(workspaceId, newId(ctx.now.getTime()));
   const secret = newWebhookSecret(randomBytes);
@@ -178,8 +198,8 @@ export interface WebhookPatch {
   status?: 'enabled' | 'disabled';
 }
 
-export function updateWebhook(ctx: UseCaseContext, webhookId: string, patch: WebhookPatch) {
-  if (patch.url !== undefined) requireAllowedUrl(patch.url);
+export async function updateWebhook(ctx: UseCaseContext, webhookId: string, patch: WebhookPatch) {
+  if (patch.url !== undefined) await requireAllowedUrl(patch.url);
   return optimistic(ctx.store, async () => {
     const webhook = await adminWebhook(ctx, webhookId);
     const at = ctx.at;
