@@ -11,24 +11,13 @@ import { requireSettings } from '../../shared/config';
 import type { RecordedEvent } from '../../shared/events/types';
 import { fanOut } from '../../shared/features/webhooks/fan-out';
 import { logger } from '../../shared/http/logger';
-import { getRecordedEvent } from '../../shared/store/events';
+import { envelopeSchema, getRecordedEvent } from '../../shared/store/events';
 
 requireSettings(['WEBHOOK_QUEUE_URL']);
 
 /** What EventBridge puts in the queue: the bus event, whose detail is the envelope plus its audience. */
 const busMessage = z.object({
-  detail: z.looseObject({
-    specversion: z.literal('1.0'),
-    id: z.string(),
-    source: z.string(),
-    type: z.string(),
-    subject: z.string(),
-    time: z.string(),
-    datacontenttype: z.literal('application/json'),
-    correlationid: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    audience: z.array(z.string()),
-  }),
+  detail: z.extend(envelopeSchema, { audience: z.array(z.string()) }),
 });
 
 async function recordedEventOf(body: string): Promise<RecordedEvent> {
@@ -36,7 +25,7 @@ async function recordedEventOf(body: string): Promise<RecordedEvent> {
   const stored = await getRecordedEvent(detail.id);
   if (stored) return stored;
   const { audience, ...event } = detail;
-  return { event: { ...event, specversion: '1.0', datacontenttype: 'application/json' }, audience };
+  return { event, audience };
 }
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

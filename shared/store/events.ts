@@ -59,7 +59,8 @@ export class InvalidEvent extends Error {
   }
 }
 
-const envelopeSchema = z.object({
+/** The CloudEvents envelope as stored (and as the bus carries it, with `audience` beside it). */
+export const envelopeSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string(),
   source: z.string(),
