@@ -112,6 +112,14 @@ function runNode(script: string): Promise<{ wallMs: number; importMs: number }> 
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         TABLE_NAME: 'bench',
         CURSOR_SECRET: 'bench-cursor-secret',
+        // The per-function settings the stack sets (workflow routes, the job, publisher, webhooks, e-mail):
+        // without them those functions stop at init, as they would deployed.
+        STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:bench',
+        EVENT_BUS_NAME: 'bench',
+        WEBHOOK_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/bench',
+        WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench',
+        SENDER_EMAIL: 'no-reply@example.com',
+        APP_URL: 'https://app.example.com',
         POWERTOOLS_SERVICE_NAME: 'partnerships',
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
